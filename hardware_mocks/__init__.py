@@ -1,0 +1,1 @@
+"""Wire-level emulators of the branch's devices, for development and tests without hardware."""

@@ -1,0 +1,1 @@
+"""The touchscreen kiosk (PyQt6). Not built yet."""

@@ -1,0 +1,1 @@
+"""The branch server: the branch's source of truth for tickets, counters and devices."""
