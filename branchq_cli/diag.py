@@ -1,0 +1,20 @@
+"""`branchq diag printer|panel|devices`: technician diagnostics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from branchq_cli._delegate import register_group
+
+
+def register(subparsers: Any) -> None:
+    register_group(
+        subparsers,
+        "diag",
+        "check devices: status in words, what to do, exit code non-zero when bad",
+        {
+            "printer": ("branchq_cli.diag_printer", "check one ticket printer by URL"),
+            "panel": ("branchq_cli.diag_panel", "check one call-number panel by URL and address"),
+            "devices": ("branchq_cli.diag_devices", "check every device of a site config"),
+        },
+    )
