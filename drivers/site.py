@@ -1,0 +1,131 @@
+"""A site's device file: which printers and panel buses exist, and which counter each panel serves.
+
+One TOML file describes the devices a process drives (a kiosk's printer, the panel bridge's
+buses) or, for a technician, every device of the branch. Example (deploy/site-demo.toml)::
+
+    [server]
+    url = "http://127.0.0.1:8000"       # the branch server, for events and heartbeats
+    token_env = "BRANCHQ_DEVICE_TOKEN"  # environment variable holding this device's token
+
+    [[printers]]
+    id = "kiosk-1"
+    url = "tcp://127.0.0.1:9100"
+
+    [[buses]]
+    id = "bus-1"
+    url = "socket://127.0.0.1:7001"
+    protocol = "modbus"
+
+    [[panels]]
+    id = "panel-1"
+    bus = "bus-1"
+    address = 1
+    counter = 1
+
+Any problem raises ``SiteConfigError`` naming the file, the key and what was expected.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+
+class SiteConfigError(Exception):
+    """The site device file is missing, not TOML, or describes an impossible setup."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ServerLink(_Strict):
+    url: str = "http://127.0.0.1:8000"
+    token: str | None = None  # prefer token_env: secrets do not belong in files
+    token_env: str | None = "BRANCHQ_DEVICE_TOKEN"
+    heartbeat_interval_s: float = Field(default=30.0, gt=0)
+
+    def resolve_token(self) -> str | None:
+        if self.token_env and os.environ.get(self.token_env):
+            return os.environ[self.token_env]
+        return self.token
+
+
+class PrinterEntry(_Strict):
+    id: str
+    url: str
+    encoding: Literal["gb18030", "gbk"] = "gb18030"
+    chinese_mode_bytes: bool = False  # send FS & / FS . around Chinese text
+    raster_cjk: bool = False  # printer has no Chinese font: print CJK lines as images
+    paper_mm: Literal[58, 80] = 80
+    timeout_s: float = Field(default=2.0, gt=0)
+
+
+class BusEntry(_Strict):
+    id: str
+    url: str  # a pyserial URL: /dev/ttyUSB0, socket://host:port, rfc2217://..., loop://
+    protocol: Literal["modbus", "ascii"] = "modbus"
+    baudrate: int = Field(default=9600, gt=0)
+    timeout_s: float = Field(default=0.3, gt=0)
+
+
+class PanelEntry(_Strict):
+    id: str
+    bus: str
+    address: int = Field(ge=0, le=255)
+    counter: int = Field(ge=1)
+    blink_s: float = Field(default=5.0, ge=0)  # how long a new call blinks
+
+
+class SiteConfig(_Strict):
+    server: ServerLink = ServerLink()
+    printers: list[PrinterEntry] = []
+    buses: list[BusEntry] = []
+    panels: list[PanelEntry] = []
+
+    @model_validator(mode="after")
+    def _check_references(self) -> SiteConfig:
+        ids = [p.id for p in self.printers] + [b.id for b in self.buses]
+        ids += [p.id for p in self.panels]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"device ids must be unique; repeated: {dupes}")
+        bus_ids = [b.id for b in self.buses]
+        seen: set[tuple[str, int]] = set()
+        for i, panel in enumerate(self.panels):
+            if panel.bus not in bus_ids:
+                raise ValueError(
+                    f"panels[{i}].bus: unknown bus {panel.bus!r}; expected one of {bus_ids}"
+                )
+            if (panel.bus, panel.address) in seen:
+                raise ValueError(
+                    f"panels[{i}].address: address {panel.address} used twice on {panel.bus!r}"
+                )
+            seen.add((panel.bus, panel.address))
+        return self
+
+    def bus(self, bus_id: str) -> BusEntry:
+        return next(b for b in self.buses if b.id == bus_id)
+
+
+def load_site(path: str | Path) -> SiteConfig:
+    """Read and validate a site device file."""
+    p = Path(path)
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise SiteConfigError(f"{p}: no such file") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise SiteConfigError(f"{p}: not valid TOML: {exc}") from exc
+    try:
+        return SiteConfig.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            key = ".".join(str(part) for part in err["loc"])
+            problems.append(f"{key}: {err['msg']}" if key else err["msg"])
+        raise SiteConfigError(f"{p}: " + "; ".join(problems)) from exc
