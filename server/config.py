@@ -1,0 +1,72 @@
+"""Server settings: one pydantic-settings class, built in ``main()`` and passed down.
+
+Every field can be set from the environment with the ``BRANCHQ_`` prefix
+(``BRANCHQ_DATA_DIR=/srv/branchq``, ``BRANCHQ_DATABASE_URL=postgresql+psycopg://...``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEMO_BRANCH_FILE = Path(__file__).with_name("demo_branch.toml")
+
+# values that must never reach a production server
+_PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "dev", "demo"})
+
+
+class Settings(BaseSettings):
+    """Settings of one branch server process."""
+
+    model_config = SettingsConfigDict(env_prefix="BRANCHQ_", extra="forbid")
+
+    env: Literal["dev", "prod"] = "dev"
+    data_dir: Path = Path("var")
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL; default: a SQLite file branchq.sqlite3 in data_dir (WAL)",
+    )
+    branch_file: Path = Field(
+        default=DEMO_BRANCH_FILE, description="the branch TOML (services, counters, policy)"
+    )
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="base of the ticket status URL printed as a QR code",
+    )
+    token_ttl_s: int = Field(default=12 * 3600, gt=0, description="user session lifetime, s")
+    login_max_failures: int = Field(default=5, gt=0, description="failed logins per window")
+    login_window_s: int = Field(default=300, gt=0, description="failed-login window, seconds")
+    secret_key: str = Field(
+        default="dev",
+        description="server secret (required outside dev; placeholders are refused)",
+    )
+    db_busy_timeout_ms: int = Field(default=10_000, gt=0, description="SQLite lock wait, ms")
+    rollover_check_s: float = Field(
+        default=30.0, gt=0, description="how often the daily rollover is checked, seconds"
+    )
+
+    @model_validator(mode="after")
+    def _enforce_non_default_secrets(self) -> Settings:
+        if self.env != "dev" and self.secret_key.strip().lower() in _PLACEHOLDER_SECRETS:
+            raise ValueError(
+                f"secret_key is a placeholder ({self.secret_key!r}) with env={self.env!r}; "
+                "set BRANCHQ_SECRET_KEY to a random value (e.g. python -c "
+                "'import secrets; print(secrets.token_urlsafe(32))')"
+            )
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        """database_url, or the default SQLite file under data_dir."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'branchq.sqlite3').resolve()}"
+
+    @property
+    def status_url_base(self) -> str:
+        return self.public_base_url.rstrip("/")

@@ -1,0 +1,58 @@
+"""Alembic environment: every table module is imported so its tables are in the metadata.
+
+The server runs migrations programmatically (``server.store.db.migrate``) and passes its
+connection in ``config.attributes["connection"]``; the alembic CLI works too with
+``-x url=...``.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from alembic import context
+from sqlalchemy import create_engine
+from sqlmodel import SQLModel
+
+import server.store.tables  # noqa: F401  (registers the core tables)
+
+# the auth engineer's tables, once they exist
+for _name in ("server.store.auth_tables", "server.store.device_tables"):
+    try:
+        importlib.import_module(_name)
+    except ModuleNotFoundError as exc:
+        if exc.name != _name:
+            raise
+
+target_metadata = SQLModel.metadata
+config = context.config
+
+
+def _run(connection: object) -> None:
+    context.configure(
+        connection=connection,  # type: ignore[arg-type]
+        target_metadata=target_metadata,
+        render_as_batch=True,  # SQLite needs batch mode to alter tables
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+        return
+    url = context.get_x_argument(as_dictionary=True).get("url") or config.get_main_option(
+        "sqlalchemy.url"
+    )
+    if not url:
+        raise SystemExit("no database url: pass -x url=sqlite:///path/branchq.sqlite3")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        _run(conn)
+
+
+if context.is_offline_mode():
+    raise SystemExit("offline migrations are not supported; run against a database")
+run_migrations_online()

@@ -1,0 +1,132 @@
+"""The core tables: services, counters, tickets, the ticket-event log and counters of state.
+
+Enumerated values (ticket state, category, counter state) are stored as their string values;
+the services layer converts them to the enums of ``server.contract.common``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index
+from sqlmodel import Field, SQLModel
+
+from server.store.types import UTCDateTime
+
+
+def _dt(*, nullable: bool = True, index: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
+
+
+class Service(SQLModel, table=True):
+    """A service (业务) customers take tickets for; seeded from the branch file."""
+
+    code: str = Field(primary_key=True, max_length=8)
+    prefix: str = Field(max_length=1)
+    name_zh: str
+    name_en: str
+    number_min: int = 1
+    number_max: int = 999
+    daily_cap: int | None = None
+    target_wait_s: int = 900
+    default_service_s: int = 300
+    is_open: bool = True
+    sort_order: int = 0
+
+
+class Counter(SQLModel, table=True):
+    """A counter (窗口); ``teller_user_id`` is the teller signed in to it (None when closed)."""
+
+    number: int = Field(primary_key=True)
+    name_zh: str
+    name_en: str
+    state: str = "CLOSED"
+    teller_user_id: int | None = None
+    teller_name: str | None = None
+
+
+class CounterSkill(SQLModel, table=True):
+    """How much a counter prefers a service (0 or no row = does not serve it)."""
+
+    counter_number: int = Field(primary_key=True)
+    service_code: str = Field(primary_key=True, max_length=8)
+    weight: float
+
+
+class CategoryWeight(SQLModel, table=True):
+    """A customer category and its weight in the call score."""
+
+    category: str = Field(primary_key=True, max_length=16)
+    weight: float
+    name_zh: str
+    name_en: str
+
+
+class Ticket(SQLModel, table=True):
+    """One ticket. ``id`` is the global issue order (FIFO tie-break)."""
+
+    __table_args__ = (
+        Index("ix_ticket_queue", "business_day", "state", "service_code"),
+        Index("ix_ticket_counter_state", "counter_number", "state"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    public_id: str = Field(unique=True, max_length=32)
+    service_code: str = Field(max_length=8)
+    number: str = Field(max_length=12)
+    number_value: int
+    category: str = Field(max_length=16)
+    state: str = Field(max_length=16)
+    language: str = Field(max_length=4)
+    counter_number: int | None = None
+    target_counter: int | None = None
+    business_day: date
+    arrived_at: datetime = _dt(nullable=False)
+    issued_at: datetime = _dt(nullable=False)
+    called_at: datetime | None = _dt()
+    started_at: datetime | None = _dt()
+    finished_at: datetime | None = _dt()
+    appointment_at: datetime | None = _dt()
+    recall_count: int = 0
+    idempotency_key: str | None = Field(default=None, unique=True, max_length=128)
+    print_status: str = Field(default="pending", max_length=16)
+    print_error: str | None = None
+
+
+class TicketEvent(SQLModel, table=True):
+    """The append-only log of every ticket state change (statistics and audit)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_id: int = Field(foreign_key="ticket.id", index=True)
+    action: str = Field(max_length=16)
+    counter_number: int | None = None
+    teller_user_id: int | None = None
+    at: datetime = _dt(nullable=False, index=True)
+    details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class IssuedCounter(SQLModel, table=True):
+    """How many tickets a service issued on a business day (the numbering's source)."""
+
+    service_code: str = Field(primary_key=True, max_length=8)
+    business_day: date = Field(primary_key=True)
+    issued: int = 0
+
+
+class ServiceStats(SQLModel, table=True):
+    """Measured service time per service (exponentially weighted average, seconds)."""
+
+    service_code: str = Field(primary_key=True, max_length=8)
+    avg_service_s: float
+    samples: int = 0
+    updated_at: datetime = _dt(nullable=False)
+
+
+class BranchState(SQLModel, table=True):
+    """Branch-wide state: one row (id 1): current business day and the emergency notice."""
+
+    id: int = Field(default=1, primary_key=True)
+    business_day: date | None = None
+    emergency_zh: str | None = None
+    emergency_en: str | None = None
