@@ -1,0 +1,160 @@
+"""The branch as the queue model sees it: services, counters, categories, policy, candidates.
+
+All values are frozen dataclasses; the branch file (``server.branchfile``) builds them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from types import MappingProxyType
+
+from server.contract.common import Category
+from server.domain.errors import UnknownEntity
+
+
+@dataclass(frozen=True)
+class ServiceDef:
+    """A service (业务) customers take tickets for.
+
+    code: short id, e.g. ``"A"``; prefix: the one letter printed before the number;
+    number_min..number_max: the ticket numbers, wrapping after number_max;
+    daily_cap: most tickets per business day (None = no cap);
+    target_wait_s: waiting longer than this (seconds) earns the policy's breach bonus;
+    default_service_s: service time (seconds) assumed before any was measured;
+    is_open: whether the kiosk issues tickets for it.
+    """
+
+    code: str
+    prefix: str
+    name_zh: str
+    name_en: str
+    number_min: int = 1
+    number_max: int = 999
+    daily_cap: int | None = None
+    target_wait_s: int = 900
+    default_service_s: int = 300
+    is_open: bool = True
+
+
+@dataclass(frozen=True)
+class CounterDef:
+    """A counter (窗口); ``weights`` maps a service code to how much the counter prefers it.
+
+    A weight of 0 (or a missing code) means the counter does not serve that service.
+    """
+
+    number: int
+    name_zh: str
+    name_en: str
+    weights: Mapping[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "weights", MappingProxyType(dict(self.weights)))
+
+    def weight(self, service_code: str) -> float:
+        """The counter's weight for a service, 0.0 when it does not serve it."""
+        return float(self.weights.get(service_code, 0.0))
+
+    def serves(self, service_code: str) -> bool:
+        return self.weight(service_code) > 0
+
+    def __hash__(self) -> int:
+        return hash((self.number, self.name_zh, self.name_en, tuple(sorted(self.weights.items()))))
+
+
+@dataclass(frozen=True)
+class CategoryDef:
+    """A customer category (normal, 优先, 贵宾, 预约) and its weight in the call score."""
+
+    category: Category
+    weight: float
+    name_zh: str
+    name_en: str
+
+
+@dataclass(frozen=True)
+class PolicyConfig:
+    """Tuning of the call-next policy.
+
+    aging_per_min: score points per minute waited (so nobody starves).
+    breach_bonus: score points once a ticket waited longer than its service's target_wait_s.
+    appointment_bonus: score points while ``now`` is within appointment_window_s of the
+        ticket's appointment time (before or after).
+    appointment_window_s: half-width of that window, in seconds.
+    max_wait_s: a ticket waiting longer than this (seconds) is called first, longest first.
+    max_priority_streak: after this many non-NORMAL calls in a row at the branch, the best
+        NORMAL ticket goes next if one waits (0 disables the guarantee).
+    """
+
+    aging_per_min: float = 1.0
+    breach_bonus: float = 50.0
+    appointment_bonus: float = 40.0
+    appointment_window_s: int = 600
+    max_wait_s: int = 3600
+    max_priority_streak: int = 2
+
+
+_DEFAULT_CATEGORIES = (
+    CategoryDef(Category.NORMAL, 1.0, "普通", "Normal"),
+    CategoryDef(Category.PRIORITY, 2.0, "优先", "Priority"),
+    CategoryDef(Category.VIP, 3.0, "贵宾", "VIP"),
+    CategoryDef(Category.APPOINTMENT, 2.5, "预约", "Appointment"),
+)
+
+
+@dataclass(frozen=True)
+class BranchConfig:
+    """The whole branch: names, daily rollover, services, counters, categories, policy."""
+
+    name_zh: str
+    name_en: str
+    rollover: time = time(3, 0)
+    timezone: str = "Asia/Shanghai"
+    services: tuple[ServiceDef, ...] = ()
+    counters: tuple[CounterDef, ...] = ()
+    categories: tuple[CategoryDef, ...] = _DEFAULT_CATEGORIES
+    policy: PolicyConfig = field(default_factory=PolicyConfig)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "services", tuple(self.services))
+        object.__setattr__(self, "counters", tuple(self.counters))
+        object.__setattr__(self, "categories", tuple(self.categories))
+
+    def service(self, code: str) -> ServiceDef:
+        for svc in self.services:
+            if svc.code == code:
+                return svc
+        raise UnknownEntity("service", code, [s.code for s in self.services])
+
+    def counter(self, number: int) -> CounterDef:
+        for ctr in self.counters:
+            if ctr.number == number:
+                return ctr
+        raise UnknownEntity("counter", number, [str(c.number) for c in self.counters])
+
+    def category_weight(self, category: Category) -> float:
+        """The category's weight; a category the branch does not list weighs 1.0."""
+        for cat in self.categories:
+            if cat.category == category:
+                return cat.weight
+        return 1.0
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A WAITING ticket as the call policy sees it.
+
+    arrived_at: the ORIGINAL arrival (kept across transfers); issue_seq: a global monotonic
+    order used for FIFO; target_counter: set when the ticket was transferred to one counter.
+    """
+
+    ticket_id: int
+    number: str
+    service_code: str
+    category: Category
+    arrived_at: datetime
+    issue_seq: int
+    appointment_at: datetime | None = None
+    target_counter: int | None = None
