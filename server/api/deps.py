@@ -1,0 +1,138 @@
+"""FastAPI dependencies as ``Annotated`` aliases: settings, database session, clock, caller.
+
+``app.state`` is wired by ``server.main.create_app``: ``engine`` (SQLAlchemy Engine),
+``settings`` (``server.config.Settings``), ``hub`` (the realtime EventHub, optional) and
+optionally ``clock`` (a callable returning an aware UTC datetime; tests pin time with it).
+
+    @router.post("/x")
+    def x(session: SessionDep, who: Annotated[Principal, Depends(require_roles(Role.ADMIN))]):
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from server.auth.principal import Principal
+from server.config import Settings
+from server.contract.common import Role
+from server.services.users import LoginPolicy, authenticate_token
+from server.store.db import read_session
+
+_BEARER_HINT = "send the header 'Authorization: Bearer <token>'"
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def get_now(request: Request) -> datetime:
+    """The current time: ``app.state.clock()`` when set, else the system clock (UTC)."""
+    clock: Callable[[], datetime] | None = getattr(request.app.state, "clock", None)
+    return clock() if clock is not None else datetime.now(UTC)
+
+
+def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Session]:
+    """A SQLModel session for this request (closed afterwards; commit yourself)."""
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+def get_login_policy(settings: Annotated[Settings, Depends(get_settings)]) -> LoginPolicy:
+    return LoginPolicy(
+        token_ttl_s=settings.token_ttl_s,
+        max_failures_per_user=settings.login_max_failures,
+        max_failures_per_ip=settings.login_max_failures * 4,
+        window_s=settings.login_window_s,
+    )
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+EngineDep = Annotated[Engine, Depends(get_engine)]
+NowDep = Annotated[datetime, Depends(get_now)]
+SessionDep = Annotated[Session, Depends(get_session)]
+LoginPolicyDep = Annotated[LoginPolicy, Depends(get_login_policy)]
+
+
+def _unauthorized(message: str) -> HTTPException:
+    return HTTPException(
+        status_code=status.HTTP_401_UNAUTHORIZED,
+        detail=message,
+        headers={"WWW-Authenticate": "Bearer"},
+    )
+
+
+def get_bearer_token(request: Request) -> str:
+    """The token of ``Authorization: Bearer <token>``; 401 naming what was wrong."""
+    header = request.headers.get("authorization")
+    if header is None:
+        raise _unauthorized(f"no Authorization header; {_BEARER_HINT}")
+    scheme, _, token = header.strip().partition(" ")
+    if scheme.lower() != "bearer":
+        raise _unauthorized(
+            f"Authorization scheme {scheme[:20]!r} is not supported; {_BEARER_HINT}"
+        )
+    if not token.strip():
+        raise _unauthorized(f"Authorization header has no token after 'Bearer'; {_BEARER_HINT}")
+    return token.strip()
+
+
+BearerTokenDep = Annotated[str, Depends(get_bearer_token)]
+
+
+def get_principal(token: BearerTokenDep, engine: EngineDep, now: NowDep) -> Principal:
+    """The authenticated caller; 401 when the token is unknown, expired or revoked.
+
+    Uses its own short read session so the endpoint's session starts clean.
+    """
+    with read_session(engine) as session:
+        principal = authenticate_token(session, token, now)
+    if principal is None:
+        raise _unauthorized(
+            "bearer token is unknown, expired or revoked; log in again "
+            "(POST /api/v1/auth/login) or ask an admin for a new device token"
+        )
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def require_roles(*roles: Role) -> Callable[[Principal], Principal]:
+    """A dependency that returns the caller when its role is one of ``roles``, else 403."""
+    if not roles:
+        raise ValueError("require_roles() needs at least one role")
+    allowed = frozenset(roles)
+    names = " or ".join(sorted(r.value for r in allowed))
+
+    def dependency(principal: PrincipalDep) -> Principal:
+        if principal.role not in allowed:
+            raise HTTPException(
+                status_code=status.HTTP_403_FORBIDDEN,
+                detail=(
+                    f"this needs the role {names}; {principal.kind} {principal.name!r} "
+                    f"has the role {principal.role.value}"
+                ),
+            )
+        return principal
+
+    dependency.__name__ = f"require_{'_or_'.join(sorted(r.value for r in allowed))}"
+    return dependency
+
+
+AdminDep = Annotated[Principal, Depends(require_roles(Role.ADMIN))]
+TechnicianDep = Annotated[Principal, Depends(require_roles(Role.TECHNICIAN, Role.ADMIN))]
+DeviceDep = Annotated[
+    Principal, Depends(require_roles(Role.KIOSK, Role.DISPLAY, Role.PANEL_BRIDGE))
+]

@@ -1,0 +1,13 @@
+"""Authentication primitives: who is calling (``Principal``), password hashing, bearer tokens.
+
+Pure helpers with no web framework or database imports, so every layer may use them.
+
+Exceptions (base ``AuthError``, in ``server.auth.errors``)::
+
+    AuthError
+     +-- LoginFailed          wrong username/password, or the user is disabled
+     +-- LoginRateLimited     too many failed logins; carries ``retry_after_s``
+     +-- UserExists           a user or device with that name already exists
+     +-- UnknownPrincipal     no such user/device
+     +-- InvalidCredential    a password or role that cannot be accepted
+"""

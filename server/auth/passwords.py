@@ -1,0 +1,39 @@
+"""Password hashing with argon2id (argon2-cffi). Plain passwords are never stored or logged."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from server.auth.errors import InvalidCredential
+
+MIN_PASSWORD_LENGTH = 8
+
+_hasher = PasswordHasher()
+# verified against when the username is unknown, so both cases cost the same time
+_DUMMY_HASH = _hasher.hash("branchq-no-such-user")
+
+
+def check_password_policy(password: str) -> None:
+    """Refuse a password too short to be useful."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidCredential(
+            f"password has {len(password)} characters; expected at least {MIN_PASSWORD_LENGTH}"
+        )
+
+
+def hash_password(password: str) -> str:
+    check_password_policy(password)
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """True when ``password`` matches; with ``None`` it burns the same time and says False."""
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    return _hasher.check_needs_rehash(password_hash)
