@@ -1,0 +1,273 @@
+"""Load the branch file (TOML): services, counters, categories, call policy, rollover.
+
+Every problem raises ``ConfigError`` naming the file, the key path and what was expected::
+
+    demo_branch.toml: counters[2].weights.X: unknown service 'X'; expected one of ['A', 'B']
+"""
+
+from __future__ import annotations
+
+import tomllib
+import types
+import typing
+from collections.abc import Mapping
+from datetime import time
+from pathlib import Path
+from typing import Any, Union
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from server.contract.common import Category
+from server.domain.errors import ConfigError
+from server.domain.model import (
+    BranchConfig,
+    CategoryDef,
+    CounterDef,
+    PolicyConfig,
+    ServiceDef,
+)
+
+DEMO_BRANCH_FILE = Path(__file__).with_name("demo_branch.toml")
+
+Name = typing.Annotated[str, Field(min_length=1)]
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class BranchSection(_Section):
+    name_zh: Name
+    name_en: Name
+    rollover: time = time(3, 0)
+    timezone: str = "Asia/Shanghai"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(
+                f"unknown time zone {value!r}; expected e.g. 'Asia/Shanghai'"
+            ) from None
+        return value
+
+
+class ServiceSection(_Section):
+    code: str = Field(pattern=r"^[A-Za-z0-9_]{1,16}$")
+    prefix: str
+    name_zh: Name
+    name_en: Name
+    number_min: int = Field(default=1, ge=0)
+    number_max: int = Field(default=999, ge=1, le=9999)
+    daily_cap: int | None = Field(default=None, gt=0)
+    target_wait_s: int = Field(default=900, gt=0)
+    default_service_s: int = Field(default=300, gt=0)
+    is_open: bool = True
+
+    @field_validator("prefix")
+    @classmethod
+    def _one_letter(cls, value: str) -> str:
+        if len(value) != 1 or not ("A" <= value <= "Z"):
+            raise ValueError(f"prefix must be one letter A-Z, got {value!r}")
+        return value
+
+
+class CounterSection(_Section):
+    number: int = Field(gt=0)
+    name_zh: Name
+    name_en: Name
+    weights: dict[str, float]
+
+
+class CategorySection(_Section):
+    category: Category
+    weight: float = Field(gt=0)
+    name_zh: Name
+    name_en: Name
+
+
+class PolicySection(_Section):
+    aging_per_min: float = Field(default=1.0, ge=0)
+    breach_bonus: float = Field(default=50.0, ge=0)
+    appointment_bonus: float = Field(default=40.0, ge=0)
+    appointment_window_s: int = Field(default=600, ge=0)
+    max_wait_s: int = Field(default=3600, gt=0)
+    max_priority_streak: int = Field(default=2, ge=0)
+
+
+class BranchFile(_Section):
+    branch: BranchSection
+    policy: PolicySection = PolicySection()
+    services: list[ServiceSection] = Field(min_length=1)
+    counters: list[CounterSection] = Field(min_length=1)
+    categories: list[CategorySection] | None = None
+
+
+def load_branch(path: str | Path) -> BranchConfig:
+    """Read and validate a branch file; raises ConfigError on any problem."""
+    source = Path(path)
+    try:
+        with source.open("rb") as fh:
+            data = tomllib.load(fh)
+    except OSError as exc:
+        raise ConfigError(f"{source}: cannot read the branch file: {exc.strerror}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source}: not valid TOML: {exc}") from exc
+    return parse_branch(data, source=str(source))
+
+
+def parse_branch(data: Mapping[str, Any], *, source: str = "<branch>") -> BranchConfig:
+    """Validate already-parsed TOML data; ``source`` names it in error messages."""
+    try:
+        parsed = BranchFile.model_validate(data)
+    except ValidationError as exc:
+        problems = [_describe(err) for err in exc.errors()]
+        raise ConfigError(_join(source, problems)) from exc
+    problems = _cross_check(parsed)
+    if problems:
+        raise ConfigError(_join(source, problems))
+    return _build(parsed)
+
+
+def _join(source: str, problems: list[tuple[str, str]]) -> str:
+    return "\n".join(f"{source}: {key}: {problem}" for key, problem in problems)
+
+
+def _key(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out or "(top level)"
+
+
+def _model_at(loc: tuple[int | str, ...]) -> type[BaseModel] | None:
+    """The pydantic model that validates the table at ``loc``."""
+    model: type[BaseModel] | None = BranchFile
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if model is None or part not in model.model_fields:
+            return None
+        model = _find_model(model.model_fields[part].annotation)
+    return model
+
+
+def _find_model(annotation: object) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    origin = typing.get_origin(annotation)
+    if origin in (list, Union, types.UnionType):
+        for arg in typing.get_args(annotation):
+            found = _find_model(arg)
+            if found is not None:
+                return found
+    return None
+
+
+def _describe(err: Any) -> tuple[str, str]:
+    loc: tuple[int | str, ...] = tuple(err["loc"])
+    kind = err["type"]
+    received = err.get("input")
+    if kind == "extra_forbidden":
+        model = _model_at(loc[:-1])
+        known = sorted(model.model_fields) if model is not None else []
+        return _key(loc), f"unknown key {loc[-1]!r}; expected one of {known}"
+    if kind == "missing":
+        return _key(loc), "missing; this key is required"
+    message = str(err["msg"]).removeprefix("Value error, ")
+    if kind == "string_too_short" and isinstance(received, str) and not received.strip():
+        return _key(loc), "must not be empty"
+    if kind == "value_error":
+        return _key(loc), message
+    return _key(loc), f"{message}, got {received!r}"
+
+
+def _duplicates(values: list[Any], section: str, key: str) -> list[tuple[str, str]]:
+    seen: dict[Any, int] = {}
+    out: list[tuple[str, str]] = []
+    for i, value in enumerate(values):
+        if value in seen:
+            out.append(
+                (
+                    f"{section}[{i}].{key}",
+                    f"duplicate {key} {value!r}, already {section}[{seen[value]}]",
+                )
+            )
+        else:
+            seen[value] = i
+    return out
+
+
+def _cross_check(parsed: BranchFile) -> list[tuple[str, str]]:
+    problems: list[tuple[str, str]] = []
+    problems += _duplicates([s.code for s in parsed.services], "services", "code")
+    problems += _duplicates([s.prefix for s in parsed.services], "services", "prefix")
+    problems += _duplicates([c.number for c in parsed.counters], "counters", "number")
+    for i, svc in enumerate(parsed.services):
+        if svc.number_min >= svc.number_max:
+            problems.append(
+                (
+                    f"services[{i}].number_min",
+                    f"number_min must be below number_max, got {svc.number_min} >= "
+                    f"{svc.number_max}",
+                )
+            )
+    codes = sorted({s.code for s in parsed.services})
+    for i, ctr in enumerate(parsed.counters):
+        for code, weight in ctr.weights.items():
+            if weight < 0:
+                problems.append(
+                    (f"counters[{i}].weights.{code}", f"weight must be >= 0, got {weight:g}")
+                )
+            if code not in codes:
+                problems.append(
+                    (
+                        f"counters[{i}].weights.{code}",
+                        f"unknown service {code!r}; expected one of {codes}",
+                    )
+                )
+        if not any(w > 0 for w in ctr.weights.values()):
+            problems.append(
+                (f"counters[{i}].weights", "the counter serves no service; give one a weight > 0")
+            )
+    if parsed.categories is not None:
+        problems += _duplicates(
+            [c.category.value for c in parsed.categories], "categories", "category"
+        )
+        listed = {c.category for c in parsed.categories}
+        missing = [c.value for c in Category if c not in listed]
+        if missing:
+            problems.append(
+                (
+                    "categories",
+                    f"missing categories {missing}; list all of {[c.value for c in Category]}",
+                )
+            )
+    return problems
+
+
+def _build(parsed: BranchFile) -> BranchConfig:
+    b = parsed.branch
+    extra: dict[str, Any] = {}
+    if parsed.categories is not None:
+        extra["categories"] = tuple(
+            CategoryDef(c.category, c.weight, c.name_zh, c.name_en) for c in parsed.categories
+        )
+    return BranchConfig(
+        name_zh=b.name_zh,
+        name_en=b.name_en,
+        rollover=b.rollover,
+        timezone=b.timezone,
+        services=tuple(ServiceDef(**s.model_dump()) for s in parsed.services),
+        counters=tuple(
+            CounterDef(c.number, c.name_zh, c.name_en, dict(c.weights)) for c in parsed.counters
+        ),
+        policy=PolicyConfig(**parsed.policy.model_dump()),
+        **extra,
+    )
