@@ -1,0 +1,69 @@
+"""Technician check of one panel: test pattern, read back, round trip, a verdict."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from drivers.panel.errors import PanelContentError, PanelError
+from drivers.panel.panel import open_panel
+from drivers.panel.values import HealthStatus, PanelHealth
+
+
+def check_panel(
+    url: str, protocol: str = "modbus", address: int = 1, **bus_options: Any
+) -> PanelHealth:
+    """Light the test pattern, read it back, then put back what the panel showed.
+
+    Never raises a ``PanelError``: a failure comes back as an unhealthy ``PanelHealth`` whose
+    ``last_error`` says what happened and ``advice`` what to check.
+    """
+    bus_options.setdefault("retries", 1)
+    try:
+        panel = open_panel(url, protocol=protocol, address=address, **bus_options)
+    except PanelError as exc:
+        return _failed(address, exc)
+    with panel:
+        try:
+            before = panel.read_text() if panel.capabilities.can_read_back else None
+            health = panel.self_test()
+        except PanelError as exc:
+            return (
+                _failed(address, exc)
+                if panel.health().status is not HealthStatus.UNHEALTHY
+                else panel.health()
+            )
+        try:
+            if before is not None and before.strip():
+                panel.show_text(before.rstrip())
+            else:
+                panel.clear()
+        except PanelContentError:
+            panel.clear()
+        except PanelError:
+            return panel.health()
+        return health
+
+
+def _failed(address: int, exc: PanelError) -> PanelHealth:
+    return replace(
+        PanelHealth(address),
+        status=HealthStatus.UNHEALTHY,
+        last_error=str(exc),
+        advice=exc.advice,
+        consecutive_failures=1,
+    )
+
+
+def verdict(health: PanelHealth) -> str:
+    """One line for a technician: status, round trip, and what to do."""
+    if health.status is HealthStatus.OK:
+        rtt = health.last_round_trip_ms
+        return (
+            f"panel {health.address}: OK, answers in {rtt:.1f} ms"
+            if rtt is not None
+            else (f"panel {health.address}: OK")
+        )
+    if health.status is HealthStatus.UNKNOWN:
+        return f"panel {health.address}: UNKNOWN (does not acknowledge; look at it)"
+    return f"panel {health.address}: BAD - {health.last_error}\n  what to do: {health.advice}"
