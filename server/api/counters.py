@@ -1,0 +1,166 @@
+"""Teller endpoints (only for the counter the teller is signed in to) and read-only views.
+
+A teller signs in to a counter by opening it; every other action on ``/counters/{n}/...``
+answers 403 unless the caller is the teller signed in to counter n.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path
+
+from server.api.context import BranchDep
+from server.api.deps import require_roles
+from server.auth.principal import Principal
+from server.contract.common import Role
+from server.contract.rest import (
+    CallChosen,
+    CounterActionResult,
+    CounterInfo,
+    ErrorBody,
+    QueueInfo,
+    TransferRequest,
+    UnparkRequest,
+)
+from server.services import calls, counters, handling
+from server.services.context import BranchContext
+from server.services.views import Names, counter_infos, queue_infos
+from server.store.db import read_session
+
+router = APIRouter(tags=["counters"])
+
+TellerDep = Annotated[Principal, Depends(require_roles(Role.TELLER))]
+ViewerDep = Annotated[
+    Principal,
+    Depends(
+        require_roles(
+            Role.DISPLAY,
+            Role.TELLER,
+            Role.ADMIN,
+            Role.TECHNICIAN,
+            Role.PANEL_BRIDGE,
+            Role.KIOSK,
+        )
+    ),
+]
+CounterNumber = Annotated[int, Path(ge=1, le=999, description="the counter's number")]
+_ERRORS: dict[int | str, dict[str, object]] = {
+    code: {"model": ErrorBody} for code in (401, 403, 404, 409, 422)
+}
+
+_Action = Callable[..., CounterActionResult]
+
+
+def _act(action: _Action, branch: BranchContext, n: int, who: Principal) -> CounterActionResult:
+    return action(branch, counter_number=n, teller_user_id=who.id, teller_name=who.name)
+
+
+@router.post("/counters/{n}/open", response_model=CounterActionResult, responses=_ERRORS)
+def open_counter(n: CounterNumber, branch: BranchDep, who: TellerDep) -> CounterActionResult:
+    """Sign in to counter n and open it (also resumes it after a pause)."""
+    return _act(counters.open_counter, branch, n, who)
+
+
+@router.post("/counters/{n}/pause", response_model=CounterActionResult, responses=_ERRORS)
+def pause_counter(n: CounterNumber, branch: BranchDep, who: TellerDep) -> CounterActionResult:
+    return _act(counters.pause_counter, branch, n, who)
+
+
+@router.post("/counters/{n}/close", response_model=CounterActionResult, responses=_ERRORS)
+def close_counter(n: CounterNumber, branch: BranchDep, who: TellerDep) -> CounterActionResult:
+    """Close counter n and sign out (refused while it holds a ticket)."""
+    return _act(counters.close_counter, branch, n, who)
+
+
+@router.post("/counters/{n}/call-next", response_model=CounterActionResult, responses=_ERRORS)
+def call_next(n: CounterNumber, branch: BranchDep, who: TellerDep) -> CounterActionResult:
+    """Call the ticket the policy chooses; ``reason`` says why (``ticket`` null: none waits)."""
+    return _act(calls.call_next, branch, n, who)
+
+
+@router.post("/counters/{n}/call", response_model=CounterActionResult, responses=_ERRORS)
+def call_ticket(
+    n: CounterNumber, body: CallChosen, branch: BranchDep, who: TellerDep
+) -> CounterActionResult:
+    """Call a waiting ticket chosen by its number."""
+    return calls.call_ticket(
+        branch, counter_number=n, number=body.number, teller_user_id=who.id, teller_name=who.name
+    )
+
+
+@router.post("/counters/{n}/recall", response_model=CounterActionResult, responses=_ERRORS)
+def recall(n: CounterNumber, branch: BranchDep, who: TellerDep) -> CounterActionResult:
+    return _act(calls.recall, branch, n, who)
+
+
+@router.post("/counters/{n}/start", response_model=CounterActionResult, responses=_ERRORS)
+def start(n: CounterNumber, branch: BranchDep, who: TellerDep) -> CounterActionResult:
+    return _act(handling.start, branch, n, who)
+
+
+@router.post("/counters/{n}/finish", response_model=CounterActionResult, responses=_ERRORS)
+def finish(n: CounterNumber, branch: BranchDep, who: TellerDep) -> CounterActionResult:
+    return _act(handling.finish, branch, n, who)
+
+
+@router.post("/counters/{n}/no-show", response_model=CounterActionResult, responses=_ERRORS)
+def no_show(n: CounterNumber, branch: BranchDep, who: TellerDep) -> CounterActionResult:
+    return _act(handling.mark_no_show, branch, n, who)
+
+
+@router.post("/counters/{n}/park", response_model=CounterActionResult, responses=_ERRORS)
+def park(n: CounterNumber, branch: BranchDep, who: TellerDep) -> CounterActionResult:
+    return _act(handling.park, branch, n, who)
+
+
+@router.post("/counters/{n}/unpark", response_model=CounterActionResult, responses=_ERRORS)
+def unpark(
+    n: CounterNumber, body: UnparkRequest, branch: BranchDep, who: TellerDep
+) -> CounterActionResult:
+    """Take a parked ticket (by number) back to this counter."""
+    return handling.unpark(
+        branch, counter_number=n, number=body.number, teller_user_id=who.id, teller_name=who.name
+    )
+
+
+@router.post("/counters/{n}/cancel", response_model=CounterActionResult, responses=_ERRORS)
+def cancel(
+    n: CounterNumber, body: CallChosen, branch: BranchDep, who: TellerDep
+) -> CounterActionResult:
+    """Cancel a waiting ticket by number (the customer told the teller they leave)."""
+    return handling.cancel(
+        branch, counter_number=n, number=body.number, teller_user_id=who.id, teller_name=who.name
+    )
+
+
+@router.post("/counters/{n}/transfer", response_model=CounterActionResult, responses=_ERRORS)
+def transfer(
+    n: CounterNumber, body: TransferRequest, branch: BranchDep, who: TellerDep
+) -> CounterActionResult:
+    """Send the counter's ticket (or a parked one) to another service's queue or counter."""
+    return handling.transfer(
+        branch,
+        counter_number=n,
+        teller_user_id=who.id,
+        teller_name=who.name,
+        number=body.number,
+        to_service=body.to_service.strip().upper() if body.to_service else None,
+        to_counter=body.to_counter,
+    )
+
+
+@router.get("/counters", response_model=list[CounterInfo], responses=_ERRORS)
+def list_counters(branch: BranchDep, who: ViewerDep) -> list[CounterInfo]:
+    """Every counter: state, teller signed in, and the ticket it holds."""
+    with read_session(branch.engine) as session:
+        return counter_infos(session, Names(session))
+
+
+@router.get("/queues", response_model=list[QueueInfo], responses=_ERRORS)
+def list_queues(branch: BranchDep, who: ViewerDep) -> list[QueueInfo]:
+    """Every service's queue (people waiting, estimated wait, open counters)."""
+    now = branch.now()
+    with read_session(branch.engine) as session:
+        return queue_infos(session, day=branch.business_day(now), names=Names(session))

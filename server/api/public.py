@@ -1,0 +1,43 @@
+"""Public endpoints (no token): health, services with queue and wait, a ticket's status."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Path
+from sqlalchemy import text
+
+from server.api.context import BranchDep
+from server.contract.rest import ErrorBody, Health, QueueInfo, TicketStatusOut
+from server.services import tickets
+from server.services.views import Names, queue_infos
+from server.store.db import read_session
+
+router = APIRouter(tags=["public"])
+
+_PUBLIC_ID = Path(min_length=8, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
+
+
+@router.get("/healthz", response_model=Health)
+def healthz(branch: BranchDep) -> Health:
+    """Liveness and database check."""
+    with read_session(branch.engine) as session:
+        session.exec(text("SELECT 1"))  # type: ignore[call-overload]
+    now = branch.now()
+    return Health(database=branch.engine.dialect.name, business_day=str(branch.business_day(now)))
+
+
+@router.get("/services", response_model=list[QueueInfo])
+def list_services(branch: BranchDep) -> list[QueueInfo]:
+    """Every service with its names, open/closed, people waiting and the estimated wait."""
+    now = branch.now()
+    with read_session(branch.engine) as session:
+        return queue_infos(session, day=branch.business_day(now), names=Names(session))
+
+
+@router.get(
+    "/tickets/{public_id}",
+    response_model=TicketStatusOut,
+    responses={404: {"model": ErrorBody}},
+)
+def ticket_status(branch: BranchDep, public_id: str = _PUBLIC_ID) -> TicketStatusOut:
+    """A ticket's status by its unguessable id (the QR code on the ticket)."""
+    return tickets.ticket_status(branch, public_id=public_id)

@@ -1,0 +1,157 @@
+"""REST bodies of the tickets, counters and queues API (``/api/v1``).
+
+Requests refuse unknown fields; every response a client reads is one of these classes.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from server.contract.common import Bilingual, Category, Language, TicketState, WireModel
+from server.contract.events import CounterInfo, QueueInfo, TicketRef
+
+__all__ = [
+    "CallChosen",
+    "CounterActionResult",
+    "CounterInfo",
+    "ErrorBody",
+    "Health",
+    "PrintResult",
+    "PrintResultOut",
+    "QueueInfo",
+    "TicketCreate",
+    "TicketIssuedOut",
+    "TicketRef",
+    "TicketStatusOut",
+    "TransferRequest",
+    "UnparkRequest",
+]
+
+
+class ErrorBody(WireModel):
+    """Every error response: ``{"error": "conflict", "message": "ticket A042 is DONE; ..."}``.
+
+    field: the request field at fault (422 only), e.g. ``body.service_code``.
+    """
+
+    error: str
+    message: str
+    field: str | None = None
+
+
+class Health(WireModel):
+    status: Literal["ok"] = "ok"
+    database: str
+    business_day: str
+
+
+class TicketCreate(WireModel):
+    """Kiosk: issue a ticket. Retrying with the same ``idempotency_key`` returns the same one."""
+
+    service_code: str = Field(min_length=1, max_length=8, examples=["A"])
+    category: Category = Category.NORMAL
+    language: Language = Language.ZH
+    idempotency_key: str | None = Field(
+        default=None,
+        min_length=8,
+        max_length=128,
+        description="unique per button press (e.g. a UUID); a retry sends the same key",
+    )
+    appointment_at: datetime | None = Field(
+        default=None, description="booked slot (APPOINTMENT tickets), timezone-aware"
+    )
+
+
+class TicketIssuedOut(WireModel):
+    public_id: str
+    number: str
+    service_code: str
+    service_name: Bilingual
+    category: Category
+    language: Language
+    state: TicketState
+    people_ahead: int
+    estimated_wait_s: int
+    issued_at: datetime
+    status_url: str
+    replayed: bool = Field(
+        default=False, description="true when this answers a retry of an earlier request"
+    )
+
+
+class PrintResult(WireModel):
+    """Kiosk: what happened when it printed the ticket."""
+
+    status: Literal["printed", "failed"]
+    reason: str | None = Field(default=None, max_length=500, examples=["paper out"])
+
+    @model_validator(mode="after")
+    def _reason_when_failed(self) -> PrintResult:
+        if self.status == "failed" and not (self.reason or "").strip():
+            raise ValueError("reason is required when status is 'failed' (e.g. 'paper out')")
+        return self
+
+
+class PrintResultOut(WireModel):
+    public_id: str
+    number: str
+    print_status: Literal["pending", "printed", "failed"]
+    print_error: str | None = None
+
+
+class TicketStatusOut(WireModel):
+    """A ticket's status, for the phone that scanned its QR code."""
+
+    public_id: str
+    number: str
+    service_code: str
+    service_name: Bilingual
+    state: TicketState
+    people_ahead: int
+    estimated_wait_s: int
+    counter_number: int | None = None
+    counter_name: Bilingual | None = None
+    issued_at: datetime
+    called_at: datetime | None = None
+
+
+class CallChosen(WireModel):
+    """Teller: call this waiting ticket (today's number, e.g. ``A042``)."""
+
+    number: str = Field(min_length=2, max_length=12, examples=["A042"])
+
+
+class UnparkRequest(WireModel):
+    number: str = Field(min_length=2, max_length=12, examples=["A042"])
+
+
+class TransferRequest(WireModel):
+    """Teller: send the counter's ticket (or a parked one, by ``number``) back to a queue.
+
+    to_service: another service's queue; to_counter: one counter only. At least one.
+    """
+
+    number: str | None = Field(default=None, description="default: the counter's current ticket")
+    to_service: str | None = Field(default=None, min_length=1, max_length=8)
+    to_counter: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _somewhere(self) -> TransferRequest:
+        if self.to_service is None and self.to_counter is None:
+            raise ValueError("give to_service (a service code) or to_counter (a counter number)")
+        return self
+
+
+class CounterActionResult(WireModel):
+    """The counter after a teller action, the ticket acted on, and for a call why it was chosen.
+
+    ticket is None after call-next when nothing is waiting for the counter (reason says so).
+    """
+
+    counter: CounterInfo
+    ticket: TicketRef | None = None
+    reason: Bilingual | None = None
+    recall_count: int = 0

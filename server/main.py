@@ -1,0 +1,120 @@
+"""``create_app(settings)``: only wiring.
+
+The lifespan opens the database (migrating it to the newest revision), syncs the branch file
+into it, creates the realtime hub and a periodic daily-rollover check; routers come from
+``server.api`` and ``server.realtime``. Everything is kept on ``app.state``: ``settings``,
+``engine``, ``branch`` (the use cases' BranchContext), ``hub``, ``clock``, ``authenticate``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+
+from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
+
+from server.api import counters, public, tickets
+from server.api.errors import install_error_handlers
+from server.auth.principal import Principal
+from server.branchfile import load_branch
+from server.config import Settings
+from server.realtime.hub import EventHub
+from server.realtime.ws import make_router
+from server.services.context import BranchContext, utc_now
+from server.services.rollover import rollover
+from server.services.users import authenticate_token
+from server.services.views import snapshot
+from server.store.db import make_engine, migrate, read_session, write_session
+from server.store.seed import sync_branch
+
+API_PREFIX = "/api/v1"
+_OPTIONAL_ROUTERS = ("server.api.auth", "server.api.admin", "server.api.devices")
+_log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = None) -> FastAPI:
+    """The branch server. ``clock`` (aware UTC datetimes) is for tests that pin time."""
+    now = clock or utc_now
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = make_engine(
+            settings.resolved_database_url, busy_timeout_ms=settings.db_busy_timeout_ms
+        )
+        config = load_branch(settings.branch_file)
+
+        def prepare() -> None:
+            migrate(engine)
+            with write_session(engine) as session:
+                sync_branch(session, config=config)
+
+        await run_in_threadpool(prepare)
+        branch = BranchContext(
+            engine=engine, config=config, clock=now, status_url_base=settings.status_url_base
+        )
+        hub = EventHub(snapshot=lambda: snapshot(branch))
+        hub.bind_loop(asyncio.get_running_loop())
+        branch.publish = hub.publish
+
+        def authenticate(token: str) -> Principal | None:
+            with read_session(engine) as session:
+                return authenticate_token(session, token, now())
+
+        app.state.settings = settings
+        app.state.engine = engine
+        app.state.branch = branch
+        app.state.hub = hub
+        app.state.clock = now
+        app.state.authenticate = authenticate
+        checker = asyncio.create_task(_rollover_loop(branch, settings.rollover_check_s))
+        try:
+            yield
+        finally:
+            checker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await checker
+            await hub.close()
+            engine.dispose()
+
+    app = FastAPI(
+        title="branchq",
+        version="0.1.0",
+        description="Queue ticketing for a bank branch (kiosk, tellers, displays, panels).",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    app.include_router(public.router, prefix=API_PREFIX)
+    app.include_router(public.router, include_in_schema=False)  # /healthz for load balancers
+    app.include_router(tickets.router, prefix=API_PREFIX)
+    app.include_router(counters.router, prefix=API_PREFIX)
+    for name in _OPTIONAL_ROUTERS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(
+        make_router(
+            hub_getter=lambda: app.state.hub, authenticate=lambda t: app.state.authenticate(t)
+        )
+    )
+    return app
+
+
+async def _rollover_loop(branch: BranchContext, every_s: float) -> None:
+    while True:
+        try:
+            abandoned = await run_in_threadpool(rollover, branch)
+            if abandoned:
+                _log.info("daily rollover: %d open tickets abandoned", abandoned)
+        except Exception:
+            _log.exception("daily rollover check failed; retrying in %.0f s", every_s)
+        await asyncio.sleep(every_s)

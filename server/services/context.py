@@ -1,0 +1,90 @@
+"""What every use case needs: the engine, the branch file, the clock and the event sink."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from server.contract.common import Category
+from server.contract.events import Event
+from server.domain.model import BranchConfig, CategoryDef, CounterDef, ServiceDef
+from server.domain.numbering import business_day
+from server.store import repo
+from server.store.tables import Service
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _discard(event: Event) -> object:
+    return event
+
+
+@dataclass
+class BranchContext:
+    """Passed to every use case.
+
+    config: the branch file as loaded at startup (rollover, timezone, policy, names); the
+    database rows seeded from it are the source of truth for services, skills and categories
+    (an admin may change them at runtime), see ``live_config``.
+    publish: hands an event to the realtime hub (called after the commit).
+    """
+
+    engine: Engine
+    config: BranchConfig
+    publish: Callable[[Event], object] = _discard
+    clock: Callable[[], datetime] = utc_now
+    status_url_base: str = "http://127.0.0.1:8000"
+    known_day: list[date] = field(default_factory=list)  # last business day seen (cache)
+
+    def now(self) -> datetime:
+        now = self.clock()
+        if now.tzinfo is None:
+            raise ValueError(f"clock returned naive {now.isoformat()}; expected an aware time")
+        return now
+
+    def business_day(self, now: datetime) -> date:
+        return business_day(now, self.config.rollover, self.config.timezone)
+
+    def status_url(self, public_id: str) -> str:
+        return f"{self.status_url_base.rstrip('/')}/api/v1/tickets/{public_id}"
+
+
+def service_def(row: Service) -> ServiceDef:
+    return ServiceDef(
+        code=row.code,
+        prefix=row.prefix,
+        name_zh=row.name_zh,
+        name_en=row.name_en,
+        number_min=row.number_min,
+        number_max=row.number_max,
+        daily_cap=row.daily_cap,
+        target_wait_s=row.target_wait_s,
+        default_service_s=row.default_service_s,
+        is_open=row.is_open,
+    )
+
+
+def live_config(session: Session, ctx: BranchContext) -> BranchConfig:
+    """The branch file's config with services, counters and categories from the database."""
+    skills = repo.counter_skills(session)
+    counters = tuple(
+        CounterDef(c.number, c.name_zh, c.name_en, skills.get(c.number, {}))
+        for c in repo.list_counters(session)
+    )
+    services = tuple(service_def(s) for s in repo.list_services(session))
+    categories = tuple(
+        CategoryDef(Category(c.category), c.weight, c.name_zh, c.name_en)
+        for c in repo.list_categories(session)
+    )
+    return replace(
+        ctx.config,
+        services=services,
+        counters=counters,
+        categories=categories or ctx.config.categories,
+    )

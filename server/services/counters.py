@@ -1,0 +1,103 @@
+"""Counter use cases: a teller opens (signs in to), pauses and closes a counter."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from server.contract.common import CounterState
+from server.contract.events import CounterChanged
+from server.contract.rest import CounterActionResult
+from server.domain.errors import CounterUnavailable
+from server.services.context import BranchContext
+from server.services.errors import NotSignedIn
+from server.services.views import Names, counter_info
+from server.store import repo
+from server.store.db import write_session
+from server.store.tables import Counter
+
+
+def signed_in_counter(
+    session: Session, *, counter_number: int, teller_user_id: int, teller_name: str
+) -> Counter:
+    """The counter, locked, when this teller is signed in to it; else NotSignedIn (403)."""
+    counter = repo.get_counter(session, number=counter_number, for_update=True)
+    if counter.teller_user_id != teller_user_id or counter.state == CounterState.CLOSED.value:
+        holder = repr(counter.teller_name) if counter.teller_user_id is not None else "nobody"
+        raise NotSignedIn(
+            f"teller {teller_name!r} is not signed in to counter {counter_number} "
+            f"(signed in: {holder}); open the counter first (POST /api/v1/counters/"
+            f"{counter_number}/open)"
+        )
+    return counter
+
+
+def open_counter(
+    ctx: BranchContext, *, counter_number: int, teller_user_id: int, teller_name: str
+) -> CounterActionResult:
+    """Sign the teller in to the counter and open it (also resumes a paused counter)."""
+    with write_session(ctx.engine) as session:
+        counter = repo.get_counter(session, number=counter_number, for_update=True)
+        if counter.teller_user_id not in (None, teller_user_id):
+            raise CounterUnavailable(
+                counter_number,
+                f"teller {counter.teller_name!r} is signed in to it; they must close it first",
+            )
+        other = repo.find_teller_counter(session, teller_user_id=teller_user_id)
+        if other is not None and other.number != counter_number:
+            raise CounterUnavailable(
+                counter_number,
+                f"teller {teller_name!r} is signed in to counter {other.number}; close it first",
+            )
+        counter.teller_user_id = teller_user_id
+        counter.teller_name = teller_name
+        return _set_state(ctx, session, counter, CounterState.OPEN)
+
+
+def pause_counter(
+    ctx: BranchContext, *, counter_number: int, teller_user_id: int, teller_name: str
+) -> CounterActionResult:
+    """Stop receiving calls for a while; the teller stays signed in."""
+    with write_session(ctx.engine) as session:
+        counter = signed_in_counter(
+            session,
+            counter_number=counter_number,
+            teller_user_id=teller_user_id,
+            teller_name=teller_name,
+        )
+        return _set_state(ctx, session, counter, CounterState.PAUSED)
+
+
+def close_counter(
+    ctx: BranchContext, *, counter_number: int, teller_user_id: int, teller_name: str
+) -> CounterActionResult:
+    """Close the counter and sign the teller out; refused while it holds a ticket."""
+    with write_session(ctx.engine) as session:
+        counter = signed_in_counter(
+            session,
+            counter_number=counter_number,
+            teller_user_id=teller_user_id,
+            teller_name=teller_name,
+        )
+        held = repo.held_ticket(session, counter_number=counter_number)
+        if held is not None:
+            raise CounterUnavailable(
+                counter_number,
+                f"still holds ticket {held.number} ({held.state}); finish, park or transfer "
+                "it before closing",
+            )
+        counter.teller_user_id = None
+        counter.teller_name = None
+        return _set_state(ctx, session, counter, CounterState.CLOSED)
+
+
+def _set_state(
+    ctx: BranchContext, session: Session, counter: Counter, state: CounterState
+) -> CounterActionResult:
+    counter.state = state.value
+    session.add(counter)
+    session.flush()
+    names = Names(session)
+    info = counter_info(counter, repo.held_ticket(session, counter_number=counter.number), names)
+    session.commit()
+    ctx.publish(CounterChanged(seq=0, at=ctx.now(), counter=info))
+    return CounterActionResult(counter=info, ticket=info.current)

@@ -1,0 +1,61 @@
+"""The daily rollover: at the branch's rollover time, yesterday's open tickets are abandoned.
+
+History is kept (tickets and their events stay); numbering restarts because it is counted
+per business day. ``ensure_business_day`` runs inside every issuing transaction (cheap: it
+only touches the database when the day changed), and the server also runs ``rollover``
+periodically so displays are updated without waiting for a ticket.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from server.contract.common import TicketState
+from server.domain.transitions import ACTIVE_STATES, Action, next_state
+from server.services.context import BranchContext
+from server.store import repo
+from server.store.db import write_session
+
+
+def ensure_business_day(session: Session, ctx: BranchContext, now: datetime) -> int:
+    """Abandon tickets of earlier business days if the day changed; returns how many."""
+    day = ctx.business_day(now)
+    if ctx.known_day and ctx.known_day[0] == day:
+        return 0
+    state = repo.branch_state(session)
+    abandoned = 0
+    if state.business_day == day:
+        ctx.known_day[:] = [day]  # committed earlier (by us or another process)
+    else:
+        for ticket in repo.active_before(
+            session, business_day=day, states=[s.value for s in ACTIVE_STATES]
+        ):
+            assert ticket.id is not None
+            old = TicketState(ticket.state)
+            ticket.state = next_state(ticket.number, old, Action.ABANDON).value
+            ticket.finished_at = now
+            session.add(ticket)
+            repo.append_event(
+                session,
+                ticket_id=ticket.id,
+                action=Action.ABANDON.value,
+                at=now,
+                counter_number=ticket.counter_number,
+                details={"from_state": old.value, "business_day": day.isoformat()},
+            )
+            abandoned += 1
+        state.business_day = day
+        session.add(state)
+        # the cache is set by a later call, once this transaction is known to be committed
+    return abandoned
+
+
+def rollover(ctx: BranchContext) -> int:
+    """Run the rollover now if the business day changed; returns how many were abandoned."""
+    now = ctx.now()
+    if ctx.known_day and ctx.known_day[0] == ctx.business_day(now):
+        return 0
+    with write_session(ctx.engine) as session:
+        return ensure_business_day(session, ctx, now)

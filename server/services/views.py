@@ -1,0 +1,155 @@
+"""Read models: database rows -> wire objects (TicketRef, QueueInfo, CounterInfo, Snapshot)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlmodel import Session
+
+from server.contract.common import Bilingual, Category, CounterState, TicketState
+from server.contract.events import CallInfo, CounterInfo, QueueInfo, Snapshot, TicketRef
+from server.domain.estimate import estimate_wait_s
+from server.services.context import BranchContext
+from server.store import repo
+from server.store.db import read_session
+from server.store.tables import Counter, Service, Ticket
+
+RECENT_CALLS = 10
+
+
+class Names:
+    """Service and counter names, loaded once per use case (a handful of rows)."""
+
+    def __init__(self, session: Session) -> None:
+        self.services: dict[str, Service] = {s.code: s for s in repo.list_services(session)}
+        self.counters: dict[int, Counter] = {c.number: c for c in repo.list_counters(session)}
+
+    def service(self, code: str) -> Bilingual:
+        row = self.services.get(code)
+        if row is None:  # removed from the branch file since the ticket was issued
+            return Bilingual(zh=code, en=code)
+        return Bilingual(zh=row.name_zh, en=row.name_en)
+
+    def counter(self, number: int) -> Bilingual:
+        row = self.counters.get(number)
+        if row is None:
+            return Bilingual(zh=f"{number}号窗口", en=f"Counter {number}")
+        return Bilingual(zh=row.name_zh, en=row.name_en)
+
+
+def ticket_ref(ticket: Ticket, names: Names) -> TicketRef:
+    return TicketRef(
+        public_id=ticket.public_id,
+        number=ticket.number,
+        service_code=ticket.service_code,
+        service_name=names.service(ticket.service_code),
+        category=Category(ticket.category),
+        state=TicketState(ticket.state),
+        counter_number=ticket.counter_number,
+        issued_at=ticket.issued_at,
+    )
+
+
+def avg_service_s(session: Session, service: Service) -> float:
+    stats = repo.get_stats(session, service_code=service.code)
+    return stats.avg_service_s if stats is not None else float(service.default_service_s)
+
+
+def queue_infos(session: Session, *, day: date, names: Names) -> list[QueueInfo]:
+    """Every service's queue (4 queries whatever the number of services)."""
+    waiting = repo.waiting_counts(session, business_day=day)
+    open_counters = repo.open_counters_by_service(session)
+    times = repo.service_times(session)
+    out = []
+    for svc in names.services.values():
+        n = waiting.get(svc.code, 0)
+        avg = times.get(svc.code, float(svc.default_service_s))
+        opened = open_counters.get(svc.code, 0)
+        out.append(_queue(svc, n, avg, opened))
+    return out
+
+
+def queue_info(session: Session, *, day: date, names: Names, service_code: str) -> QueueInfo:
+    for q in queue_infos(session, day=day, names=names):
+        if q.service_code == service_code:
+            return q
+    svc = Service(code=service_code, prefix="?", name_zh=service_code, name_en=service_code)
+    return _queue(svc, 0, 0.0, 0)
+
+
+def _queue(svc: Service, waiting: int, avg_s: float, open_counters: int) -> QueueInfo:
+    return QueueInfo(
+        service_code=svc.code,
+        prefix=svc.prefix,
+        name=Bilingual(zh=svc.name_zh, en=svc.name_en),
+        is_open=svc.is_open,
+        waiting=waiting,
+        estimated_wait_s=estimate_wait_s(waiting, avg_s, open_counters),
+        open_counters=open_counters,
+    )
+
+
+def counter_info(counter: Counter, held: Ticket | None, names: Names) -> CounterInfo:
+    return CounterInfo(
+        counter_number=counter.number,
+        name=Bilingual(zh=counter.name_zh, en=counter.name_en),
+        state=CounterState(counter.state),
+        teller=counter.teller_name,
+        current=ticket_ref(held, names) if held is not None else None,
+    )
+
+
+def counter_infos(session: Session, names: Names) -> list[CounterInfo]:
+    held = repo.held_tickets(session)
+    return [counter_info(c, held.get(c.number), names) for c in names.counters.values()]
+
+
+def call_info(ticket: Ticket, counter_number: int, names: Names) -> CallInfo:
+    return CallInfo(
+        ticket=ticket_ref(ticket, names),
+        counter_number=counter_number,
+        counter_name=names.counter(counter_number),
+        recall_count=ticket.recall_count,
+        called_at=ticket.called_at or ticket.issued_at,
+    )
+
+
+def recent_calls(session: Session, names: Names) -> list[CallInfo]:
+    out = []
+    for event, ticket in repo.recent_calls(session, limit=RECENT_CALLS):
+        counter = event.counter_number if event.counter_number is not None else 0
+        ref = ticket_ref(ticket, names)
+        out.append(
+            CallInfo(
+                ticket=ref,
+                counter_number=counter,
+                counter_name=names.counter(counter),
+                recall_count=int(event.details.get("recall_count", 0)),
+                called_at=event.at,
+            )
+        )
+    return out
+
+
+def emergency(session: Session) -> Bilingual | None:
+    state = repo.branch_state(session, create=False)
+    if state is None:
+        return None
+    if state.emergency_zh is None and state.emergency_en is None:
+        return None
+    return Bilingual(zh=state.emergency_zh or "", en=state.emergency_en or "")
+
+
+def snapshot(ctx: BranchContext) -> Snapshot:
+    """The whole current state for a websocket client (the hub overwrites ``seq``)."""
+    now = ctx.now()
+    with read_session(ctx.engine) as session:
+        names = Names(session)
+        return Snapshot(
+            seq=0,
+            at=now,
+            queues=queue_infos(session, day=ctx.business_day(now), names=names),
+            counters=counter_infos(session, names),
+            recent_calls=recent_calls(session, names),
+            emergency=emergency(session),
+        )

@@ -1,0 +1,295 @@
+"""Repository functions: every query the use cases run, with keyword-only arguments.
+
+Functions that lock (``for_update=True``) take row locks on PostgreSQL; on SQLite the write
+session's ``BEGIN IMMEDIATE`` already serializes writers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import Any, Literal, overload
+
+from sqlalchemy import func, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
+
+from server.domain.errors import UnknownEntity
+from server.store.tables import (
+    BranchState,
+    CategoryWeight,
+    Counter,
+    CounterSkill,
+    IssuedCounter,
+    Service,
+    ServiceStats,
+    Ticket,
+    TicketEvent,
+)
+
+WAITING = "WAITING"
+HELD = ("CALLED", "SERVING")
+
+
+# ---- services, counters, categories ---------------------------------------------------------
+
+
+def list_services(session: Session) -> list[Service]:
+    return list(session.exec(select(Service).order_by(col(Service.sort_order))).all())
+
+
+def get_service(session: Session, *, code: str) -> Service:
+    row = session.get(Service, code)
+    if row is None:
+        known = [s.code for s in list_services(session)]
+        raise UnknownEntity("service", code, known)
+    return row
+
+
+def list_counters(session: Session) -> list[Counter]:
+    return list(session.exec(select(Counter).order_by(col(Counter.number))).all())
+
+
+def get_counter(session: Session, *, number: int, for_update: bool = False) -> Counter:
+    stmt = select(Counter).where(Counter.number == number)
+    if for_update:
+        stmt = stmt.with_for_update()
+    row = session.exec(stmt).first()
+    if row is None:
+        known = [str(c.number) for c in list_counters(session)]
+        raise UnknownEntity("counter", number, known)
+    return row
+
+
+def counter_skills(session: Session) -> dict[int, dict[str, float]]:
+    """counter number -> {service code: weight} for every counter."""
+    skills: dict[int, dict[str, float]] = {}
+    for row in session.exec(select(CounterSkill)).all():
+        skills.setdefault(row.counter_number, {})[row.service_code] = row.weight
+    return skills
+
+
+def list_categories(session: Session) -> list[CategoryWeight]:
+    return list(session.exec(select(CategoryWeight)).all())
+
+
+def open_counters_by_service(session: Session) -> dict[str, int]:
+    """service code -> how many OPEN counters serve it."""
+    stmt = (
+        select(CounterSkill.service_code, func.count())
+        .join(Counter, col(Counter.number) == col(CounterSkill.counter_number))
+        .where(Counter.state == "OPEN", col(CounterSkill.weight) > 0)
+        .group_by(col(CounterSkill.service_code))
+    )
+    return {code: int(n) for code, n in session.exec(stmt).all()}
+
+
+def find_teller_counter(session: Session, *, teller_user_id: int) -> Counter | None:
+    """The counter a teller is signed in to, if any."""
+    stmt = select(Counter).where(Counter.teller_user_id == teller_user_id)
+    return session.exec(stmt).first()
+
+
+# ---- numbering --------------------------------------------------------------------------------
+
+
+def next_issue_count(session: Session, *, service_code: str, business_day: date) -> int:
+    """Count one more ticket for (service, day) and return how many were issued BEFORE it.
+
+    The counter row is updated in the caller's transaction, so the number is unique per
+    service per day under concurrency and survives restarts.
+    """
+    dialect = session.get_bind().dialect.name
+    values: dict[str, Any] = {"service_code": service_code, "business_day": business_day}
+    if dialect == "postgresql":
+        ins: Any = postgresql.insert(IssuedCounter).values(issued=0, **values)
+    else:
+        ins = sqlite.insert(IssuedCounter).values(issued=0, **values)
+    session.exec(ins.on_conflict_do_nothing())
+    stmt = (
+        update(IssuedCounter)
+        .where(
+            col(IssuedCounter.service_code) == service_code,
+            col(IssuedCounter.business_day) == business_day,
+        )
+        .values(issued=col(IssuedCounter.issued) + 1)
+        .returning(col(IssuedCounter.issued))
+    )
+    issued = session.exec(stmt).scalar_one()
+    return int(issued) - 1
+
+
+# ---- tickets ----------------------------------------------------------------------------------
+
+
+def find_ticket_by_key(session: Session, *, idempotency_key: str) -> Ticket | None:
+    stmt = select(Ticket).where(Ticket.idempotency_key == idempotency_key)
+    return session.exec(stmt).first()
+
+
+def get_ticket(session: Session, *, public_id: str, for_update: bool = False) -> Ticket:
+    stmt = select(Ticket).where(Ticket.public_id == public_id)
+    if for_update:
+        stmt = stmt.with_for_update()
+    row = session.exec(stmt).first()
+    if row is None:
+        raise UnknownEntity("ticket", public_id)
+    return row
+
+
+def get_ticket_by_number(session: Session, *, number: str, business_day: date) -> Ticket | None:
+    """Today's ACTIVE-or-not ticket with that printed number (newest first)."""
+    stmt = (
+        select(Ticket)
+        .where(Ticket.number == number, Ticket.business_day == business_day)
+        .order_by(col(Ticket.id).desc())
+    )
+    return session.exec(stmt).first()
+
+
+def waiting_tickets(session: Session, *, business_day: date) -> list[Ticket]:
+    stmt = (
+        select(Ticket)
+        .where(Ticket.business_day == business_day, Ticket.state == WAITING)
+        .order_by(col(Ticket.arrived_at), col(Ticket.id))
+    )
+    return list(session.exec(stmt).all())
+
+
+def claim_waiting(session: Session, *, ticket_id: int, counter_number: int, at: datetime) -> bool:
+    """WAITING -> CALLED at a counter, only if still WAITING (False: someone else took it)."""
+    stmt = (
+        update(Ticket)
+        .where(col(Ticket.id) == ticket_id, col(Ticket.state) == WAITING)
+        .values(state="CALLED", counter_number=counter_number, called_at=at, target_counter=None)
+        .execution_options(synchronize_session=False)
+    )
+    result = session.exec(stmt)
+    return bool(result.rowcount == 1)
+
+
+def held_ticket(session: Session, *, counter_number: int) -> Ticket | None:
+    """The CALLED or SERVING ticket a counter holds."""
+    stmt = select(Ticket).where(
+        Ticket.counter_number == counter_number, col(Ticket.state).in_(HELD)
+    )
+    return session.exec(stmt).first()
+
+
+def held_tickets(session: Session) -> dict[int, Ticket]:
+    stmt = select(Ticket).where(
+        col(Ticket.state).in_(HELD), col(Ticket.counter_number).is_not(None)
+    )
+    return {t.counter_number: t for t in session.exec(stmt).all() if t.counter_number is not None}
+
+
+def waiting_counts(session: Session, *, business_day: date) -> dict[str, int]:
+    stmt = (
+        select(Ticket.service_code, func.count())
+        .where(Ticket.business_day == business_day, Ticket.state == WAITING)
+        .group_by(col(Ticket.service_code))
+    )
+    return {code: int(n) for code, n in session.exec(stmt).all()}
+
+
+def people_ahead(session: Session, *, ticket: Ticket) -> int:
+    """WAITING tickets of the same service and day that arrived before this one."""
+    stmt = (
+        select(func.count())
+        .select_from(Ticket)
+        .where(
+            Ticket.business_day == ticket.business_day,
+            Ticket.service_code == ticket.service_code,
+            Ticket.state == WAITING,
+            col(Ticket.id) != ticket.id,
+            (col(Ticket.arrived_at) < ticket.arrived_at)
+            | ((col(Ticket.arrived_at) == ticket.arrived_at) & (col(Ticket.id) < ticket.id)),
+        )
+    )
+    return int(session.exec(stmt).one())
+
+
+def active_before(session: Session, *, business_day: date, states: Iterable[str]) -> list[Ticket]:
+    """Tickets of earlier business days still in one of ``states`` (rollover)."""
+    stmt = select(Ticket).where(
+        col(Ticket.business_day) < business_day, col(Ticket.state).in_(list(states))
+    )
+    return list(session.exec(stmt).all())
+
+
+def recent_calls(session: Session, *, limit: int) -> list[tuple[TicketEvent, Ticket]]:
+    """The newest call/recall events with their tickets, newest first."""
+    stmt = (
+        select(TicketEvent, Ticket)
+        .join(Ticket, col(Ticket.id) == col(TicketEvent.ticket_id))
+        .where(col(TicketEvent.action).in_(("call", "recall", "unpark")))
+        .order_by(col(TicketEvent.id).desc())
+        .limit(limit)
+    )
+    return [(ev, t) for ev, t in session.exec(stmt).all()]
+
+
+def recent_call_categories(session: Session, *, limit: int) -> list[str]:
+    """Categories of the most recent first calls at the branch, newest LAST."""
+    stmt = (
+        select(Ticket.category)
+        .join(TicketEvent, col(Ticket.id) == col(TicketEvent.ticket_id))
+        .where(TicketEvent.action == "call")
+        .order_by(col(TicketEvent.id).desc())
+        .limit(limit)
+    )
+    return list(reversed(session.exec(stmt).all()))
+
+
+def append_event(
+    session: Session,
+    *,
+    ticket_id: int,
+    action: str,
+    at: datetime,
+    counter_number: int | None = None,
+    teller_user_id: int | None = None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    session.add(
+        TicketEvent(
+            ticket_id=ticket_id,
+            action=action,
+            at=at,
+            counter_number=counter_number,
+            teller_user_id=teller_user_id,
+            details=details or {},
+        )
+    )
+
+
+def ticket_events(session: Session, *, ticket_id: int) -> Sequence[TicketEvent]:
+    stmt = (
+        select(TicketEvent).where(TicketEvent.ticket_id == ticket_id).order_by(col(TicketEvent.id))
+    )
+    return session.exec(stmt).all()
+
+
+# ---- statistics and branch state ------------------------------------------------------------
+
+
+def service_times(session: Session) -> dict[str, float]:
+    """service code -> measured average service time (seconds)."""
+    return {r.service_code: r.avg_service_s for r in session.exec(select(ServiceStats)).all()}
+
+
+def get_stats(session: Session, *, service_code: str) -> ServiceStats | None:
+    return session.get(ServiceStats, service_code)
+
+
+@overload
+def branch_state(session: Session, *, create: Literal[True] = ...) -> BranchState: ...
+@overload
+def branch_state(session: Session, *, create: bool) -> BranchState | None: ...
+def branch_state(session: Session, *, create: bool = True) -> BranchState | None:
+    """The branch-state row; created (in the caller's transaction) when missing and ``create``."""
+    row = session.get(BranchState, 1)
+    if row is None and create:
+        row = BranchState(id=1)
+        session.add(row)
+    return row
