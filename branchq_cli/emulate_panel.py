@@ -1,0 +1,90 @@
+"""`branchq emulate panel`: RS-485 call-number panels behind TCP (socket://) or a pty."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def parse_addresses(text: str) -> list[int]:
+    """'1-6' -> [1..6]; '1,3,10-12' -> [1, 3, 10, 11, 12]."""
+    addresses: set[int] = set()
+    try:
+        for part in text.split(","):
+            low, _, high = part.strip().partition("-")
+            addresses.update(range(int(low), int(high or low) + 1))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"addresses {text!r}: expected numbers and ranges like '1-6' or '1,3,10-12'"
+        ) from exc
+    if not addresses or min(addresses) < 1 or max(addresses) > 247:
+        raise argparse.ArgumentTypeError(f"addresses {text!r}: expected values in 1..247")
+    return sorted(addresses)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--port", type=int, default=7001, help="TCP port of the line (0: any)")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--protocol", choices=["modbus", "ascii"], default="modbus")
+    parser.add_argument("--addresses", type=parse_addresses, default=list(range(1, 7)))
+    parser.add_argument("--characters", type=int, default=None, help="panel width (8 / 16)")
+    parser.add_argument(
+        "--control-port",
+        type=int,
+        default=None,
+        help="TCP port of the control channel (default: --port + 1; 0: any)",
+    )
+    parser.add_argument("--pty", action="store_true", help="serve on a pty; prints its path")
+
+
+def run(args: argparse.Namespace) -> int:
+    import logging
+    import signal
+    import threading
+
+    from hardware_mocks.panel import PanelEmulator
+
+    control = args.control_port
+    if control is None:
+        control = args.port + 1 if args.port else 0
+    logging.basicConfig(
+        stream=sys.stdout, level=logging.INFO, format="%(asctime)s %(message)s", force=True
+    )
+    emulator = PanelEmulator(
+        protocol=args.protocol,
+        addresses=args.addresses,
+        characters=args.characters,
+        host=args.host,
+        port=args.port,
+        control_port=control,
+    )
+    try:
+        emulator.start(pty=args.pty)
+    except OSError as exc:
+        print(f"cannot start the panel emulator: {exc}", file=sys.stderr)
+        return 1
+    where = emulator.pty_path if args.pty else f"socket://{args.host}:{emulator.port}"
+    span = f"{args.addresses[0]}-{args.addresses[-1]}"
+    print(f"panel emulator ({args.protocol}) on {where} addresses {span}", flush=True)
+    print(
+        f"control on {args.host}:{emulator.control_port}: 'state', "
+        "'fault <address|all> <ok|no_answer|wrong_crc|garbled|slow> [delay_s]'",
+        flush=True,
+    )
+    stop = threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        emulator.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    _parser = argparse.ArgumentParser(prog="branchq emulate panel")
+    add_arguments(_parser)
+    sys.exit(run(_parser.parse_args()))
