@@ -18,6 +18,13 @@ from fastapi import Depends, HTTPException, Request, status
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from server.auth.errors import (
+    AuthError,
+    LoginFailed,
+    LoginRateLimited,
+    UnknownPrincipal,
+    UserExists,
+)
 from server.auth.principal import Principal
 from server.config import Settings
 from server.contract.common import Role
@@ -136,3 +143,21 @@ TechnicianDep = Annotated[Principal, Depends(require_roles(Role.TECHNICIAN, Role
 DeviceDep = Annotated[
     Principal, Depends(require_roles(Role.KIOSK, Role.DISPLAY, Role.PANEL_BRIDGE))
 ]
+
+
+def auth_http_error(exc: AuthError) -> HTTPException:
+    """Map an auth error to its HTTP answer (the message says what was wrong)."""
+    message = str(exc)
+    if isinstance(exc, LoginRateLimited):
+        return HTTPException(
+            status_code=status.HTTP_429_TOO_MANY_REQUESTS,
+            detail=message,
+            headers={"Retry-After": str(exc.retry_after_s)},
+        )
+    if isinstance(exc, LoginFailed):
+        return _unauthorized(message)
+    if isinstance(exc, UnknownPrincipal):
+        return HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail=message)
+    if isinstance(exc, UserExists):
+        return HTTPException(status_code=status.HTTP_409_CONFLICT, detail=message)
+    return HTTPException(status_code=status.HTTP_422_UNPROCESSABLE_CONTENT, detail=message)

@@ -111,13 +111,14 @@ def create_user(
     """Create a user (admin, teller or technician) with an argon2-hashed password."""
     name = _clean_name(username, "username")
     parsed_role = _check_role(role, USER_ROLES, "user")
+    password_hash = hash_password(password)  # before the transaction: argon2 takes a while
     if session.exec(select(User.id).where(User.username == name)).first() is not None:
         raise UserExists(f"user {name!r} already exists")
     user = User(
         username=name,
         display_name=display_name.strip() or name,
         role=parsed_role,
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         created_at=now,
         password_changed_at=now,
     )
@@ -161,8 +162,9 @@ def disable_user(session: Session, *, username: str, disabled: bool = True, now:
 
 def reset_password(session: Session, *, username: str, password: str, now: datetime) -> User:
     """Set a new password and end every session of the user."""
+    password_hash = hash_password(password)  # before the transaction: argon2 takes a while
     user = get_user(session, username=username)
-    user.password_hash = hash_password(password)
+    user.password_hash = password_hash
     user.password_changed_at = now
     assert user.id is not None
     _revoke_user_tokens(session, user_id=user.id, now=now)
@@ -252,33 +254,36 @@ def login(
     policy = policy or LoginPolicy()
     name = username.strip().lower()[:NAME_MAX]
     ip = client_ip[:64]
-    # forget failures older than the window (keeps the table small)
+    # 1. read: the rate limit and the user; then end the transaction so no lock is held
+    #    while argon2 works (tens of milliseconds)
+    _check_rate_limit(session, username=name, client_ip=ip, now=now, policy=policy)
+    user = session.exec(select(User).where(User.username == name)).first()
+    found = None if user is None else (user.id, user.username, Role(user.role), user.disabled)
+    stored_hash = None if user is None else user.password_hash
+    session.rollback()
+    # 2. verify, outside any transaction
+    ok = verify_password(stored_hash, password)
+    new_hash = hash_password(password) if ok and stored_hash and needs_rehash(stored_hash) else None
+    # 3. write: each branch starts with a write so SQLite takes the lock (with its busy timeout)
     session.execute(
         delete(LoginFailure).where(col(LoginFailure.at) <= now - timedelta(seconds=policy.window_s))
     )
-    _check_rate_limit(session, username=name, client_ip=ip, now=now, policy=policy)
-    user = session.exec(select(User).where(User.username == name)).first()
-    ok = verify_password(user.password_hash if user else None, password)
-    if user is None or not ok or user.disabled:
+    if found is None or not ok or found[3]:
         session.add(LoginFailure(username=name, client_ip=ip, at=now))
         session.commit()
         raise LoginFailed(
             "wrong username or password, or the account is disabled"
             " / 用户名或密码错误，或账户已停用"
         )
-    assert user.id is not None
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-        session.add(user)
+    user_id, user_name, role, _ = found
+    assert user_id is not None
+    if new_hash is not None:
+        session.execute(update(User).where(col(User.id) == user_id).values(password_hash=new_hash))
     session.execute(delete(LoginFailure).where(col(LoginFailure.username) == name))
     expires_at = now + timedelta(seconds=policy.token_ttl_s)
-    token = _issue_token(session, now=now, user_id=user.id, expires_at=expires_at)
+    token = _issue_token(session, now=now, user_id=user_id, expires_at=expires_at)
     session.commit()
-    return (
-        token,
-        Principal(kind="user", id=user.id, name=user.username, role=Role(user.role)),
-        expires_at,
-    )
+    return token, Principal(kind="user", id=user_id, name=user_name, role=role), expires_at
 
 
 def logout(session: Session, *, token: str, now: datetime) -> bool:

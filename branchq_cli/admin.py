@@ -1,0 +1,224 @@
+"""`branchq admin ...`: users and device tokens, straight on the branch database.
+
+    branchq admin create-user USERNAME --role admin|teller|technician [--password-stdin]
+    branchq admin reset-password USERNAME [--password-stdin]
+    branchq admin list-users
+    branchq admin create-device NAME --role kiosk|display|panel_bridge   (prints the token once)
+    branchq admin revoke-device NAME
+    branchq admin list-devices
+
+Every command takes --data-dir and --database-url (else BRANCHQ_* environment variables, else
+the defaults of the server's settings) and brings the schema up to date first, as the server
+does. There is no default password: the first admin is made with create-user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+USER_ROLES = ("admin", "teller", "technician")
+DEVICE_ROLES = ("kiosk", "display", "panel_bridge")
+
+
+class AdminCommandError(Exception):
+    """A command that cannot be carried out; the message is printed, exit code 1."""
+
+
+def register(subparsers: Any) -> None:
+    admin = subparsers.add_parser("admin", help="manage users and device tokens")
+    admin.set_defaults(handler=lambda _args: _usage(admin))
+    sub = admin.add_subparsers(dest="admin_command", metavar="ACTION")
+
+    def add(name: str, help_text: str, handler: Any) -> argparse.ArgumentParser:
+        parser: argparse.ArgumentParser = sub.add_parser(name, help=help_text)
+        parser.add_argument("--data-dir", help="the server's data directory (default: ./var)")
+        parser.add_argument("--database-url", help="SQLAlchemy URL (default: SQLite in data dir)")
+        parser.set_defaults(handler=lambda args: _run(handler, args))
+        return parser
+
+    p = add("create-user", "create a user (admin, teller, technician)", _create_user)
+    p.add_argument("username")
+    p.add_argument("--role", required=True, choices=USER_ROLES)
+    p.add_argument("--display-name", default="")
+    p.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+    p = add("reset-password", "set a new password (ends the user's sessions)", _reset_password)
+    p.add_argument("username")
+    p.add_argument("--password-stdin", action="store_true")
+    add("list-users", "list users", _list_users)
+    p = add("create-device", "register a device and print its token (shown once)", _create_device)
+    p.add_argument("name")
+    p.add_argument("--role", required=True, choices=DEVICE_ROLES)
+    p.add_argument("--heartbeat-interval", type=int, default=30, help="seconds (default 30)")
+    p = add("revoke-device", "revoke a device's token", _revoke_device)
+    p.add_argument("name")
+    add("list-devices", "list devices and their health", _list_devices)
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return 2
+
+
+def _run(handler: Any, args: argparse.Namespace) -> int:
+    from server.auth.errors import AuthError
+    from server.store.errors import StoreError
+
+    try:
+        engine = _engine(args)
+        try:
+            result: int = handler(engine, args)
+        finally:
+            engine.dispose()
+    except (AuthError, StoreError, AdminCommandError) as exc:
+        print(f"branchq admin: {exc}", file=sys.stderr)
+        return 1
+    return result
+
+
+def _engine(args: argparse.Namespace) -> Engine:
+    from pydantic import ValidationError
+
+    from server.config import Settings
+    from server.store.db import make_engine, migrate
+
+    overrides: dict[str, Any] = {}
+    if args.data_dir:
+        overrides["data_dir"] = args.data_dir
+    if args.database_url:
+        overrides["database_url"] = args.database_url
+    try:
+        settings = Settings(**overrides)
+    except ValidationError as exc:
+        raise AdminCommandError(f"settings are not valid: {exc}") from exc
+    engine = make_engine(
+        settings.resolved_database_url, busy_timeout_ms=settings.db_busy_timeout_ms
+    )
+    migrate(engine)
+    return engine
+
+
+def _now() -> Any:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise AdminCommandError("no password on standard input; expected one line")
+        return password
+    first = getpass.getpass("password: ")
+    second = getpass.getpass("password again: ")
+    if first != second:
+        raise AdminCommandError("the two passwords differ; nothing was changed")
+    return first
+
+
+def _create_user(engine: Engine, args: argparse.Namespace) -> int:
+    from sqlmodel import Session
+
+    from server.services.users import create_user
+
+    password = _read_password(args.password_stdin)
+    with Session(engine, expire_on_commit=False) as session:
+        user = create_user(
+            session,
+            username=args.username,
+            password=password,
+            role=args.role,
+            display_name=args.display_name,
+            now=_now(),
+        )
+    print(f"created {user.role} {user.username!r}")
+    return 0
+
+
+def _reset_password(engine: Engine, args: argparse.Namespace) -> int:
+    from sqlmodel import Session
+
+    from server.services.users import reset_password
+
+    password = _read_password(args.password_stdin)
+    with Session(engine, expire_on_commit=False) as session:
+        user = reset_password(session, username=args.username, password=password, now=_now())
+    print(f"password of {user.username!r} changed; their sessions were ended")
+    return 0
+
+
+def _list_users(engine: Engine, args: argparse.Namespace) -> int:
+    from sqlmodel import Session
+
+    from server.services.users import list_users
+
+    with Session(engine) as session:
+        rows = [
+            (u.username, str(u.role), "disabled" if u.disabled else "active", u.display_name)
+            for u in list_users(session)
+        ]
+    _table(("USERNAME", "ROLE", "STATE", "NAME"), rows)
+    return 0
+
+
+def _create_device(engine: Engine, args: argparse.Namespace) -> int:
+    from server.services.devices import register_device
+    from server.store.db import write_session
+
+    with write_session(engine) as session:
+        device, token = register_device(
+            session,
+            name=args.name,
+            role=args.role,
+            now=_now(),
+            heartbeat_interval_s=args.heartbeat_interval,
+        )
+    print(f"registered {device.kind.value} {device.name!r}; its token (shown only once):")
+    print(token)
+    return 0
+
+
+def _revoke_device(engine: Engine, args: argparse.Namespace) -> int:
+    from server.services.devices import revoke_device
+    from server.store.db import write_session
+
+    with write_session(engine) as session:
+        device = revoke_device(session, name=args.name, now=_now())
+    print(f"revoked {device.kind.value} {device.name!r}")
+    return 0
+
+
+def _list_devices(engine: Engine, args: argparse.Namespace) -> int:
+    from sqlmodel import Session
+
+    from server.services.devices import list_devices
+
+    with Session(engine) as session:
+        devices = list_devices(session, now=_now(), include_revoked=True)
+    rows = [
+        (
+            d.name,
+            d.kind.value,
+            "REVOKED" if d.revoked else d.status.value,
+            d.last_heartbeat_at.isoformat(timespec="seconds") if d.last_heartbeat_at else "never",
+            d.last_error or "",
+        )
+        for d in devices
+    ]
+    _table(("NAME", "KIND", "STATUS", "LAST HEARTBEAT", "LAST ERROR"), rows)
+    return 0
+
+
+def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        print("  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())

@@ -1,0 +1,243 @@
+"""``/admin`` (admin role): users, devices, and runtime branch settings.
+
+Branch settings (service open/closed, names, daily cap, target wait; counter skills; category
+weights) change the database rows the use cases read on every call; a restart re-applies the
+branch file's definitions (``server.store.seed``), keeping only a service's open/closed state.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Query, status
+from sqlmodel import Session, col, delete, select
+
+from server.api.deps import AdminDep, EngineDep, NowDep, SessionDep, auth_http_error
+from server.auth.errors import AuthError
+from server.contract.auth import (
+    CategorySettings,
+    CategoryUpdate,
+    CounterSkills,
+    CounterSkillUpdate,
+    DeviceCreate,
+    DeviceCreated,
+    DevicePublic,
+    PasswordReset,
+    ServiceSettings,
+    ServiceUpdate,
+    UserCreate,
+    UserDisable,
+    UserPublic,
+)
+from server.contract.common import Bilingual
+from server.services import devices, users
+from server.store.auth_tables import User
+from server.store.db import write_session
+from server.store.tables import CategoryWeight, Counter, CounterSkill, Service
+
+router = APIRouter(prefix="/admin", tags=["admin"])
+
+
+def _user_public(user: User) -> UserPublic:
+    assert user.id is not None
+    return UserPublic(
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        role=user.role,
+        disabled=user.disabled,
+        created_at=user.created_at,
+    )
+
+
+# ---- users ---------------------------------------------------------------------------------
+
+
+@router.post("/users", status_code=status.HTTP_201_CREATED)
+def create_user(body: UserCreate, _: AdminDep, engine: EngineDep, now: NowDep) -> UserPublic:
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            user = users.create_user(
+                session,
+                username=body.username,
+                password=body.password,
+                role=body.role,
+                display_name=body.display_name,
+                now=now,
+            )
+    except AuthError as exc:
+        raise auth_http_error(exc) from exc
+    return _user_public(user)
+
+
+@router.get("/users")
+def list_users(_: AdminDep, session: SessionDep) -> list[UserPublic]:
+    return [_user_public(u) for u in users.list_users(session)]
+
+
+@router.post("/users/{username}/disable")
+def disable_user(
+    username: str, body: UserDisable, admin: AdminDep, engine: EngineDep, now: NowDep
+) -> UserPublic:
+    """Disable (``{"disabled": true}``) or re-enable a user; disabling ends their sessions."""
+    if body.disabled and admin.kind == "user" and admin.name == username.strip().lower():
+        raise HTTPException(
+            status_code=status.HTTP_409_CONFLICT,
+            detail=f"admin {admin.name!r} cannot disable their own account; ask another admin",
+        )
+    try:
+        with write_session(engine) as session:
+            user = users.disable_user(session, username=username, disabled=body.disabled, now=now)
+    except AuthError as exc:
+        raise auth_http_error(exc) from exc
+    return _user_public(user)
+
+
+@router.post("/users/{username}/password")
+def reset_password(
+    username: str, body: PasswordReset, _: AdminDep, engine: EngineDep, now: NowDep
+) -> UserPublic:
+    """Set a new password; the user's open sessions end."""
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            user = users.reset_password(session, username=username, password=body.password, now=now)
+    except AuthError as exc:
+        raise auth_http_error(exc) from exc
+    return _user_public(user)
+
+
+# ---- devices -------------------------------------------------------------------------------
+
+
+@router.post("/devices", status_code=status.HTTP_201_CREATED)
+def register_device(
+    body: DeviceCreate, _: AdminDep, engine: EngineDep, now: NowDep
+) -> DeviceCreated:
+    """Register a kiosk, display or panel bridge. The token is in this answer only."""
+    try:
+        with write_session(engine) as session:
+            device, token = devices.register_device(
+                session,
+                name=body.name,
+                role=body.role,
+                now=now,
+                heartbeat_interval_s=body.heartbeat_interval_s,
+            )
+    except AuthError as exc:
+        raise auth_http_error(exc) from exc
+    return DeviceCreated(device=device, token=token)
+
+
+@router.get("/devices")
+def list_devices(
+    _: AdminDep,
+    session: SessionDep,
+    now: NowDep,
+    include_revoked: bool = Query(default=True),
+) -> list[DevicePublic]:
+    return devices.list_devices(session, now=now, include_revoked=include_revoked)
+
+
+@router.post("/devices/{name}/revoke")
+def revoke_device(name: str, _: AdminDep, engine: EngineDep, now: NowDep) -> DevicePublic:
+    """Revoke a device: its token stops working at once."""
+    try:
+        with write_session(engine) as session:
+            return devices.revoke_device(session, name=name, now=now)
+    except AuthError as exc:
+        raise auth_http_error(exc) from exc
+
+
+# ---- branch settings -----------------------------------------------------------------------
+
+
+def _not_found(what: str, value: object, known: list[str]) -> HTTPException:
+    return HTTPException(
+        status_code=status.HTTP_404_NOT_FOUND,
+        detail=f"no {what} {value!r}; expected one of {known}",
+    )
+
+
+def _service_settings(row: Service) -> ServiceSettings:
+    return ServiceSettings(
+        code=row.code,
+        prefix=row.prefix,
+        name=Bilingual(zh=row.name_zh, en=row.name_en),
+        is_open=row.is_open,
+        daily_cap=row.daily_cap,
+        target_wait_s=row.target_wait_s,
+    )
+
+
+def _service_codes(session: Session) -> list[str]:
+    return sorted(session.exec(select(Service.code)).all())
+
+
+@router.get("/services")
+def list_services(_: AdminDep, session: SessionDep) -> list[ServiceSettings]:
+    rows = session.exec(select(Service).order_by(col(Service.sort_order))).all()
+    return [_service_settings(r) for r in rows]
+
+
+@router.patch("/services/{code}")
+def update_service(
+    code: str, body: ServiceUpdate, _: AdminDep, engine: EngineDep
+) -> ServiceSettings:
+    """Open/close a service, rename it, change its daily cap (0 = none) or target wait."""
+    with write_session(engine) as session:
+        row = session.get(Service, code.upper())
+        if row is None:
+            raise _not_found("service", code, _service_codes(session))
+        if body.is_open is not None:
+            row.is_open = body.is_open
+        if body.name is not None:
+            row.name_zh, row.name_en = body.name.zh, body.name.en
+        if body.daily_cap is not None:
+            row.daily_cap = body.daily_cap or None
+        if body.target_wait_s is not None:
+            row.target_wait_s = body.target_wait_s
+        session.add(row)
+        session.flush()
+        return _service_settings(row)
+
+
+@router.put("/counters/{number}/skills")
+def set_counter_skills(
+    number: int, body: CounterSkillUpdate, _: AdminDep, engine: EngineDep
+) -> CounterSkills:
+    """Replace a counter's services and weights (weight > 0; services left out: not served)."""
+
+    with write_session(engine) as session:
+        if session.get(Counter, number) is None:
+            known = [str(n) for n in sorted(session.exec(select(Counter.number)).all())]
+            raise _not_found("counter", number, known)
+        codes = _service_codes(session)
+        for code, weight in body.skills.items():
+            if code not in codes:
+                raise HTTPException(
+                    status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+                    detail=f"skills: unknown service code {code!r}; expected one of {codes}",
+                )
+            if not weight > 0:
+                raise HTTPException(
+                    status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
+                    detail=f"skills.{code}: weight {weight} must be greater than 0 "
+                    "(leave a service out to stop serving it)",
+                )
+        session.exec(delete(CounterSkill).where(col(CounterSkill.counter_number) == number))
+        for code, weight in sorted(body.skills.items()):
+            session.add(CounterSkill(counter_number=number, service_code=code, weight=weight))
+    return CounterSkills(counter_number=number, skills=dict(sorted(body.skills.items())))
+
+
+@router.patch("/categories/{category}")
+def update_category(
+    category: str, body: CategoryUpdate, _: AdminDep, engine: EngineDep
+) -> CategorySettings:
+    """Change a customer category's weight in the call score."""
+    with write_session(engine) as session:
+        row = session.get(CategoryWeight, category.upper())
+        if row is None:
+            known = sorted(session.exec(select(CategoryWeight.category)).all())
+            raise _not_found("category", category, known)
+        row.weight = body.weight
+        session.add(row)
+        return CategorySettings(category=row.category, weight=row.weight)

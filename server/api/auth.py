@@ -1,0 +1,67 @@
+"""``/auth``: log in (rate-limited), log out, who am I."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request, status
+from sqlmodel import Session
+
+from server.api.deps import (
+    BearerTokenDep,
+    EngineDep,
+    LoginPolicyDep,
+    NowDep,
+    PrincipalDep,
+    auth_http_error,
+)
+from server.auth.errors import AuthError
+from server.contract.auth import LoginRequest, LoginResponse, Me
+from server.services import users
+from server.store.db import write_session
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+_AUTH_ERRORS: dict[int | str, dict[str, Any]] = {
+    status.HTTP_401_UNAUTHORIZED: {"description": "wrong username or password"},
+    status.HTTP_429_TOO_MANY_REQUESTS: {"description": "too many failed logins (Retry-After)"},
+}
+
+
+@router.post("/login", responses=_AUTH_ERRORS)
+def login(
+    body: LoginRequest,
+    request: Request,
+    engine: EngineDep,
+    now: NowDep,
+    policy: LoginPolicyDep,
+) -> LoginResponse:
+    """Exchange a username and password for a bearer token (a user session)."""
+    client_ip = request.client.host if request.client else "unknown"
+    try:
+        # a plain session: login ends its read before hashing, then writes briefly
+        with Session(engine, expire_on_commit=False) as session:
+            token, principal, expires_at = users.login(
+                session,
+                username=body.username,
+                password=body.password,
+                now=now,
+                client_ip=client_ip,
+                policy=policy,
+            )
+    except AuthError as exc:
+        raise auth_http_error(exc) from exc
+    return LoginResponse(token=token, role=principal.role, expires_at=expires_at)
+
+
+@router.post("/logout")
+def logout(token: BearerTokenDep, principal: PrincipalDep, engine: EngineDep, now: NowDep) -> Me:
+    """End this session (the token stops working at once)."""
+    with write_session(engine) as session:
+        users.logout(session, token=token, now=now)
+    return Me(kind=principal.kind, id=principal.id, name=principal.name, role=principal.role)
+
+
+@router.get("/me")
+def me(principal: PrincipalDep) -> Me:
+    return Me(kind=principal.kind, id=principal.id, name=principal.name, role=principal.role)

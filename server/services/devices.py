@@ -1,0 +1,241 @@
+"""Use cases for devices: register, revoke, record a heartbeat, list health for technicians.
+
+A device's shown status is what it last reported, or ``UNKNOWN`` once it has been silent for
+more than ``SILENCE_FACTOR`` heartbeat intervals (never guessed). Its components (a kiosk's
+printer, a panel bridge's panels) follow the same rule. Status changes become
+``DeviceHealthChanged`` events, handed to ``publish`` after the commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from server.auth.errors import UnknownPrincipal
+from server.contract.auth import ComponentHealth, DevicePublic, Heartbeat
+from server.contract.common import DeviceStatus, Role
+from server.contract.events import DeviceHealthChanged
+from server.services.users import create_device_token
+from server.store.auth_tables import AuthToken
+from server.store.device_tables import Device, DeviceComponent
+
+__all__ = [
+    "SILENCE_FACTOR",
+    "effective_status",
+    "get_device",
+    "list_devices",
+    "record_heartbeat",
+    "register_device",
+    "revoke_device",
+]
+
+SILENCE_FACTOR = 3
+_PROBLEM = frozenset({DeviceStatus.WARNING, DeviceStatus.ERROR})
+_MISSING_DETAIL = "not in the device's last report"
+
+Publish = Callable[[Any], object]
+
+
+def _silent(device: Device, now: datetime) -> bool:
+    if device.last_heartbeat_at is None:
+        return True
+    limit = timedelta(seconds=SILENCE_FACTOR * device.heartbeat_interval_s)
+    return now - device.last_heartbeat_at > limit
+
+
+def effective_status(device: Device, now: datetime) -> DeviceStatus:
+    """The reported status, or UNKNOWN when revoked or silent too long."""
+    if device.revoked_at is not None or _silent(device, now):
+        return DeviceStatus.UNKNOWN
+    return DeviceStatus(device.status)
+
+
+def _component_public(comp: DeviceComponent, *, device_silent: bool) -> ComponentHealth:
+    return ComponentHealth(
+        id=comp.component_id,
+        kind=comp.kind,
+        status=DeviceStatus.UNKNOWN if device_silent else DeviceStatus(comp.status),
+        detail=comp.detail,
+        updated_at=comp.updated_at,
+        last_error=comp.last_error,
+        last_error_at=comp.last_error_at,
+    )
+
+
+def to_public(device: Device, components: Sequence[DeviceComponent], now: datetime) -> DevicePublic:
+    assert device.id is not None
+    status = effective_status(device, now)
+    return DevicePublic(
+        id=device.id,
+        name=device.name,
+        kind=Role(device.role),
+        status=status,
+        reported_status=DeviceStatus(device.status),
+        detail=device.detail,
+        last_heartbeat_at=device.last_heartbeat_at,
+        heartbeat_interval_s=device.heartbeat_interval_s,
+        last_error=device.last_error,
+        last_error_at=device.last_error_at,
+        revoked=device.revoked_at is not None,
+        components=[
+            _component_public(c, device_silent=status is DeviceStatus.UNKNOWN)
+            for c in sorted(components, key=lambda c: c.component_id)
+        ],
+    )
+
+
+def get_device(session: Session, *, name: str) -> Device:
+    device = session.exec(select(Device).where(Device.name == name.strip().lower())).first()
+    if device is None:
+        raise UnknownPrincipal(f"no device named {name!r}")
+    return device
+
+
+def _components_of(session: Session, device_ids: Sequence[int]) -> dict[int, list[DeviceComponent]]:
+    by_device: dict[int, list[DeviceComponent]] = {i: [] for i in device_ids}
+    if device_ids:
+        rows = session.exec(
+            select(DeviceComponent).where(col(DeviceComponent.device_id).in_(device_ids))
+        ).all()
+        for row in rows:
+            by_device[row.device_id].append(row)
+    return by_device
+
+
+def list_devices(
+    session: Session, *, now: datetime, include_revoked: bool = False
+) -> list[DevicePublic]:
+    """Every registered device with its effective status and components (two queries)."""
+    query = select(Device).order_by(col(Device.name))
+    if not include_revoked:
+        query = query.where(col(Device.revoked_at).is_(None))
+    devices = list(session.exec(query).all())
+    components = _components_of(session, [d.id for d in devices if d.id is not None])
+    return [to_public(d, components[d.id or 0], now) for d in devices]
+
+
+def register_device(
+    session: Session,
+    *,
+    name: str,
+    role: Role | str,
+    now: datetime,
+    heartbeat_interval_s: int = 30,
+) -> tuple[DevicePublic, str]:
+    """Register a device; returns it and its token (shown once)."""
+    token = create_device_token(
+        session, name=name, role=role, now=now, heartbeat_interval_s=heartbeat_interval_s
+    )
+    device = get_device(session, name=name)
+    return to_public(device, [], now), token
+
+
+def revoke_device(session: Session, *, name: str, now: datetime) -> DevicePublic:
+    """Revoke a device and every token it holds."""
+    device = get_device(session, name=name)
+    if device.revoked_at is None:
+        device.revoked_at = now
+        session.add(device)
+        session.execute(
+            update(AuthToken)
+            .where(col(AuthToken.device_id) == device.id, col(AuthToken.revoked_at).is_(None))
+            .values(revoked_at=now)
+        )
+        session.commit()
+    assert device.id is not None
+    return to_public(device, _components_of(session, [device.id])[device.id], now)
+
+
+def _event(
+    device_id: str, kind: str, status: DeviceStatus, detail: str, now: datetime
+) -> DeviceHealthChanged:
+    return DeviceHealthChanged(
+        seq=0, at=now, device_id=device_id, kind=kind, status=status, detail=detail
+    )
+
+
+def _note_problem(
+    row: Device | DeviceComponent, status: DeviceStatus, detail: str, now: datetime
+) -> None:
+    if status in _PROBLEM:
+        row.last_error = detail or status.value
+        row.last_error_at = now
+
+
+def record_heartbeat(
+    session: Session,
+    *,
+    device_id: int,
+    heartbeat: Heartbeat,
+    now: datetime,
+    publish: Publish | None = None,
+) -> tuple[DevicePublic, list[DeviceHealthChanged]]:
+    """Store a device's report; publish one event per device/component whose status changed."""
+    device = session.get(Device, device_id)
+    if device is None or device.revoked_at is not None:
+        raise UnknownPrincipal(f"device id {device_id} is not registered or was revoked")
+    before = effective_status(device, now)
+    was_silent = before is DeviceStatus.UNKNOWN
+    events: list[DeviceHealthChanged] = []
+    if heartbeat.status is not before:
+        events.append(
+            _event(device.name, Role(device.role).value, heartbeat.status, heartbeat.detail, now)
+        )
+    device.status = heartbeat.status
+    device.detail = heartbeat.detail
+    device.last_heartbeat_at = now
+    if heartbeat.interval_s is not None:
+        device.heartbeat_interval_s = heartbeat.interval_s
+    _note_problem(device, heartbeat.status, heartbeat.detail, now)
+    session.add(device)
+
+    existing = {c.component_id: c for c in _components_of(session, [device_id])[device_id]}
+    reported: set[str] = set()
+    for report in heartbeat.components:
+        if report.id in reported:
+            continue  # a repeated id: the first report wins
+        reported.add(report.id)
+        comp = existing.get(report.id)
+        old = DeviceStatus.UNKNOWN if comp is None or was_silent else DeviceStatus(comp.status)
+        if comp is None:
+            comp = DeviceComponent(
+                device_id=device_id, component_id=report.id, kind=report.kind, updated_at=now
+            )
+        if report.status is not old:
+            events.append(
+                _event(f"{device.name}/{report.id}", report.kind, report.status, report.detail, now)
+            )
+        comp.kind = report.kind
+        comp.status = report.status
+        comp.detail = report.detail
+        comp.updated_at = now
+        _note_problem(comp, report.status, report.detail, now)
+        session.add(comp)
+    for comp_id, comp in existing.items():
+        if comp_id in reported or comp.status == DeviceStatus.UNKNOWN:
+            continue
+        comp.status = DeviceStatus.UNKNOWN
+        comp.detail = _MISSING_DETAIL
+        comp.updated_at = now
+        session.add(comp)
+        if not was_silent:  # a silent device's components already showed UNKNOWN
+            events.append(
+                _event(
+                    f"{device.name}/{comp_id}",
+                    comp.kind,
+                    DeviceStatus.UNKNOWN,
+                    _MISSING_DETAIL,
+                    now,
+                )
+            )
+    session.commit()
+    components = _components_of(session, [device_id])[device_id]
+    public = to_public(device, components, now)
+    if publish is not None:
+        for event in events:
+            publish(event)
+    return public, events
