@@ -1,0 +1,78 @@
+"""A real uvicorn server on an ephemeral loopback port, serving a minimal app: the hub, the
+websocket router and an ``authenticate`` that accepts one token (wiring, not a mock)."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from dataclasses import dataclass
+
+import uvicorn
+from fastapi import FastAPI
+
+from server.realtime.hub import EventHub
+from server.realtime.ws import WS_PATH, make_router
+from tests.server.realtime.factories import TOKEN
+
+
+@dataclass
+class LiveServer:
+    hub: EventHub
+    url: str
+    loop: asyncio.AbstractEventLoop
+
+
+def build_app(hub: EventHub, loop_box: list[asyncio.AbstractEventLoop]) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        loop = asyncio.get_running_loop()
+        hub.bind_loop(loop)
+        loop_box.append(loop)
+        yield
+        await hub.close(timeout_s=5)
+
+    app = FastAPI(lifespan=lifespan)
+    app.include_router(
+        make_router(
+            hub_getter=lambda: hub,
+            authenticate=lambda token: "teller-1" if token == TOKEN else None,
+            subscribe_timeout_s=1.0,
+        )
+    )
+    return app
+
+
+def wait_until(condition: Callable[[], bool], *, timeout_s: float = 10.0, what: str) -> None:
+    """Poll ``condition`` until it holds; fail after ``timeout_s``."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout_s} s waiting for {what}")
+        time.sleep(0.005)
+
+
+@contextmanager
+def serve(hub: EventHub) -> Iterator[LiveServer]:
+    """Run the app in a uvicorn server on its own thread and event loop."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    loop_box: list[asyncio.AbstractEventLoop] = []
+    config = uvicorn.Config(build_app(hub, loop_box), log_level="warning", lifespan="on")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        wait_until(lambda: server.started or not thread.is_alive(), what="uvicorn to start")
+        assert server.started, "uvicorn stopped before it started serving"
+        yield LiveServer(hub=hub, url=f"ws://127.0.0.1:{port}{WS_PATH}", loop=loop_box[0])
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+        sock.close()
+    assert not thread.is_alive(), "uvicorn did not stop within 15 s"
