@@ -106,6 +106,7 @@ class EventHub:
         replay_size: int = 2048,
         client_queue_size: int = 256,
         first_seq: int | None = None,
+        snapshot_reuse_s: float = 1.0,
     ) -> None:
         if replay_size < 1:
             raise ValueError(f"replay_size must be >= 1; received {replay_size}")
@@ -123,6 +124,8 @@ class EventHub:
         self._closed = False
         self._lagged_total = 0
         self._all_gone: asyncio.Event | None = None
+        self._snapshot_reuse_s = snapshot_reuse_s
+        self._snapshot_cache: tuple[int, float, str] | None = None  # (seq, taken at, text)
 
     # ---- publishing (any thread) ---------------------------------------------------------
 
@@ -234,8 +237,21 @@ class EventHub:
         return [text for _, text in itertools.islice(self._ring, start, None)]
 
     def _snapshot_text(self) -> str:
+        """The snapshot at the current seq. One taken at the same seq less than
+        ``snapshot_reuse_s`` ago is reused, so clients connecting or resynchronizing together
+        (after a burst, or when the displays all reconnect) cost one query, not one each."""
+        now = time.monotonic()
+        cached = self._snapshot_cache
+        if (
+            cached is not None
+            and cached[0] == self._seq
+            and now - cached[1] < self._snapshot_reuse_s
+        ):
+            return cached[2]
         snap = self._snapshot()
-        return snap.model_copy(update={"seq": self._seq}).model_dump_json()
+        text = snap.model_copy(update={"seq": self._seq}).model_dump_json()
+        self._snapshot_cache = (self._seq, now, text)
+        return text
 
     def _drain(self) -> None:
         """Move pending events into the clients' queues, in seq order (on the loop)."""

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from server.contract.events import DeviceHealthChanged
+from server.contract.events import DeviceHealthChanged, Snapshot
 from server.realtime.hub import EventHub, HubClosedError, Signal, Subscription
 from tests.server.realtime.factories import FIRST_SEQ, decode, health, snapshot
 
@@ -157,3 +157,26 @@ def test_bad_sizes_are_refused_with_the_value_received() -> None:
         EventHub(snapshot=snapshot, replay_size=0)
     with pytest.raises(ValueError, match="client_queue_size must be >= 1; received -1"):
         EventHub(snapshot=snapshot, client_queue_size=-1)
+
+
+def test_clients_subscribing_at_the_same_seq_share_one_recent_snapshot(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    now = [500.0]
+    monkeypatch.setattr("time.monotonic", lambda: now[0])
+    taken: list[int] = []
+
+    def counting_snapshot() -> Snapshot:
+        taken.append(1)
+        return snapshot()
+
+    hub = EventHub(snapshot=counting_snapshot, first_seq=FIRST_SEQ, snapshot_reuse_s=1.0)
+    texts = [hub.subscribe(None).initial[0] for _ in range(50)]
+    assert len(taken) == 1
+    assert len(set(texts)) == 1
+    hub.publish(health(0))  # the state moved on: a new snapshot
+    assert decode(hub.subscribe(None).initial[0])["seq"] == FIRST_SEQ + 1
+    assert len(taken) == 2
+    now[0] += 1.5  # same seq but too old to reuse (estimates drift with time)
+    assert decode(hub.subscribe(None).initial[0])["seq"] == FIRST_SEQ + 1
+    assert len(taken) == 3
