@@ -18,13 +18,17 @@ Faults (``set_fault(name, arg)``, or one line per command on the control port)::
 from __future__ import annotations
 
 import contextlib
+import os
+import select
 import socket
 import socketserver
 import struct
 import threading
 import time
+import tty
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from hardware_mocks.printer.decoder import EscposDecoder
 from hardware_mocks.printer.receipt import Receipt
@@ -92,7 +96,9 @@ class PrinterEmulator:
         self._cond = threading.Condition()
         self._receipts: list[Receipt] = []
         self._spoiled: list[Receipt] = []
-        self._conns: set[socket.socket] = set()
+        self._conns: set[Any] = set()
+        self._stopping = threading.Event()
+        self._pty_fds: list[int] = []
         self._servers: list[socketserver.ThreadingTCPServer] = []
         self._threads: list[threading.Thread] = []
         self.port = 0
@@ -126,7 +132,21 @@ class PrinterEmulator:
             self._threads.append(thread)
         return self
 
+    def attach_pty(self) -> str:
+        """Also serve the printer on a new pty (raw mode); returns the device path to open."""
+        master, slave = os.openpty()
+        tty.setraw(master)
+        tty.setraw(slave)
+        self._pty_fds += [master, slave]
+        thread = threading.Thread(
+            target=self._serve_printer, args=(_PtyConn(master, self._stopping),), daemon=True
+        )
+        thread.start()
+        self._threads.append(thread)
+        return os.ttyname(slave)
+
     def stop(self) -> None:
+        self._stopping.set()
         for server in self._servers:
             server.shutdown()
             server.server_close()
@@ -136,8 +156,12 @@ class PrinterEmulator:
                     conn.shutdown(socket.SHUT_RDWR)
         for thread in self._threads:
             thread.join(timeout=5)
+        for fd in self._pty_fds:
+            with contextlib.suppress(OSError):
+                os.close(fd)
         self._servers.clear()
         self._threads.clear()
+        self._pty_fds.clear()
 
     def __enter__(self) -> PrinterEmulator:
         return self.start()
@@ -196,7 +220,7 @@ class PrinterEmulator:
         return f"OK {self._faults.describe()}"
 
     # -- the printer port ---------------------------------------------------------------------
-    def _serve_printer(self, conn: socket.socket) -> None:
+    def _serve_printer(self, conn: Any) -> None:
         decoder = EscposDecoder(
             encoding=self.encoding, chinese_mode_at_start=self.chinese_mode_at_start
         )
@@ -225,7 +249,7 @@ class PrinterEmulator:
             with contextlib.suppress(OSError):
                 conn.close()
 
-    def _feed(self, conn: socket.socket, decoder: EscposDecoder, job: _Job, data: bytes) -> bool:
+    def _feed(self, conn: Any, decoder: EscposDecoder, job: _Job, data: bytes) -> bool:
         is_job_data = data.replace(b"\x10\x04", b"").strip(b"\x01\x02\x03\x04") != b""
         if is_job_data and (self._faults.drop or self._faults.run_out):
             half = len(data) // 2
@@ -246,7 +270,7 @@ class PrinterEmulator:
         self._handle(conn, decoder, job, data)
         return True
 
-    def _handle(self, conn: socket.socket, decoder: EscposDecoder, job: _Job, data: bytes) -> None:
+    def _handle(self, conn: Any, decoder: EscposDecoder, job: _Job, data: bytes) -> None:
         not_printing = self._faults.state not in PRINTING_STATES
         for kind, value in decoder.feed(data):
             faults = self._faults
@@ -276,6 +300,35 @@ class PrinterEmulator:
                     stem.with_suffix(".txt").write_text(receipt.text + "\n", encoding="utf-8")
                     receipt.to_png(stem.with_suffix(".png"), self.width_dots)
             self._cond.notify_all()
+
+
+class _PtyConn:
+    """The master side of a pty, read and written like a socket."""
+
+    def __init__(self, fd: int, stopping: threading.Event) -> None:
+        self.fd, self.stopping = fd, stopping
+
+    def recv(self, size: int) -> bytes:
+        while not self.stopping.is_set():
+            ready, _, _ = select.select([self.fd], [], [], 0.05)
+            if ready:
+                try:
+                    return os.read(self.fd, size)
+                except OSError:  # the other side closed; a printer keeps listening
+                    self.stopping.wait(0.05)
+        return b""
+
+    def sendall(self, data: bytes) -> None:
+        os.write(self.fd, data)
+
+    def setsockopt(self, *args: object) -> None:
+        return None  # "drop" on a serial line: we just stop reading
+
+    def shutdown(self, how: int) -> None:
+        return None
+
+    def close(self) -> None:
+        return None  # the emulator closes the pty in stop()
 
 
 def _server(

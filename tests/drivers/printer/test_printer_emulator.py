@@ -241,3 +241,19 @@ def test_file_printer_sends_but_cannot_confirm(
     assert (result.ok, result.reason_code) == (True, PrintReason.SENT_UNVERIFIED)
     assert device.read_bytes().startswith(b"\x1b@\x1ba\x01")
     assert len(device.read_bytes()) == result.bytes_sent
+
+
+def test_serial_transport_over_a_pty(
+    make_printer: MakePrinter, layout: TicketLayout, tmp_path: Path
+) -> None:
+    with PrinterEmulator(control_port=None) as emu:
+        device = emu.attach_pty()
+        printer = make_printer(f"serial://{device}?baudrate=19200")
+        assert printer.status().state == PrinterState.OK
+        emu.set_fault("paper_near_end")
+        assert printer.status().state == PrinterState.PAPER_NEAR_END
+        result = printer.print_ticket(layout)
+        assert result.ok, result
+        assert emu.wait_for(1)
+        assert "前面还有 4 人 / 4 people ahead" in emu.receipts[0].text
+        printer.close()
