@@ -9,7 +9,9 @@ from server.auth.errors import InvalidCredential
 
 MIN_PASSWORD_LENGTH = 8
 
-_hasher = PasswordHasher()
+# argon2id with OWASP's recommended minimum (19 MiB, 2 passes, 1 lane): a login costs tens of
+# milliseconds on a branch PC; hashes made with other parameters are upgraded at the next login
+_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 # verified against when the username is unknown, so both cases cost the same time
 _DUMMY_HASH = _hasher.hash("branchq-no-such-user")
 
