@@ -12,6 +12,7 @@ from server.contract.events import DeviceHealthChanged, QueueInfo, Snapshot
 AT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 FIRST_SEQ = 1000
 TOKEN = "teller-token-1"  # the one token the test app's authenticate accepts
+EXPLODING_TOKEN = "explode"  # makes the test app's authenticate raise
 
 
 def health(n: int, *, detail_size: int = 0) -> DeviceHealthChanged:

@@ -16,7 +16,7 @@ from fastapi import FastAPI
 
 from server.realtime.hub import EventHub
 from server.realtime.ws import WS_PATH, make_router
-from tests.server.realtime.factories import TOKEN
+from tests.server.realtime.factories import EXPLODING_TOKEN, TOKEN
 
 
 @dataclass
@@ -24,6 +24,13 @@ class LiveServer:
     hub: EventHub
     url: str
     loop: asyncio.AbstractEventLoop
+
+
+def authenticate(token: str) -> str | None:
+    """Accepts TOKEN; EXPLODING_TOKEN stands for a database that is down."""
+    if token == EXPLODING_TOKEN:
+        raise RuntimeError("database is down")
+    return "teller-1" if token == TOKEN else None
 
 
 def build_app(hub: EventHub, loop_box: list[asyncio.AbstractEventLoop]) -> FastAPI:
@@ -39,7 +46,7 @@ def build_app(hub: EventHub, loop_box: list[asyncio.AbstractEventLoop]) -> FastA
     app.include_router(
         make_router(
             hub_getter=lambda: hub,
-            authenticate=lambda token: "teller-1" if token == TOKEN else None,
+            authenticate=authenticate,
             subscribe_timeout_s=1.0,
         )
     )

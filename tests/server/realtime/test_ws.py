@@ -10,7 +10,7 @@ from websockets.asyncio.client import connect
 
 from server.realtime.hub import EventHub
 from tests.server.realtime.clients import close_code, receive, subscribe
-from tests.server.realtime.factories import FIRST_SEQ, health, snapshot
+from tests.server.realtime.factories import EXPLODING_TOKEN, FIRST_SEQ, health, snapshot
 from tests.server.realtime.live import LiveServer, serve, wait_until
 
 
@@ -75,6 +75,15 @@ async def test_bad_or_missing_token_gets_unauthorized_then_close_4401(live: Live
             assert error["code"] == "unauthorized"
             assert "expected a valid bearer token" in error["message"]
             assert await close_code(ws) == 4401
+    assert live.hub.stats.clients == 0
+
+
+async def test_a_failing_token_check_gets_server_error_then_close_1011(live: LiveServer) -> None:
+    async with await subscribe(live.url, token=EXPLODING_TOKEN) as ws:
+        error = await receive(ws)
+        assert (error["type"], error["code"]) == ("error", "server_error")
+        assert error["message"] == "could not check the token; retry later"
+        assert await close_code(ws) == 1011
     assert live.hub.stats.clients == 0
 
 
