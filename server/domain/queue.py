@@ -16,7 +16,13 @@ from server.domain.model import BranchConfig, CounterDef
 from server.domain.numbering import business_day, check_can_issue, ticket_number
 from server.domain.policy import CallPolicy, WeightedPolicy
 from server.domain.ticket import Ticket, TicketEvent
-from server.domain.transitions import ACTIVE_STATES, HELD_STATES, Action, next_state
+from server.domain.transitions import (
+    ACTIVE_STATES,
+    FINAL_STATES,
+    HELD_STATES,
+    Action,
+    next_state,
+)
 
 RECENT_CALLS_KEPT = 20
 
@@ -233,6 +239,10 @@ class BranchQueue:
             )
         ticket.state = new_state
         ticket.history.append(TicketEvent(action.value, now, ticket.counter_number, detail))
+        if new_state in FINAL_STATES:
+            ticket.ended_at = now
+            ticket.counter_number = None
+            ticket.target_counter = None
         return ticket
 
     def recall(self, ticket_id: int, now: datetime, counter_number: int | None = None) -> Ticket:
@@ -248,8 +258,6 @@ class BranchQueue:
     def finish(self, ticket_id: int, now: datetime, counter_number: int | None = None) -> Ticket:
         """DONE; the measured service time updates the service's average."""
         ticket = self._apply(ticket_id, Action.FINISH, now, counter_number)
-        ticket.ended_at = now
-        ticket.counter_number = None
         if ticket.started_at is not None:
             sample = max((now - ticket.started_at).total_seconds(), 0.0)
             code = ticket.service_code
@@ -257,10 +265,7 @@ class BranchQueue:
         return ticket
 
     def no_show(self, ticket_id: int, now: datetime, counter_number: int | None = None) -> Ticket:
-        ticket = self._apply(ticket_id, Action.NO_SHOW, now, counter_number)
-        ticket.ended_at = now
-        ticket.counter_number = None
-        return ticket
+        return self._apply(ticket_id, Action.NO_SHOW, now, counter_number)
 
     def park(self, ticket_id: int, now: datetime, counter_number: int | None = None) -> Ticket:
         """PARKED: the teller keeps it aside; the counter is free to call the next one."""
@@ -280,9 +285,7 @@ class BranchQueue:
         return ticket
 
     def cancel(self, ticket_id: int, now: datetime) -> Ticket:
-        ticket = self._apply(ticket_id, Action.CANCEL, now, None)
-        ticket.ended_at = now
-        return ticket
+        return self._apply(ticket_id, Action.CANCEL, now, None)
 
     def transfer(
         self,
@@ -310,11 +313,7 @@ class BranchQueue:
         return ticket
 
     def abandon(self, ticket_id: int, now: datetime) -> Ticket:
-        ticket = self._apply(ticket_id, Action.ABANDON, now, None)
-        ticket.ended_at = now
-        ticket.counter_number = None
-        ticket.target_counter = None
-        return ticket
+        return self._apply(ticket_id, Action.ABANDON, now, None)
 
     # -- the daily rollover --------------------------------------------------------------
     def rollover(self, now: datetime) -> list[Ticket]:
