@@ -126,12 +126,11 @@ def _read_password(from_stdin: bool) -> str:
 
 
 def _create_user(engine: Engine, args: argparse.Namespace) -> int:
-    from sqlmodel import Session
-
     from server.services.users import create_user
+    from server.store.db import write_session
 
     password = _read_password(args.password_stdin)
-    with Session(engine, expire_on_commit=False) as session:
+    with write_session(engine) as session:
         user = create_user(
             session,
             username=args.username,
@@ -145,12 +144,11 @@ def _create_user(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def _reset_password(engine: Engine, args: argparse.Namespace) -> int:
-    from sqlmodel import Session
-
     from server.services.users import reset_password
+    from server.store.db import write_session
 
     password = _read_password(args.password_stdin)
-    with Session(engine, expire_on_commit=False) as session:
+    with write_session(engine) as session:
         user = reset_password(session, username=args.username, password=password, now=_now())
     print(f"password of {user.username!r} changed; their sessions were ended")
     return 0

@@ -54,7 +54,7 @@ def _user_public(user: User) -> UserPublic:
 @router.post("/users", status_code=status.HTTP_201_CREATED)
 def create_user(body: UserCreate, _: AdminDep, engine: EngineDep, now: NowDep) -> UserPublic:
     try:
-        with Session(engine, expire_on_commit=False) as session:
+        with write_session(engine) as session:  # argon2 runs before the lock is taken
             user = users.create_user(
                 session,
                 username=body.username,
@@ -97,7 +97,7 @@ def reset_password(
 ) -> UserPublic:
     """Set a new password; the user's open sessions end."""
     try:
-        with Session(engine, expire_on_commit=False) as session:
+        with write_session(engine) as session:  # argon2 runs before the lock is taken
             user = users.reset_password(session, username=username, password=body.password, now=now)
     except AuthError as exc:
         raise auth_http_error(exc) from exc
