@@ -83,14 +83,15 @@ def test_category_weight_and_reason(branch: BranchConfig) -> None:
 
 
 def test_counter_weight_multiplies_category(branch: BranchConfig) -> None:
-    # counter 5: V weight 2, A weight 0.5; a VIP-wealth normal ticket beats a personal VIP
+    # counter 5: V weight 2, A weight 0.5; a VIP-wealth normal ticket (1 x 2 = 2.0) beats a
+    # personal VIP (3 x 0.5 = 1.5)
     waiting = [cand(1, "A", VIP), cand(2, "V", NORMAL, seq=9)]
     picked = choose(branch, 5, waiting)
     assert picked is not None
     assert picked[:3] == (2, 2.0, "Normal x1, waited 0 min, counter weight 2.0")
-    waiting = [cand(1, "A", VIP), cand(2, "V", NORMAL)]
-    # the personal VIP scores 3 * 0.5 = 1.5 < 2.0
-    assert choose(branch, 5, waiting[:1])[1] == 1.5  # type: ignore[index]
+    alone = choose(branch, 5, waiting[:1])
+    assert alone is not None
+    assert alone[1:3] == (1.5, "VIP x3, waited 0 min, counter weight 0.5")
 
 
 def test_aging_lets_a_long_wait_beat_a_category(branch: BranchConfig) -> None:
