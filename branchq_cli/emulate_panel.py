@@ -63,6 +63,9 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(f"cannot start the panel emulator: {exc}", file=sys.stderr)
         return 1
+    stop = threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
     where = emulator.pty_path if args.pty else f"socket://{args.host}:{emulator.port}"
     span = f"{args.addresses[0]}-{args.addresses[-1]}"
     print(f"panel emulator ({args.protocol}) on {where} addresses {span}", flush=True)
@@ -71,9 +74,6 @@ def run(args: argparse.Namespace) -> int:
         "'fault <address|all> <ok|no_answer|wrong_crc|garbled|slow> [delay_s]'",
         flush=True,
     )
-    stop = threading.Event()
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
         while not stop.wait(0.5):
             pass

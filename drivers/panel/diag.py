@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 from drivers.panel.errors import PanelContentError, PanelError
-from drivers.panel.panel import open_panel
+from drivers.panel.panel import SerialCallPanel, open_panel
 from drivers.panel.values import HealthStatus, PanelHealth
 
 
@@ -34,15 +34,21 @@ def check_panel(
                 else panel.health()
             )
         try:
-            if before is not None and before.strip():
-                panel.show_text(before.rstrip())
-            else:
-                panel.clear()
-        except PanelContentError:
-            panel.clear()
+            _restore(panel, before)
         except PanelError:
             return panel.health()
         return health
+
+
+def _restore(panel: SerialCallPanel, before: str | None) -> None:
+    """Put back the text the panel showed before the test, or clear it."""
+    if before is not None and before.strip():
+        try:
+            panel.show_text(before.rstrip())
+            return
+        except PanelContentError:
+            pass  # it showed something we cannot send back (e.g. a vendor pattern)
+    panel.clear()
 
 
 def _failed(address: int, exc: PanelError) -> PanelHealth:

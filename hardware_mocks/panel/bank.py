@@ -65,7 +65,7 @@ class PanelBank:
                 self._faults = {ALL: fault}
             else:
                 self._faults[address] = fault
-        log.info("fault %s -> %s", address or "all", fault)
+        log.info("fault %s -> %s (delay %.2f s)", address or "all", fault.kind.value, fault.delay_s)
 
     def fault_for(self, address: int) -> Fault:
         with self._lock:

@@ -137,7 +137,7 @@ def test_a_dead_panel_delays_the_others_by_one_timeout_at_most(emulator: PanelEm
         thread.join()
         assert len(errors) == 1
         assert len(latencies) >= 3
-        assert max(latencies) < timeout_s + 0.1
+        assert max(latencies) < timeout_s + 0.15
         assert alive.health().status is HealthStatus.OK
 
 
@@ -173,7 +173,7 @@ def test_slow_within_timeout_succeeds_and_is_measured(emulator: PanelEmulator) -
         panel.show("A777", 1)
         assert emulator.displays[1].text == "A777  01"
         rtt = panel.health().last_round_trip_ms
-        assert rtt is not None and 80 <= rtt < 500
+        assert rtt is not None and 75 <= rtt < 500
 
 
 def test_slow_beyond_timeout_is_no_answer(emulator: PanelEmulator) -> None:
