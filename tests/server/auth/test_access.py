@@ -79,3 +79,20 @@ async def test_a_user_cannot_send_heartbeats(branch: Branch, client: httpx.Async
     r = await client.post("/api/v1/devices/me/heartbeat", json={"status": "OK"}, headers=admin)
     assert r.status_code == 403
     assert "needs the role display or kiosk or panel_bridge" in r.json()["message"]
+
+
+async def test_openapi_documents_the_auth_admin_and_device_routes(
+    client: httpx.AsyncClient,
+) -> None:
+    paths = (await client.get("/openapi.json")).json()["paths"]
+    for path in (
+        "/api/v1/auth/login",
+        "/api/v1/auth/me",
+        "/api/v1/admin/users",
+        "/api/v1/admin/devices",
+        "/api/v1/admin/services/{code}",
+        "/api/v1/devices",
+        "/api/v1/devices/me/heartbeat",
+    ):
+        assert path in paths
+    assert "429" in paths["/api/v1/auth/login"]["post"]["responses"]
