@@ -109,13 +109,18 @@ def run(args: argparse.Namespace) -> int:
         f"(control {args.host}:{emulator.control_port}); Ctrl-C stops",
         flush=True,
     )
-    shown = 0
+    shown = spoiled = 0
     try:
         while not stop.is_set():
             if emulator.wait_for(shown + 1, timeout_s=0.2):
                 for receipt in emulator.receipts[shown:]:
                     shown += 1
                     print(f"=== receipt {shown} ===\n{receipt.text}", flush=True)
+            for receipt in emulator.spoiled[spoiled:]:
+                spoiled += 1
+                print(
+                    f"=== NOT printed whole ({receipt.notes[-1]}) ===\n{receipt.text}", flush=True
+                )
     except KeyboardInterrupt:
         pass
     finally:

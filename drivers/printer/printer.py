@@ -117,7 +117,7 @@ class EscposTicketPrinter:
             return _failed(
                 ticket,
                 PrintReason.RENDER_ERROR,
-                unknown_status("not queried"),
+                unknown_status("not read: the ticket could not be rendered"),
                 None,
                 "票据内容无法打印",
                 f"ticket cannot be rendered: {exc}",

@@ -101,6 +101,7 @@ def text_width(text: str) -> int:
     return sum(char_width(ch) for ch in text)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _TOKEN = re.compile(r"\s+|[^\s\u1100-\uffff]+|.", re.DOTALL)
 
 
@@ -173,6 +174,7 @@ class _Writer:
         return self.profile.chars_per_line // self.size[0]
 
     def line(self, text: str) -> None:
+        text = _CONTROL.sub(" ", text)  # never let layout text smuggle in printer commands
         if text.isascii():
             self.raw(text.encode("ascii") + b"\n")
         elif self.profile.raster_cjk:
@@ -181,7 +183,7 @@ class _Writer:
             self.raw(self._encode_cjk(text) + b"\n")
 
     def wrapped(self, text: str) -> None:
-        for part in wrap_text(text, self.columns()):
+        for part in wrap_text(_CONTROL.sub(" ", text), self.columns()):
             self.line(part)
 
     def bilingual(self, pair: tuple[str, str]) -> None:

@@ -110,8 +110,7 @@ def unknown_status(detail: str) -> PrinterStatus:
 
 def decode_status(answers: Mapping[int, int | None]) -> PrinterStatus:
     """Map the answers to DLE EOT 1..4 (``None`` = no answer) to a ``PrinterStatus``."""
-    raw = tuple(answers.get(n) for n in (1, 2, 3, 4))
-    raw4 = (raw[0], raw[1], raw[2], raw[3])
+    raw4 = (answers.get(1), answers.get(2), answers.get(3), answers.get(4))
     missing = [n for n in (1, 2, 3, 4) if answers.get(n) is None]
     if missing:
         return PrinterStatus(
@@ -119,7 +118,7 @@ def decode_status(answers: Mapping[int, int | None]) -> PrinterStatus:
             detail=f"no answer to DLE EOT {missing} within the timeout",
             raw=raw4,
         )
-    b1, b2, b3, b4 = (int(x) for x in raw4 if x is not None)
+    b1, b2, b3, b4 = (int(answers[n] or 0) for n in (1, 2, 3, 4))
     for n, value in zip((1, 2, 3, 4), (b1, b2, b3, b4), strict=True):
         if not 0 <= value <= 0xFF or value & FIXED_MASK != FIXED_VALUE:
             return PrinterStatus(

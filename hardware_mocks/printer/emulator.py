@@ -1,8 +1,10 @@
 """An ESC/POS network printer on TCP (port 9100 on a real one) with fault injection.
 
-It answers ``DLE EOT n`` at once with the status bytes of its simulated state and ``GS r 1``
-in stream order (not at all while it cannot print, as a real printer at paper end), decodes
-jobs into ``Receipt``s (a cut ends one) and keeps them; with ``out_dir`` each receipt is also
+It answers ``DLE EOT n`` with the status bytes of its simulated state as soon as the decoder
+reaches it (at once between commands and inside text; after the data of a length-prefixed
+command such as ``GS v 0`` that is still arriving), and ``GS r 1`` in stream order (not at all
+while it cannot print, as a real printer at paper end). It decodes jobs into ``Receipt``s (a
+cut ends one) and keeps them; with ``out_dir`` each receipt is also
 written as ``receipt-NNNN.txt`` and ``receipt-NNNN.png``.
 
 Faults (``set_fault(name, arg)``, or one line per command on the control port)::

@@ -133,3 +133,11 @@ def test_people_and_wait_wording(layout: TicketLayout) -> None:
 def test_bad_profile_is_refused(kwargs: dict[str, object], message: str) -> None:
     with pytest.raises(TicketRenderError, match=message):
         PrinterProfile(**kwargs)  # type: ignore[arg-type]
+
+
+def test_control_characters_in_layout_text_cannot_inject_commands(layout: TicketLayout) -> None:
+    sneaky = replace(layout, branch_name_en="Branch\x1bd\t\x1dV\x00", footer_zh="叫号\x1b@")
+    data = render_ticket(sneaky, PrinterProfile())
+    assert b"\nBranch d V\n" in data
+    assert data.count(b"\x1dV\x00") == 1 and data.count(b"\x1b@") == 1
+    assert "叫号 @".encode("gb18030") in data
