@@ -39,12 +39,13 @@ def build_frame(address: int, command: str, data: str = "") -> bytes:
 class AsciiSignProtocol(PanelProtocol):
     name = "ascii"
 
-    def __init__(self, *, characters: int = 16) -> None:
+    def __init__(self, *, characters: int = 16, acknowledges: bool = True) -> None:
+        # signs wired receive-only (no return pair) cannot answer: send and do not wait
         self.capabilities = PanelCapabilities(
             characters=characters,
             charset=ASCII_CHARSET,
-            acknowledges=True,
-            can_read_back=True,
+            acknowledges=acknowledges,
+            can_read_back=acknowledges,
             can_blink=True,
             upper_only=False,
             min_address=1,
@@ -72,7 +73,9 @@ class AsciiSignProtocol(PanelProtocol):
     def encode_test_pattern(self, address: int) -> list[Exchange]:
         return [self._exchange(address, "T", "", "test pattern")]
 
-    def encode_read_back(self, address: int) -> Exchange:
+    def encode_read_back(self, address: int) -> Exchange | None:
+        if not self.capabilities.can_read_back:
+            return None
         return self._exchange(address, "R", "", "read text")
 
     def reply_length(self, exchange: Exchange, received: bytes) -> int | None:

@@ -10,6 +10,7 @@ import pytest
 
 from drivers.panel import (
     BLINK_FOREVER,
+    AsciiSignProtocol,
     HealthStatus,
     ModbusProtocol,
     PanelBus,
@@ -219,3 +220,18 @@ def test_loop_url_echoes_a_single_register_write() -> None:
     with open_panel("loop://", address=7) as panel:
         panel.blink(False)
         assert panel.health().status is HealthStatus.OK
+
+
+def test_sign_without_acknowledge_is_sent_and_health_stays_unknown(
+    ascii_emulator: PanelEmulator,
+) -> None:
+    mute = AsciiSignProtocol(acknowledges=False)
+    assert mute.encode_read_back(1) is None
+    with open_panel(url(ascii_emulator), protocol=mute, address=2, timeout_s=0.5) as panel:
+        started = time.perf_counter()
+        panel.show("Z9", 1)
+        panel.self_test()  # nothing to read back: only the pattern is sent
+        assert time.perf_counter() - started < 0.25  # never waited for an answer
+        wait_until(lambda: ascii_emulator.displays[2].text == "#" * 16)
+        assert panel.read_text() is None
+        assert panel.health().status is HealthStatus.UNKNOWN

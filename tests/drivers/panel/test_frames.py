@@ -70,7 +70,8 @@ def test_ascii_golden_frames() -> None:
     assert p.encode_blink(1, BLINK_FOREVER)[0].request == b"\x0201B65535\x03AE"
     assert p.encode_clear(1)[0].request == b"\x0201C\x03A7"
     assert p.encode_test_pattern(2)[0].request == b"\x0202T\x03B9"
-    assert p.encode_read_back(1).request == b"\x0201R\x03B6"
+    read = p.encode_read_back(1)
+    assert read is not None and read.request == b"\x0201R\x03B6"
 
 
 def test_modbus_replies() -> None:
@@ -110,6 +111,7 @@ def test_modbus_reply_errors_say_what_came_and_what_was_expected() -> None:
 def test_ascii_replies() -> None:
     p = AsciiSignProtocol()
     read = p.encode_read_back(1)
+    assert read is not None
     reply = b"\x0201AHELLO\x03" + b"%02X" % (sum(b"01AHELLO\x03") & 0xFF)
     assert p.reply_length(read, reply[:5]) is None
     assert p.reply_length(read, reply) == len(reply)
