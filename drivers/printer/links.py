@@ -59,6 +59,8 @@ class NetworkLink:
             raise PrinterConnectionError(
                 f"{self.description}: cannot connect within {self._timeout_s} s ({exc})"
             ) from exc
+        # small status queries must not wait behind Nagle's algorithm and delayed ACKs
+        conn.device.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._conn = conn
 
     def write(self, data: bytes) -> None:
