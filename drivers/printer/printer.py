@@ -96,6 +96,7 @@ class EscposTicketPrinter:
             self.link.write(DLE_EOT + bytes((n,)))
             answer = self.link.read_byte(self.timeout_s)
             if answer is None:
+                self._drop()  # a late answer must not be read as the answer to the next query
                 return unknown_status(
                     f"{self.link.description}: no answer to DLE EOT {n} within {self.timeout_s} s"
                 )
@@ -146,6 +147,8 @@ class EscposTicketPrinter:
             if self.profile.confirm_print:
                 self.link.write(GS_R + b"\x01")
                 confirmed = self.link.read_byte(self.confirm_timeout_s)
+                if confirmed is None:
+                    self._drop()  # start clean: a late GS r answer would pose as a status byte
             after = self._query_status()
         except PrinterConnectionError as exc:
             self._drop()

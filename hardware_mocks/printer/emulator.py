@@ -240,7 +240,10 @@ class PrinterEmulator:
                     break
                 if slow:
                     time.sleep(slow)  # the simulated device is slow; tests never sleep
-                if not self._feed(conn, decoder, job, data):
+                try:
+                    if not self._feed(conn, decoder, job, data):
+                        break
+                except OSError:  # the host went away before we answered
                     break
         finally:
             decoder.flush_line()

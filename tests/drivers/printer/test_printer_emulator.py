@@ -257,3 +257,16 @@ def test_serial_transport_over_a_pty(
         assert emu.wait_for(1)
         assert "前面还有 4 人 / 4 people ahead" in emu.receipts[0].text
         printer.close()
+
+
+def test_late_answer_is_not_mistaken_for_the_next_one(
+    make_printer: MakePrinter, url: str, emulator: PrinterEmulator
+) -> None:
+    emulator.set_fault("slow", 3 * 0.3)  # answers arrive after the driver gave up
+    printer = make_printer(url)
+    assert printer.status().state == PrinterState.UNKNOWN
+    emulator.set_fault("ok")
+    emulator.set_fault("cover_open")
+    status = printer.status()
+    assert status.state == PrinterState.COVER_OPEN
+    assert status.raw == (0x1A, 0x16, 0x12, 0x12)
