@@ -82,7 +82,6 @@ class DevicePublic(WireModel):
     name: str
     kind: Role  # kiosk, display, panel_bridge
     status: DeviceStatus  # UNKNOWN when silent for more than 3 heartbeat intervals
-    reported_status: DeviceStatus  # what the device last said
     detail: str
     last_heartbeat_at: datetime | None
     heartbeat_interval_s: int

@@ -28,6 +28,8 @@ __all__ = [
     "effective_status",
     "get_device",
     "list_devices",
+    "mark_silent",
+    "newly_silent",
     "record_heartbeat",
     "register_device",
     "revoke_device",
@@ -74,7 +76,6 @@ def to_public(device: Device, components: Sequence[DeviceComponent], now: dateti
         name=device.name,
         kind=Role(device.role),
         status=status,
-        reported_status=DeviceStatus(device.status),
         detail=device.detail,
         last_heartbeat_at=device.last_heartbeat_at,
         heartbeat_interval_s=device.heartbeat_interval_s,
@@ -239,3 +240,61 @@ def record_heartbeat(
         for event in events:
             publish(event)
     return public, events
+
+
+def _newly_silent_query() -> Any:
+    return select(Device).where(
+        col(Device.revoked_at).is_(None),
+        col(Device.last_heartbeat_at).is_not(None),
+        col(Device.status) != DeviceStatus.UNKNOWN.value,
+    )
+
+
+def newly_silent(session: Session, *, now: datetime) -> list[str]:
+    """Names of devices gone silent since their last report and not yet marked UNKNOWN."""
+    return [d.name for d in session.exec(_newly_silent_query()).all() if _silent(d, now)]
+
+
+def mark_silent(
+    session: Session, *, now: datetime, publish: Publish | None = None
+) -> list[DeviceHealthChanged]:
+    """Mark silent devices (and their components) UNKNOWN and publish it, once per silence.
+
+    Call in a write session; the next heartbeat brings the device back (another event).
+    """
+    devices = [d for d in session.exec(_newly_silent_query()).all() if _silent(d, now)]
+    events: list[DeviceHealthChanged] = []
+    components = _components_of(session, [d.id for d in devices if d.id is not None])
+    for device in devices:
+        assert device.last_heartbeat_at is not None and device.id is not None
+        detail = (
+            f"no heartbeat since {device.last_heartbeat_at:%Y-%m-%d %H:%M:%S} UTC; "
+            f"expected one every {device.heartbeat_interval_s} s"
+        )
+        device.status = DeviceStatus.UNKNOWN
+        device.detail = detail
+        session.add(device)
+        events.append(
+            _event(device.name, Role(device.role).value, DeviceStatus.UNKNOWN, detail, now)
+        )
+        for comp in components[device.id]:
+            if comp.status == DeviceStatus.UNKNOWN:
+                continue
+            comp.status = DeviceStatus.UNKNOWN
+            comp.detail = f"device {device.name} is silent"
+            comp.updated_at = now
+            session.add(comp)
+            events.append(
+                _event(
+                    f"{device.name}/{comp.component_id}",
+                    comp.kind,
+                    DeviceStatus.UNKNOWN,
+                    comp.detail,
+                    now,
+                )
+            )
+    session.commit()
+    if publish is not None:
+        for event in events:
+            publish(event)
+    return events

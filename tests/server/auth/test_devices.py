@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from datetime import datetime
 from typing import Any
 
 import httpx
 
+from server.api.devices import sweep_silent_devices
 from server.contract.events import DeviceHealthChanged, parse_server_message
 from server.realtime.hub import EventHub
 from tests.server.auth.conftest import T0, Branch, login
@@ -80,7 +83,6 @@ async def test_silence_longer_than_three_intervals_is_unknown(
     branch.clock.advance(1)
     [device] = (await client.get("/api/v1/devices", headers=tech)).json()
     assert device["status"] == "UNKNOWN"
-    assert device["reported_status"] == "OK"
     assert device["components"][0]["status"] == "UNKNOWN"
     assert device["last_error"] is None
 
@@ -171,3 +173,47 @@ async def test_duplicate_device_name_is_409(branch: Branch, client: httpx.AsyncC
     assert r.json()["message"] == (
         "device 'kiosk-1' already exists; revoke it or pick another name"
     )
+
+
+async def test_silence_is_published_once_and_a_heartbeat_ends_it(
+    branch: Branch, client: httpx.AsyncClient
+) -> None:
+    _, tech, kiosk = await _setup(branch, client)
+    assert branch.app is not None
+    hub: EventHub = branch.app.state.hub
+    beat = {"status": "OK", "components": [{"id": "printer", "kind": "printer", "status": "OK"}]}
+    await client.post("/api/v1/devices/me/heartbeat", json=beat, headers=kiosk)
+    start = hub.last_seq
+    branch.clock.advance(31)
+    assert sweep_silent_devices(branch.app) in (0, 2)  # 0 if the server's own sweep was first
+    assert sweep_silent_devices(branch.app) == 0  # once per silence
+    events = _events_since(hub, start)
+    assert [(e.device_id, e.status.value, e.detail) for e in events] == [
+        (
+            "kiosk-1",
+            "UNKNOWN",
+            "no heartbeat since 2026-03-02 09:00:00 UTC; expected one every 10 s",
+        ),
+        ("kiosk-1/printer", "UNKNOWN", "device kiosk-1 is silent"),
+    ]
+    [device] = (await client.get("/api/v1/devices", headers=tech)).json()
+    assert (device["status"], device["detail"]) == ("UNKNOWN", events[0].detail)
+    r = await client.post("/api/v1/devices/me/heartbeat", json=beat, headers=kiosk)
+    assert r.json()["changed"] == ["kiosk-1", "kiosk-1/printer"]
+    assert r.json()["device"]["status"] == "OK"
+
+
+async def test_the_server_sweeps_silent_devices_by_itself(branch: Branch) -> None:
+    async with branch.client() as client:
+        _, tech, kiosk = await _setup(branch, client)
+        await client.post("/api/v1/devices/me/heartbeat", json={"status": "OK"}, headers=kiosk)
+    branch.clock.advance(60)
+    async with branch.client() as client:  # restarted: the sweep runs at startup
+        deadline = time.monotonic() + 10
+        while True:
+            [device] = (await client.get("/api/v1/devices", headers=tech)).json()
+            if device["detail"].startswith("no heartbeat since") or time.monotonic() > deadline:
+                break
+            await asyncio.sleep(0.02)
+    assert device["status"] == "UNKNOWN"
+    assert device["detail"].startswith("no heartbeat since 2026-03-02 09:00:00 UTC")
