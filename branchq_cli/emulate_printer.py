@@ -32,6 +32,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="start in Chinese mode (else only FS & switches it on, as on many printers)",
     )
+    parser.add_argument(
+        "--pty", action="store_true", help="also serve on a pty (for serial://); prints its path"
+    )
     parser.add_argument("--paper", type=int, choices=[58, 80], default=80, help="paper width, mm")
     parser.add_argument(
         "--fault",
@@ -109,6 +112,8 @@ def run(args: argparse.Namespace) -> int:
         f"(control {args.host}:{emulator.control_port}); Ctrl-C stops",
         flush=True,
     )
+    if args.pty:
+        print(f"printer emulator on serial://{emulator.attach_pty()}", flush=True)
     shown = spoiled = 0
     try:
         while not stop.is_set():

@@ -45,11 +45,12 @@ class LineWatcher:
 
 def test_emulate_printer_process_prints_receipts_and_writes_files(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "branchq_cli", "emulate", "printer", "--port", "0"]
-    command += ["--control-port", "0", "--out-dir", str(tmp_path / "out")]
+    command += ["--control-port", "0", "--out-dir", str(tmp_path / "out"), "--pty"]
     with subprocess.Popen(command, stdout=subprocess.PIPE, text=True, encoding="utf-8") as proc:
         watcher = LineWatcher(proc)
         try:
             port = int(watcher.wait_for(r"tcp://127\.0\.0\.1:(\d+)").group(1))
+            assert watcher.wait_for(r"serial://(/dev/\S+)").group(1).startswith("/dev/")
             with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
                 sock.sendall(b"\x10\x04\x01")
                 assert sock.recv(1) == b"\x12"
