@@ -122,7 +122,7 @@ def _x_for(align: str, content_w: int, width: int) -> int:
 
 
 def render_receipt(receipt: Receipt, width_dots: int = 576) -> Image.Image:
-    """A picture of the paper: 12x24-dot characters scaled by size, images and QR codes."""
+    """A picture of the paper: text rows scaled by character size, images and QR codes."""
     blocks: list[tuple[Image.Image, str]] = []
     for item in receipt.items:
         if isinstance(item, RasterImage):
@@ -148,20 +148,24 @@ def render_receipt(receipt: Receipt, width_dots: int = 576) -> Image.Image:
     return paper
 
 
+ROW_PX = 30  # one 24-dot character row plus line spacing
+FONT_PX = 22
+
+
 def _line_image(line: Line, width_dots: int) -> Image.Image:
-    height = 24 * max((s.height for s in line.spans), default=1)
+    height = ROW_PX * max((s.height for s in line.spans), default=1)
     pieces: list[Image.Image] = []
+    font = _font(FONT_PX)
     for span in line.spans:
         if not span.text:
             continue
-        font = _font(24)
-        w = int(font.getlength(span.text)) + 1
-        piece = Image.new("L", (max(w, 1), 28), 255)
+        w = int(font.getlength(span.text)) + 2
+        piece = Image.new("L", (max(w, 1), ROW_PX), 255)
         draw = ImageDraw.Draw(piece)
-        draw.text((0, 0), span.text, font=font, fill=0)
+        draw.text((0, 1), span.text, font=font, fill=0)
         if span.bold:
-            draw.text((1, 0), span.text, font=font, fill=0)
-        pieces.append(piece.resize((piece.width * span.width, 24 * span.height)))
+            draw.text((1, 1), span.text, font=font, fill=0)
+        pieces.append(piece.resize((piece.width * span.width, ROW_PX * span.height)))
     content_w = sum(p.width for p in pieces)
     image = Image.new("L", (width_dots, height), 255)
     x = _x_for(line.align, content_w, width_dots)
