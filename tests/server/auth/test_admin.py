@@ -112,3 +112,16 @@ async def test_counter_skills_and_category_weights(
     r = await client.patch("/api/v1/admin/categories/VIP", json={"weight": -1}, headers=admin)
     assert r.status_code == 422
     assert r.json()["field"] == "body.weight"
+
+
+async def test_a_disabled_user_can_be_enabled_again(
+    branch: Branch, client: httpx.AsyncClient
+) -> None:
+    admin = await _admin(branch, client)
+    branch.add_user("alice", "teller")
+    for disabled in (True, False):
+        r = await client.post(
+            "/api/v1/admin/users/Alice/disable", json={"disabled": disabled}, headers=admin
+        )
+        assert r.json()["disabled"] is disabled
+    assert (await login(client, "alice"))["Authorization"].startswith("Bearer ")
