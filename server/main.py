@@ -52,7 +52,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         def prepare() -> None:
             migrate(engine)
             with write_session(engine) as session:
-                sync_branch(session, config=config)
+                sync_branch(session, config=config, now=now())
 
         await run_in_threadpool(prepare)
         branch = BranchContext(

@@ -89,12 +89,11 @@ def _record_service_time(session: Session, ticket: Ticket, now: datetime) -> Non
     if ticket.started_at is None:
         return
     sample = max((now - ticket.started_at).total_seconds(), 0.0)
-    stats = repo.get_stats(session, service_code=ticket.service_code)
-    if stats is None:
+    stats = repo.get_stats(session, service_code=ticket.service_code, for_update=True)
+    if stats is None:  # a service added after the last start (rows are seeded at startup)
         stats = ServiceStats(service_code=ticket.service_code, avg_service_s=sample, samples=0)
-        stats.avg_service_s = ewma(None, sample)
-    else:
-        stats.avg_service_s = ewma(stats.avg_service_s, sample)
+    previous = stats.avg_service_s if stats.samples > 0 else None
+    stats.avg_service_s = ewma(previous, sample)
     stats.samples += 1
     stats.updated_at = now
     session.add(stats)

@@ -17,6 +17,7 @@ from server.domain.transitions import ACTIVE_STATES, Action, next_state
 from server.services.context import BranchContext
 from server.store import repo
 from server.store.db import write_session
+from server.store.tables import BranchState
 
 
 def ensure_business_day(session: Session, ctx: BranchContext, now: datetime) -> int:
@@ -24,7 +25,9 @@ def ensure_business_day(session: Session, ctx: BranchContext, now: datetime) -> 
     day = ctx.business_day(now)
     if ctx.known_day and ctx.known_day[0] == day:
         return 0
-    state = repo.branch_state(session)
+    state = repo.branch_state(session, for_update=True)
+    if state is None:
+        state = BranchState(id=1)
     abandoned = 0
     if state.business_day == day:
         ctx.known_day[:] = [day]  # committed earlier (by us or another process)

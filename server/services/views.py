@@ -52,7 +52,9 @@ def ticket_ref(ticket: Ticket, names: Names) -> TicketRef:
 
 def avg_service_s(session: Session, service: Service) -> float:
     stats = repo.get_stats(session, service_code=service.code)
-    return stats.avg_service_s if stats is not None else float(service.default_service_s)
+    if stats is None or stats.samples == 0:
+        return float(service.default_service_s)
+    return stats.avg_service_s
 
 
 def queue_infos(session: Session, *, day: date, names: Names) -> list[QueueInfo]:
@@ -132,7 +134,7 @@ def recent_calls(session: Session, names: Names) -> list[CallInfo]:
 
 
 def emergency(session: Session) -> Bilingual | None:
-    state = repo.branch_state(session, create=False)
+    state = repo.branch_state(session)
     if state is None:
         return None
     if state.emergency_zh is None and state.emergency_en is None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import Any, Literal, overload
+from typing import Any
 
 from sqlalchemy import func, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -274,22 +274,23 @@ def ticket_events(session: Session, *, ticket_id: int) -> Sequence[TicketEvent]:
 
 
 def service_times(session: Session) -> dict[str, float]:
-    """service code -> measured average service time (seconds)."""
-    return {r.service_code: r.avg_service_s for r in session.exec(select(ServiceStats)).all()}
+    """service code -> measured average service time (seconds), for measured services only."""
+    rows = session.exec(select(ServiceStats).where(col(ServiceStats.samples) > 0)).all()
+    return {r.service_code: r.avg_service_s for r in rows}
 
 
-def get_stats(session: Session, *, service_code: str) -> ServiceStats | None:
-    return session.get(ServiceStats, service_code)
+def get_stats(
+    session: Session, *, service_code: str, for_update: bool = False
+) -> ServiceStats | None:
+    stmt = select(ServiceStats).where(ServiceStats.service_code == service_code)
+    if for_update:
+        stmt = stmt.with_for_update()
+    return session.exec(stmt).first()
 
 
-@overload
-def branch_state(session: Session, *, create: Literal[True] = ...) -> BranchState: ...
-@overload
-def branch_state(session: Session, *, create: bool) -> BranchState | None: ...
-def branch_state(session: Session, *, create: bool = True) -> BranchState | None:
-    """The branch-state row; created (in the caller's transaction) when missing and ``create``."""
-    row = session.get(BranchState, 1)
-    if row is None and create:
-        row = BranchState(id=1)
-        session.add(row)
-    return row
+def branch_state(session: Session, *, for_update: bool = False) -> BranchState | None:
+    """The branch-state row (id 1; created by ``sync_branch`` at startup)."""
+    stmt = select(BranchState).where(BranchState.id == 1)
+    if for_update:
+        stmt = stmt.with_for_update()
+    return session.exec(stmt).first()

@@ -7,14 +7,24 @@ new. Services and counters no longer in the file are removed (their tickets keep
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sqlmodel import Session, col, delete, select
 
 from server.domain.model import BranchConfig
-from server.store.tables import CategoryWeight, Counter, CounterSkill, Service
+from server.store.tables import (
+    BranchState,
+    CategoryWeight,
+    Counter,
+    CounterSkill,
+    Service,
+    ServiceStats,
+)
 
 
-def sync_branch(session: Session, *, config: BranchConfig) -> None:
+def sync_branch(session: Session, *, config: BranchConfig, now: datetime | None = None) -> None:
     """Upsert the branch file's services, counters, skills and categories."""
+    now = now or datetime.now(UTC)
     services = {s.code: s for s in session.exec(select(Service)).all()}
     for order, svc in enumerate(config.services):
         row = services.pop(svc.code, None)
@@ -33,6 +43,18 @@ def sync_branch(session: Session, *, config: BranchConfig) -> None:
         session.add(row)
     for stale in services.values():
         session.delete(stale)
+    # one statistics row per service, so finishing tickets only ever updates (and locks) it
+    measured = {r.service_code for r in session.exec(select(ServiceStats)).all()}
+    for svc in config.services:
+        if svc.code not in measured:
+            session.add(
+                ServiceStats(
+                    service_code=svc.code,
+                    avg_service_s=float(svc.default_service_s),
+                    samples=0,
+                    updated_at=now,
+                )
+            )
 
     counters = {c.number: c for c in session.exec(select(Counter)).all()}
     for ctr in config.counters:
@@ -44,6 +66,9 @@ def sync_branch(session: Session, *, config: BranchConfig) -> None:
         session.add(crow)
     for cstale in counters.values():
         session.delete(cstale)
+
+    if session.get(BranchState, 1) is None:
+        session.add(BranchState(id=1))
 
     session.exec(delete(CounterSkill))
     for ctr in config.counters:

@@ -1,0 +1,77 @@
+"""Several server PROCESSES on one database: numbering stays unique, call-next never hands one
+ticket to two counters. On SQLite (a file) and on a PostgreSQL the test starts itself."""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import select
+
+from server.store.db import make_engine, migrate, read_session, write_session
+from server.store.seed import sync_branch
+from server.store.tables import TicketEvent
+from tests.server.core.conftest import START
+from tests.server.core.pg import postgres_server
+from tests.server.core.workers import issue_many, serve_counter
+
+PROCESSES = 4
+PER_PROCESS = 25
+A_COUNTERS = (1, 2, 3, 5)  # the demo counters serving service A
+
+
+def _prepare(database_url: str) -> None:
+    from server.branchfile import load_branch
+    from server.config import DEMO_BRANCH_FILE
+
+    engine = make_engine(database_url)
+    migrate(engine)
+    with write_session(engine) as session:
+        sync_branch(session, config=load_branch(DEMO_BRANCH_FILE))
+    engine.dispose()
+
+
+def _run_concurrently(database_url: str) -> None:
+    _prepare(database_url)
+    now = START.isoformat()
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(PROCESSES) as pool:
+        batches = pool.starmap(issue_many, [(database_url, now, "A", PER_PROCESS)] * PROCESSES)
+        numbers = [n for batch in batches for n in batch]
+        assert len(numbers) == PROCESSES * PER_PROCESS
+        assert len(set(numbers)) == len(numbers), Counter(numbers).most_common(3)
+        assert sorted(numbers) == [f"A{i:03d}" for i in range(1, len(numbers) + 1)]
+
+        called = pool.starmap(serve_counter, [(database_url, now, n) for n in A_COUNTERS])
+    ids = [t for per_counter in called for t in per_counter]
+    assert len(ids) == len(numbers), "every ticket is called"
+    assert len(set(ids)) == len(ids), "no ticket is called twice"
+    assert sum(1 for per_counter in called if per_counter) >= 2, "the counters really competed"
+
+    engine = make_engine(database_url)
+    with read_session(engine) as session:
+        calls = session.exec(select(TicketEvent.ticket_id).where(TicketEvent.action == "call"))
+        per_ticket = Counter(calls.all())
+    engine.dispose()
+    assert len(per_ticket) == len(numbers)
+    assert set(per_ticket.values()) == {1}
+
+
+@pytest.mark.slow
+def test_processes_on_one_sqlite_file(tmp_path: Path) -> None:
+    _run_concurrently(f"sqlite:///{tmp_path / 'branchq.sqlite3'}")
+
+
+@pytest.fixture(scope="module")
+def pg_url() -> Iterator[str]:
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_processes_on_one_postgresql(pg_url: str) -> None:
+    _run_concurrently(pg_url)

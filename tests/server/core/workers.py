@@ -1,0 +1,51 @@
+"""Functions run in spawned worker processes (importable by reference)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from server.branchfile import load_branch
+from server.config import DEMO_BRANCH_FILE
+from server.services.calls import call_next
+from server.services.context import BranchContext
+from server.services.counters import open_counter
+from server.services.handling import finish, start
+from server.services.tickets import issue_ticket
+from server.store.db import make_engine
+
+
+def _context(database_url: str, now_iso: str) -> BranchContext:
+    fixed = datetime.fromisoformat(now_iso)
+    return BranchContext(
+        engine=make_engine(database_url),
+        config=load_branch(Path(DEMO_BRANCH_FILE)),
+        clock=lambda: fixed,
+    )
+
+
+def issue_many(database_url: str, now_iso: str, service_code: str, count: int) -> list[str]:
+    """Issue ``count`` tickets; returns their numbers."""
+    ctx = _context(database_url, now_iso)
+    try:
+        return [issue_ticket(ctx, service_code=service_code).number for _ in range(count)]
+    finally:
+        ctx.engine.dispose()
+
+
+def serve_counter(database_url: str, now_iso: str, counter_number: int) -> list[str]:
+    """Open a counter and call-start-finish until nothing waits; returns the public ids called."""
+    ctx = _context(database_url, now_iso)
+    teller = {"teller_user_id": 1000 + counter_number, "teller_name": f"t{counter_number}"}
+    called: list[str] = []
+    try:
+        open_counter(ctx, counter_number=counter_number, **teller)  # type: ignore[arg-type]
+        while True:
+            result = call_next(ctx, counter_number=counter_number, **teller)  # type: ignore[arg-type]
+            if result.ticket is None:
+                return called
+            called.append(result.ticket.public_id)
+            start(ctx, counter_number=counter_number, **teller)  # type: ignore[arg-type]
+            finish(ctx, counter_number=counter_number, **teller)  # type: ignore[arg-type]
+    finally:
+        ctx.engine.dispose()
