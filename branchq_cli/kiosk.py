@@ -1,0 +1,70 @@
+"""`branchq kiosk issue SERVICE`: the kiosk's tap, from a terminal (issue, print, report)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    kiosk = subparsers.add_parser(
+        "kiosk", help="kiosk actions without the touchscreen (issue and print a ticket)"
+    )
+    sub = kiosk.add_subparsers(dest="kiosk_command", metavar="ACTION")
+    issue = sub.add_parser(
+        "issue",
+        help="issue a ticket for SERVICE and print it, as a tap on the kiosk does",
+        description="Issue a ticket, print it, report the print result. The kiosk device token "
+        "is read from $BRANCHQ_DEVICE_TOKEN.",
+    )
+    issue.add_argument("service", help="service code, e.g. A")
+    issue.add_argument("--server", default="http://127.0.0.1:8000", help="branch server URL")
+    issue.add_argument("--printer", default="tcp://127.0.0.1:9100", help="printer URL")
+    issue.add_argument(
+        "--category", default="NORMAL", choices=["NORMAL", "PRIORITY", "VIP", "APPOINTMENT"]
+    )
+    issue.add_argument("--language", default="zh", choices=["zh", "en"])
+    issue.add_argument("--branch-name-zh", default="branchq 演示支行")
+    issue.add_argument("--branch-name-en", default="branchq demo branch")
+    issue.set_defaults(handler=_issue)
+    kiosk.set_defaults(handler=lambda _a: (kiosk.print_help(), 2)[1])
+
+
+def _issue(args: argparse.Namespace) -> int:
+    from drivers.printer import PrinterError, open_printer
+    from kiosk_app.issue_flow import BranchText, KioskError, KioskFlow
+    from server.contract.common import Category, Language
+
+    token = os.environ.get("BRANCHQ_DEVICE_TOKEN", "")
+    if not token:
+        print("set BRANCHQ_DEVICE_TOKEN to the kiosk's device token", file=sys.stderr)
+        return 2
+    try:
+        printer = open_printer(args.printer)
+    except PrinterError as exc:
+        print(f"printer: {exc}", file=sys.stderr)
+        return 2
+    flow = KioskFlow(
+        server_url=args.server,
+        token=token,
+        printer=printer,
+        branch=BranchText(name_zh=args.branch_name_zh, name_en=args.branch_name_en),
+    )
+    try:
+        outcome = flow.issue(
+            args.service, category=Category(args.category), language=Language(args.language)
+        )
+    except KioskError as exc:
+        print(exc.message_zh)
+        print(exc.message_en)
+        return 1
+    finally:
+        flow.close()
+        printer.close()
+    ticket = outcome.ticket
+    print(outcome.screen_zh)
+    print(outcome.screen_en)
+    print(f"status URL: {ticket.status_url}")
+    return 0 if outcome.print_result.ok else 1

@@ -1,0 +1,152 @@
+"""The kiosk's issue-and-print flow, without a window (the PyQt6 kiosk will drive this).
+
+One tap = ``KioskFlow.issue(service_code)``:
+1. POST /api/v1/tickets with a fresh idempotency key; a lost answer is retried with the SAME
+   key, so a retry never makes a second ticket.
+2. Print the ticket on the kiosk's printer (status is checked before and after by the driver).
+3. Report the print result to the server (printed / failed with the reason).
+The ticket is committed by the server before anything is printed: when printing fails the
+outcome still carries the ticket and a bilingual message telling the customer their number.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from dataclasses import dataclass
+
+import httpx
+
+from drivers.printer import PrintResult, TicketLayout, TicketPrinter
+from server.contract.common import Category, Language
+from server.contract.rest import TicketIssuedOut
+
+
+class KioskError(Exception):
+    """The kiosk could not get a ticket; ``message_zh``/``message_en`` are for the screen."""
+
+    def __init__(self, message_en: str, message_zh: str) -> None:
+        super().__init__(message_en)
+        self.message_en = message_en
+        self.message_zh = message_zh
+
+
+@dataclass(frozen=True)
+class KioskOutcome:
+    ticket: TicketIssuedOut
+    print_result: PrintResult
+    screen_zh: str  # what the kiosk shows after the tap
+    screen_en: str
+
+
+@dataclass(frozen=True)
+class BranchText:
+    name_zh: str
+    name_en: str
+    footer_zh: str = "请留意叫号，过号请重新取号"
+    footer_en: str = "Please listen for your number"
+
+
+class KioskFlow:
+    def __init__(
+        self,
+        *,
+        server_url: str,
+        token: str,
+        printer: TicketPrinter,
+        branch: BranchText,
+        timeout_s: float = 3.0,
+        retries: int = 2,
+    ) -> None:
+        self._client = httpx.Client(
+            base_url=server_url.rstrip("/") + "/api/v1",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=timeout_s,
+        )
+        self._printer = printer
+        self._branch = branch
+        self._retries = retries
+
+    def close(self) -> None:
+        self._client.close()
+
+    def issue(
+        self,
+        service_code: str,
+        *,
+        category: Category = Category.NORMAL,
+        language: Language = Language.ZH,
+    ) -> KioskOutcome:
+        ticket = self._issue(service_code, category, language)
+        result = self._printer.print_ticket(self._layout(ticket))
+        self._report(ticket, result)
+        if result.ok:
+            zh = f"请取票：{ticket.number}，前面还有 {ticket.people_ahead} 人"
+            en = f"Please take your ticket: {ticket.number}, {ticket.people_ahead} ahead"
+        else:
+            zh = f"打印失败（{result.message_zh}）。请记住您的号码：{ticket.number}"
+            en = (
+                f"Printing failed ({result.message_en}). "
+                f"Please remember your number: {ticket.number}"
+            )
+        return KioskOutcome(ticket=ticket, print_result=result, screen_zh=zh, screen_en=en)
+
+    def _issue(self, service_code: str, category: Category, language: Language) -> TicketIssuedOut:
+        body = {
+            "service_code": service_code,
+            "category": category.value,
+            "language": language.value,
+            "idempotency_key": uuid.uuid4().hex,
+        }
+        last_error: Exception | None = None
+        for _attempt in range(self._retries + 1):
+            try:
+                response = self._client.post("/tickets", json=body)
+            except httpx.TransportError as exc:  # lost request or answer: retry, same key
+                last_error = exc
+                continue
+            if response.status_code in (200, 201):
+                return TicketIssuedOut.model_validate_json(response.content)
+            message = _error_message(response)
+            raise KioskError(
+                f"no ticket: {message}", f"未能取号：{message}"
+            )  # the server's message names the problem (closed service, daily cap, ...)
+        raise KioskError(
+            f"the branch server does not answer ({last_error}); please ask the staff",
+            "排队服务器无响应，请咨询工作人员",
+        ) from last_error
+
+    def _layout(self, ticket: TicketIssuedOut) -> TicketLayout:
+        return TicketLayout(
+            branch_name_zh=self._branch.name_zh,
+            branch_name_en=self._branch.name_en,
+            service_name_zh=ticket.service_name.zh,
+            service_name_en=ticket.service_name.en,
+            number=ticket.number,
+            people_ahead=ticket.people_ahead,
+            estimated_wait_s=ticket.estimated_wait_s,
+            issued_at=ticket.issued_at,
+            status_url=ticket.status_url,
+            footer_zh=self._branch.footer_zh,
+            footer_en=self._branch.footer_en,
+        )
+
+    def _report(self, ticket: TicketIssuedOut, result: PrintResult) -> None:
+        body = (
+            {"status": "printed"}
+            if result.ok
+            else {"status": "failed", "reason": f"{result.reason_code}: {result.message_en}"}
+        )
+        # the ticket is safe on the server; a lost print report is only bookkeeping
+        with contextlib.suppress(httpx.TransportError):
+            self._client.post(f"/tickets/{ticket.public_id}/print-result", json=body)
+
+
+def _error_message(response: httpx.Response) -> str:
+    try:
+        data = response.json()
+    except ValueError:
+        return f"HTTP {response.status_code}"
+    if isinstance(data, dict) and isinstance(data.get("message"), str):
+        return str(data["message"])
+    return f"HTTP {response.status_code}"
