@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -100,8 +101,17 @@ def clock() -> Clock:
     return Clock()
 
 
+@contextmanager
+def run_branch(
+    data_dir: Path, clock: Clock, tokens: dict[str, str] | None = None
+) -> Iterator[Branch]:
+    """Start the real app on ``data_dir``; ``tokens`` carries tokens over a restart."""
+    app = create_app(make_settings(data_dir), clock=clock)
+    with serve(app) as client:
+        yield Branch(client=client, app=app, clock=clock, data_dir=data_dir, tokens=tokens or {})
+
+
 @pytest.fixture
 def branch(tmp_path: Path, clock: Clock) -> Iterator[Branch]:
-    app = create_app(make_settings(tmp_path), clock=clock)
-    with serve(app) as client:
-        yield Branch(client=client, app=app, clock=clock, data_dir=tmp_path)
+    with run_branch(tmp_path, clock) as running:
+        yield running
