@@ -1,0 +1,334 @@
+"""Benchmark of the branch server: no-op rate, ticket issuance, call-to-event latency.
+
+    .venv/bin/python bench/bench_server.py [--quick] [--subscribers 100] [--no-write]
+
+In one run: a temporary data directory; a teller, a kiosk and a display token made with
+``branchq admin``; ``branchq serve`` on SQLite as a separate process on a free 127.0.0.1 port
+(log level warning: no access log); then, each phase bounded by a request count and a time cap:
+
+1. no-op ``GET /docs`` (a static page from an async route: no database, no worker thread) and
+   ``GET /api/v1/healthz`` (``SELECT 1`` in a worker thread) with 1 and 8 persistent
+   connections; the no-op is the ceiling of client + server stack, and every other figure is
+   also given as a ratio to it;
+2. call-to-event: N websocket subscribers (display token), the teller calls next on counter 1
+   and marks no-show, again and again; time from sending call-next to each subscriber
+   receiving the ``ticket.called`` event (run before 3 so the queue has a branch's size);
+3. ticket issuance ``POST /api/v1/tickets`` (kiosk token, unique idempotency keys) with 1
+   and 8 persistent connections.
+
+Prints a table and writes it as markdown to bench/RESULTS.md (unless --no-write).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from calls import CallResult, run_calls
+from loadclient import (
+    BenchError,
+    BodyCheck,
+    HttpConnection,
+    PhaseResult,
+    Request,
+    RequestFactory,
+    run_phase,
+)
+from report import Row, markdown, table
+
+HOST = "127.0.0.1"
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = Path(__file__).with_name("RESULTS.md")
+COUNTER = 1  # serves A (and F) in the demo branch
+ISSUE_SERVICES = (b"A", b"B", b"F")  # V has a daily cap of 60
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """Requests per phase and each phase's time cap (seconds)."""
+
+    noop_1: int
+    noop_8: int
+    issue_1: int
+    issue_8: int
+    calls: int
+    cap_s: float
+    calls_cap_s: float
+
+
+FULL = Sizes(
+    noop_1=3000, noop_8=8000, issue_1=2000, issue_8=6000, calls=300, cap_s=10, calls_cap_s=25
+)
+QUICK = Sizes(noop_1=500, noop_8=1500, issue_1=400, issue_8=1200, calls=60, cap_s=3, calls_cap_s=6)
+
+
+@dataclass(frozen=True)
+class Tokens:
+    teller_user: str
+    teller_password: str
+    kiosk: str
+    display: str
+
+
+def _cli(data_dir: Path, *args: str, stdin: str = "") -> str:
+    """Run ``branchq <args>`` on ``data_dir``; return its standard output."""
+    cmd = [sys.executable, "-m", "branchq_cli", *args, "--data-dir", str(data_dir)]
+    done = subprocess.run(
+        cmd, cwd=REPO, input=stdin, capture_output=True, text=True, timeout=60, check=False
+    )
+    if done.returncode != 0:
+        raise BenchError(f"branchq {' '.join(args)} exited {done.returncode}: {done.stderr}")
+    return done.stdout
+
+
+def make_tokens(data_dir: Path) -> Tokens:
+    password = secrets.token_urlsafe(18)
+    _cli(data_dir, "admin", "create-user", "bench-teller", "--role", "teller",
+         "--password-stdin", stdin=password + "\n")  # fmt: skip
+    kiosk = _cli(data_dir, "admin", "create-device", "bench-kiosk", "--role", "kiosk")
+    display = _cli(data_dir, "admin", "create-device", "bench-display", "--role", "display")
+    return Tokens(
+        "bench-teller", password, kiosk.strip().splitlines()[-1], display.strip().splitlines()[-1]
+    )
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def start_server(
+    data_dir: Path, port: int, log: Path, py_spy: Path | None
+) -> subprocess.Popen[bytes]:
+    cmd = [sys.executable, "-m", "branchq_cli", "serve", "--host", HOST, "--port", str(port),
+           "--data-dir", str(data_dir), "--log-level", "warning"]  # fmt: skip
+    if py_spy is not None:  # profile the server: py-spy record (not a project dependency)
+        fmt = {".txt": "raw", ".json": "speedscope"}.get(py_spy.suffix, "flamegraph")
+        spy = Path(sys.executable).with_name("py-spy")
+        cmd = [str(spy), "record", "--nonblocking", "--threads", "-f", fmt, "-o", str(py_spy),
+               "--", *cmd]  # fmt: skip
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            cmd, cwd=REPO, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+
+async def wait_ready(proc: subprocess.Popen[bytes], port: int, log: Path, timeout_s: float) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise BenchError(f"server exited {proc.returncode} at start:\n{log.read_text()}")
+        try:
+            conn = await HttpConnection(HOST, port).open()
+        except OSError:
+            await asyncio.sleep(0.05)  # polling a port that is not yet bound
+            continue
+        try:
+            await conn.expect(Request("GET", "/api/v1/healthz"))
+            return
+        finally:
+            await conn.close()
+    raise BenchError(f"server did not answer /api/v1/healthz within {timeout_s} s")
+
+
+def stop_server(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGINT)  # its own session: the server (and py-spy)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+
+
+def _check_health(body: bytes) -> None:
+    if b'"status":"ok"' not in body:
+        raise BenchError(f"healthz answered {body[:200]!r}; expected status ok")
+
+
+def _check_docs(body: bytes) -> None:
+    if b"swagger" not in body:
+        raise BenchError(f"/docs answered {body[:200]!r}; expected the Swagger UI page")
+
+
+def _check_issued(body: bytes) -> None:
+    if b'"replayed":false' not in body or b'"state":"WAITING"' not in body:
+        raise BenchError(f"POST /tickets answered {body[:300]!r}; expected a new WAITING ticket")
+
+
+def _issue(kiosk: str, run_id: str, services: tuple[bytes, ...]) -> RequestFactory:
+    def make(i: int) -> Request:
+        svc = services[i % len(services)]
+        body = b'{"service_code":"%s","idempotency_key":"bench-%s-%09d"}' % (
+            svc,
+            run_id.encode(),
+            i,
+        )
+        return Request("POST", "/api/v1/tickets", body, kiosk, expect_status=201)
+
+    return make
+
+
+async def measure(port: int, tokens: Tokens, sizes: Sizes, subscribers: int) -> list[Row]:
+    health = Request("GET", "/api/v1/healthz")
+
+    async def phase(
+        name: str,
+        clients: int,
+        total: int,
+        make: RequestFactory,
+        check: BodyCheck,
+        warmup: int,
+        cap_s: float = sizes.cap_s,
+    ) -> PhaseResult:
+        result = await run_phase(
+            name, host=HOST, port=port, clients=clients, total=total, time_cap_s=cap_s,
+            make_request=make, warmup=warmup, check_body=check,
+        )  # fmt: skip
+        print(f"  {name}: {result.requests} requests in {result.wall_s:.2f} s", flush=True)
+        return result
+
+    # the no-op: a static async route (no database, no worker thread) - the floor of the
+    # client + uvicorn + FastAPI stack; healthz (SELECT 1 in a worker thread) is not that cheap
+    docs = Request("GET", "/docs")
+    noop1 = await phase("no-op c=1", 1, sizes.noop_1, lambda i: docs, _check_docs, 200)
+    noop8 = await phase("no-op c=8", 8, sizes.noop_8, lambda i: docs, _check_docs, 200)
+    health1 = await phase("healthz c=1", 1, sizes.noop_1, lambda i: health, _check_health, 200)
+    health8 = await phase("healthz c=8", 8, sizes.noop_8, lambda i: health, _check_health, 200)
+
+    # seed the queue the teller calls from (counter 1 serves A), a branch's busy morning
+    seed = _issue(tokens.kiosk, "seed" + secrets.token_hex(4), (b"A",))
+    await phase("seed", 4, sizes.calls + 20, seed, _check_issued, 0, cap_s=60)
+    teller_token = await _login(port, tokens)
+    calls = await run_calls(
+        host=HOST, port=port, display_token=tokens.display, teller_token=teller_token,
+        counter=COUNTER, subscribers=subscribers, calls=sizes.calls,
+        time_cap_s=sizes.calls_cap_s,
+    )  # fmt: skip
+    print(f"  call-to-event: {calls.calls} calls x {calls.subscribers} subscribers", flush=True)
+
+    run_id = secrets.token_hex(4)
+    make = _issue(tokens.kiosk, run_id, ISSUE_SERVICES)
+    issue1 = await phase("issue c=1", 1, sizes.issue_1, make, _check_issued, 0)
+    make8 = _issue(tokens.kiosk, run_id + "x", ISSUE_SERVICES)
+    issue8 = await phase("issue c=8", 8, sizes.issue_8, make8, _check_issued, 0)
+    return _rows((noop1, noop8), (health1, health8), (issue1, issue8), calls)
+
+
+async def _login(port: int, tokens: Tokens) -> str:
+    import json
+
+    conn = await HttpConnection(HOST, port).open()
+    try:
+        body = json.dumps({"username": tokens.teller_user, "password": tokens.teller_password})
+        answer = await conn.expect(Request("POST", "/api/v1/auth/login", body.encode()))
+        token: str = json.loads(answer)["token"]
+        await conn.expect(Request("POST", f"/api/v1/counters/{COUNTER}/open", token=token))
+        return token
+    finally:
+        await conn.close()
+
+
+def _rows(
+    noop: tuple[PhaseResult, PhaseResult],
+    health: tuple[PhaseResult, PhaseResult],
+    issue: tuple[PhaseResult, PhaseResult],
+    calls: CallResult,
+) -> list[Row]:
+    rows = [Row.http("no-op GET /docs (static, async)", r, None) for r in noop]
+    for res, base in zip(health, noop, strict=True):
+        rows.append(Row.http("GET /api/v1/healthz (SELECT 1)", res, base))
+    for res, base in zip(issue, noop, strict=True):
+        rows.append(Row.http("issue POST /api/v1/tickets", res, base, target=True))
+    rows.append(Row.latency("call-next HTTP answer (teller)", calls.response_latencies_s, noop[0]))
+    rows.append(Row.latency(
+        f"call-next -> event, each of {calls.subscribers} subscribers",
+        calls.event_latencies_s, noop[0], count=calls.calls, target=True,
+    ))  # fmt: skip
+    rows.append(Row.latency(
+        f"call-next -> event at the last of {calls.subscribers}",
+        calls.last_subscriber_s, noop[0], count=calls.calls,
+    ))  # fmt: skip
+    return rows
+
+
+def machine() -> dict[str, str]:
+    cpu = "unknown"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "cpus": f"{os.cpu_count()} ({cpu})",
+        "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "load average at start (1 min)": f"{os.getloadavg()[0]:.2f}",
+    }
+
+
+async def main_async(args: argparse.Namespace) -> int:
+    sizes = QUICK if args.quick else FULL
+    with tempfile.TemporaryDirectory(prefix="branchq-bench-") as tmp:
+        data_dir = Path(tmp) / "data"
+        info = machine()
+        started = time.perf_counter()
+        tokens = make_tokens(data_dir)
+        port = free_port()
+        log = Path(tmp) / "server.log"
+        proc = start_server(data_dir, port, log, args.py_spy)
+        try:
+            await wait_ready(proc, port, log, timeout_s=30)
+            print(f"server up on {HOST}:{port}; measuring", flush=True)
+            rows = await measure(port, tokens, sizes, args.subscribers)
+        finally:
+            stop_server(proc)
+        server_log = log.read_text(errors="replace").strip()
+    took = time.perf_counter() - started
+    info["load average at end (1 min)"] = f"{os.getloadavg()[0]:.2f}"
+    info["run"] = f"{'quick' if args.quick else 'full'}, {took:.0f} s"
+    print()
+    print(table(rows))
+    if server_log:
+        print(f"\nserver log (warnings and errors):\n{server_log[-2000:]}")
+    if not args.no_write:
+        RESULTS.write_text(markdown(rows, info), encoding="utf-8")
+        print(f"\nwritten to {RESULTS.relative_to(REPO)}")
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="smaller phases (< 30 s)")
+    parser.add_argument("--subscribers", type=int, default=100, help="websocket clients")
+    parser.add_argument("--no-write", action="store_true", help="do not write bench/RESULTS.md")
+    parser.add_argument(
+        "--py-spy", type=Path, metavar="OUT", help="run the server under py-spy record (.txt raw)"
+    )
+    args = parser.parse_args()
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run(main_async(args))
+    return uvloop.run(main_async(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,157 @@
+"""The benchmark's table: one row per measurement, printed as text and written as markdown."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from loadclient import PhaseResult, percentile
+
+__all__ = ["Row", "markdown", "table"]
+
+ISSUE_MIN_RATE = 1000.0  # tickets/s
+ISSUE_MIN_RATIO = 0.5  # of the no-op rate, same clients
+EVENT_MAX_P99_S = 0.025  # call-next -> event at each subscriber
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    clients: str
+    count: int
+    rate: float | None  # per second (None: a latency-only row)
+    p50_s: float
+    p99_s: float
+    rate_ratio: float | None  # rate / no-op rate
+    p50_ratio: float | None  # p50 / no-op p50
+    p99_ratio: float | None
+    target: str
+
+    @classmethod
+    def http(
+        cls, name: str, res: PhaseResult, base: PhaseResult | None, *, target: bool = False
+    ) -> Row:
+        verdict = ""
+        if base is not None and target:
+            ok = res.rate >= ISSUE_MIN_RATE and res.rate >= ISSUE_MIN_RATIO * base.rate
+            verdict = f"{'met' if ok else 'MISSED'} (>= {ISSUE_MIN_RATE:.0f}/s, >= 0.5x)"
+        return cls(
+            name,
+            str(res.clients),
+            res.requests,
+            res.rate,
+            res.p(50),
+            res.p(99),
+            res.rate / base.rate if base else None,
+            res.p(50) / base.p(50) if base else None,
+            res.p(99) / base.p(99) if base else None,
+            verdict,
+        )
+
+    @classmethod
+    def latency(
+        cls,
+        name: str,
+        samples: Sequence[float],
+        base: PhaseResult,
+        *,
+        count: int | None = None,
+        target: bool = False,
+    ) -> Row:
+        p50, p99 = percentile(samples, 50), percentile(samples, 99)
+        verdict = ""
+        if target:
+            met = "met" if p99 < EVENT_MAX_P99_S else "MISSED"
+            verdict = f"{met} (p99 < {EVENT_MAX_P99_S * 1000:.0f} ms)"
+        return cls(
+            name,
+            "1",
+            len(samples) if count is None else count,
+            None,
+            p50,
+            p99,
+            None,
+            p50 / base.p(50),
+            p99 / base.p(99),
+            verdict,
+        )
+
+
+_HEAD = (
+    "measurement",
+    "clients",
+    "n",
+    "per s",
+    "p50 ms",
+    "p99 ms",
+    "x no-op rate",
+    "x no-op p50",
+    "x no-op p99",
+    "target",
+)
+
+
+def _cells(row: Row) -> tuple[str, ...]:
+    def ratio(x: float | None) -> str:
+        return "" if x is None else f"{x:.2f}"
+
+    return (
+        row.name,
+        row.clients,
+        str(row.count),
+        "" if row.rate is None else f"{row.rate:.0f}",
+        f"{row.p50_s * 1000:.2f}",
+        f"{row.p99_s * 1000:.2f}",
+        ratio(row.rate_ratio),
+        ratio(row.p50_ratio),
+        ratio(row.p99_ratio),
+        row.target,
+    )
+
+
+def table(rows: Sequence[Row]) -> str:
+    """A plain-text table for the terminal."""
+    cells = [_HEAD, *(_cells(r) for r in rows)]
+    widths = [max(len(c[i]) for c in cells) for i in range(len(_HEAD))]
+    lines = []
+    for n, line in enumerate(cells):
+        lines.append("  ".join(v.ljust(w) for v, w in zip(line, widths, strict=True)).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def markdown(rows: Sequence[Row], info: dict[str, str]) -> str:
+    """bench/RESULTS.md: the machine, how it was measured, the table."""
+    out = ["# Server benchmark results", ""]
+    out += [f"- {key}: {value}" for key, value in info.items()]
+    out += ["", "| " + " | ".join(_HEAD) + " |", "|" + "---|" * len(_HEAD)]
+    out += ["| " + " | ".join(_cells(r)) + " |" for r in rows]
+    out += ["", _HOW, ""]
+    return "\n".join(out)
+
+
+_HOW = """## How it was measured
+
+`.venv/bin/python bench/bench_server.py` (add `--quick` for a short run). The script makes a
+temporary data directory, creates a teller (`branchq admin create-user`) and a kiosk and a
+display token (`branchq admin create-device`), and starts `branchq serve` on SQLite (WAL,
+`synchronous=FULL`) as a separate process on a free 127.0.0.1 port, log level warning (no
+access log). The load client runs in its own process (asyncio with uvloop): raw HTTP/1.1 over
+persistent keep-alive connections, one connection per client, each sending its next request
+as soon as the previous answer is read; every answer's status and body are checked.
+
+- **no-op**: `GET /api/v1/healthz` (one `SELECT 1` in a worker thread, the cheapest endpoint
+  of the API). Its rate is the ceiling of client + server stack; the other rows are divided by
+  it (rates by the no-op rate with the same number of clients; latencies by the 1-client
+  no-op latency).
+- **issue**: `POST /api/v1/tickets` with the kiosk token, services A/B/F in turn, a unique
+  idempotency key each; every answer must be a new WAITING ticket.
+- **call-next -> event**: the subscribers (websocket, display token, no compression) each
+  receive their snapshot first; then the teller, signed in to counter 1, sends call-next and
+  waits until every subscriber has the `ticket.called` event of the called ticket, then marks
+  it no-show. Latency = arrival of the event frame at a subscriber minus the moment call-next
+  was sent (one clock, one process). Runs before the issuance phases, on a queue of a few
+  hundred waiting tickets.
+- Percentiles are nearest-rank over all samples of a phase. Client and server share the
+  machine's CPUs."""
