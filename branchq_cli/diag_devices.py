@@ -1,0 +1,211 @@
+"""`branchq diag devices --config SITE.toml [--server]`: every device of a site, one line each.
+
+Each printer is asked for its status (DLE EOT) and each panel reads back what it shows (no
+test pattern: the branch may be open). A line says the device id, its address, the verdict
+(OK / WARNING / ERROR / UNKNOWN) and what to do. With ``--server`` the server's device list
+(GET /api/v1/devices, technician token from ``--token-env``) follows: each device's last
+heartbeat, status and components.
+
+Exit code: 0 all OK, 1 warnings only (paper near end), 2 any ERROR or UNKNOWN, a bad site
+file or a server that cannot be asked.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from drivers.site import BusEntry, PanelEntry, PrinterEntry, SiteConfig
+
+EXIT_OK, EXIT_WARNING, EXIT_ERROR = 0, 1, 2
+_RANK = {"OK": EXIT_OK, "WARNING": EXIT_WARNING, "ERROR": EXIT_ERROR, "UNKNOWN": EXIT_ERROR}
+
+
+@dataclass(frozen=True)
+class DeviceLine:
+    kind: str  # "printer" or "panel"
+    id: str
+    address: str
+    verdict: str  # OK / WARNING / ERROR / UNKNOWN
+    what_to_do: str
+
+    def __str__(self) -> str:
+        return (
+            f"{self.kind:<7} {self.id:<20} {self.address:<32} {self.verdict:<7} {self.what_to_do}"
+        )
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", required=True, help="site device file (TOML)")
+    parser.add_argument(
+        "--server", action="store_true", help="also list the server's device heartbeats"
+    )
+    parser.add_argument(
+        "--token-env",
+        default="BRANCHQ_TECHNICIAN_TOKEN",
+        help="environment variable holding a technician's token (for --server)",
+    )
+
+
+def check_printer(entry: PrinterEntry) -> DeviceLine:
+    from drivers.printer import PrinterError, PrinterState, open_printer
+
+    try:
+        printer = open_printer(entry.url, encoding=entry.encoding, timeout_s=entry.timeout_s)
+        try:
+            status = printer.status()
+        finally:
+            printer.close()
+    except PrinterError as exc:
+        return DeviceLine("printer", entry.id, entry.url, "ERROR", f"{exc}")
+    if status.state is PrinterState.OK:
+        verdict = "OK"
+    elif status.state is PrinterState.PAPER_NEAR_END:
+        verdict = "WARNING"
+    elif status.state is PrinterState.UNKNOWN:
+        verdict = "UNKNOWN"
+    else:
+        verdict = "ERROR"
+    words = f"{status.message_en} / {status.message_zh}"
+    advice = words if verdict == "OK" else f"{status.what_to_do} ({words})"
+    if status.detail and verdict != "OK":
+        advice += f" [{status.detail}]"
+    return DeviceLine("printer", entry.id, entry.url, verdict, advice)
+
+
+def check_bus_panels(bus: BusEntry, panels: list[PanelEntry]) -> list[DeviceLine]:
+    """Read back every panel of one bus (one retry, the bus's own timeout)."""
+    from drivers.panel import PanelBus, PanelError, PanelTransportError
+
+    where = {p.id: f"{bus.url} #{p.address}" for p in panels}
+    try:
+        panel_bus = PanelBus(
+            bus.url,
+            protocol=bus.protocol,
+            baudrate=bus.baudrate,
+            timeout_s=bus.timeout_s,
+            retries=1,
+        )
+    except PanelError as exc:
+        return [DeviceLine("panel", p.id, where[p.id], "ERROR", str(exc)) for p in panels]
+    out = []
+    with panel_bus:
+        for entry in panels:
+            panel = panel_bus.panel(entry.address)
+            if not panel.capabilities.can_read_back:
+                out.append(
+                    DeviceLine(
+                        "panel", entry.id, where[entry.id], "UNKNOWN", "cannot report: look at it"
+                    )
+                )
+                continue
+            try:
+                shown = panel.read_text()
+            except PanelTransportError as exc:
+                # the line itself is down: every panel on it fails the same way
+                advice = f"bus {bus.id}: {exc.advice} ({exc})"
+                done = {d.id for d in out}
+                out += [
+                    DeviceLine("panel", p.id, where[p.id], "ERROR", advice)
+                    for p in panels
+                    if p.id not in done
+                ]
+                break
+            except PanelError as exc:
+                advice = f"panel {entry.address} {exc.advice} ({exc})"
+                out.append(DeviceLine("panel", entry.id, where[entry.id], "ERROR", advice))
+                continue
+            rtt = panel.health().last_round_trip_ms
+            took = f", answers in {rtt:.0f} ms" if rtt is not None else ""
+            text = f"shows {(shown or '').rstrip()!r}{took} (counter {entry.counter})"
+            out.append(DeviceLine("panel", entry.id, where[entry.id], "OK", text))
+    return out
+
+
+def check_site(site: SiteConfig) -> list[DeviceLine]:
+    """Every printer, then every panel; buses are checked one after the other."""
+    lines = [check_printer(p) for p in site.printers]
+    for bus in site.buses:
+        panels = [p for p in site.panels if p.bus == bus.id]
+        if panels:
+            lines += check_bus_panels(bus, panels)
+    return lines
+
+
+def server_lines(server_url: str, token: str, timeout_s: float = 5.0) -> tuple[list[str], int]:
+    """The server's view of its devices, one line per device and per component."""
+    import httpx
+
+    url = server_url.rstrip("/") + "/api/v1/devices"
+    try:
+        response = httpx.get(url, headers={"Authorization": f"Bearer {token}"}, timeout=timeout_s)
+    except httpx.HTTPError as exc:
+        return [f"server  {url}: cannot reach it ({exc!r}); is branchq serve running?"], EXIT_ERROR
+    if response.status_code != 200:
+        return [
+            f"server  {url}: HTTP {response.status_code} {response.text[:300]}; expected 200 "
+            "(a technician or admin token)"
+        ], EXIT_ERROR
+    lines, code = [], EXIT_OK
+    devices: list[dict[str, Any]] = response.json()
+    if not devices:
+        lines.append("server  no devices registered")
+    for device in devices:
+        status = str(device["status"])
+        code = max(code, _RANK.get(status, EXIT_ERROR))
+        seen = device.get("last_heartbeat_at") or "never"
+        line = (
+            f"server  {device['name']:<20} {device['kind']:<13} {status:<7} last heartbeat {seen}"
+        )
+        if device.get("detail"):
+            line += f"; {device['detail']}"
+        if device.get("last_error"):
+            line += f"; last error: {device['last_error']}"
+        lines.append(line)
+        for comp in device.get("components", []):
+            head = f"{comp['id']:<18} {comp['kind']:<13} {comp['status']:<7}"
+            lines.append(f"          {head} {comp['detail']}")
+    return lines, code
+
+
+def run(args: argparse.Namespace) -> int:
+    import os
+
+    from drivers.site import SiteConfigError, load_site
+
+    try:
+        site = load_site(args.config)
+    except SiteConfigError as exc:
+        print(f"diag devices: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    token = os.environ.get(args.token_env) if args.server else None
+    if args.server and not token:
+        print(
+            f"diag devices: --server needs a technician token in ${args.token_env}",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+    lines = check_site(site)
+    if not lines:
+        print("diag devices: the site file lists no printers and no panels")
+    code = EXIT_OK
+    for line in lines:
+        print(line, flush=True)
+        code = max(code, _RANK[line.verdict])
+    if token:
+        texts, server_code = server_lines(site.server.url, token)
+        for text in texts:
+            print(text)
+        code = max(code, server_code)
+    bad = sum(1 for line in lines if line.verdict != "OK")
+    print(f"{len(lines)} devices checked, {bad} need attention", flush=True)
+    return code
+
+
+if __name__ == "__main__":
+    _parser = argparse.ArgumentParser(prog="branchq diag devices")
+    add_arguments(_parser)
+    sys.exit(run(_parser.parse_args()))

@@ -1,0 +1,174 @@
+"""``PanelBridge``: server events in, panel commands out, panel health back to the server.
+
+    bridge = PanelBridge(load_site("site.toml"))     # BridgeConfigError when it cannot run
+    await bridge.run(stop_event)                      # until stop_event is set
+
+The event link feeds the ``PanelPlanner``; its commands go to the worker of each panel's bus.
+Heartbeats (one component per panel) are posted every ``server.heartbeat_interval_s`` seconds
+and as soon as a panel's health or the event link's state changes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+import httpx
+
+from drivers.site import SiteConfig
+from panel_bridge.errors import BridgeConfigError
+from panel_bridge.health import component, heartbeat
+from panel_bridge.link import EventLink
+from panel_bridge.panels import BusWorker
+from panel_bridge.state import PanelPlanner
+from server.contract.auth import Heartbeat
+from server.contract.events import ServerMessage
+
+log = logging.getLogger("branchq.panel_bridge")
+
+HEARTBEAT_PATH = "/api/v1/devices/me/heartbeat"
+
+
+class PanelBridge:
+    def __init__(
+        self,
+        site: SiteConfig,
+        *,
+        token: str | None = None,
+        min_backoff_s: float = 0.2,
+        max_backoff_s: float = 5.0,
+        probe_s: float | None = None,
+        recheck_s: float = 5.0,
+    ) -> None:
+        if not site.panels:
+            raise BridgeConfigError("the site file has no [[panels]]; expected at least one")
+        token = token or site.server.resolve_token()
+        if not token:
+            raise BridgeConfigError(
+                f"no device token: set the environment variable {site.server.token_env!r} "
+                "(branchq admin device-token ... --role panel_bridge prints one)"
+            )
+        self.site = site
+        self._token = token
+        self._interval_s = site.server.heartbeat_interval_s
+        self.planner = PanelPlanner([p.counter for p in site.panels])
+        self.link = EventLink(
+            site.server.url,
+            token,
+            self._on_message,
+            min_backoff_s=min_backoff_s,
+            max_backoff_s=max_backoff_s,
+        )
+        self.link.on_state = lambda _connected: self._health_changed()
+        self.workers: dict[str, BusWorker] = {}
+        for bus in site.buses:
+            panels = [p for p in site.panels if p.bus == bus.id]
+            if panels:
+                self.workers[bus.id] = BusWorker(
+                    bus,
+                    panels,
+                    on_health=self._health_changed_threadsafe,
+                    probe_s=probe_s or self._interval_s,
+                    recheck_s=recheck_s,
+                )
+        self._routes: dict[int, list[tuple[BusWorker, str]]] = {}
+        for panel in site.panels:
+            self._routes.setdefault(panel.counter, []).append((self.workers[panel.bus], panel.id))
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._wake = asyncio.Event()
+        self.heartbeats_sent = 0
+        self.last_heartbeat: Heartbeat | None = None
+
+    # --- running --------------------------------------------------------------------------
+    async def run(self, stop: asyncio.Event) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._wake = asyncio.Event()
+        for worker in self.workers.values():
+            worker.start()
+        log.info(
+            "panel bridge: %d panels on %d buses, server %s",
+            len(self.site.panels),
+            len(self.workers),
+            self.site.server.url,
+        )
+        tasks = [
+            asyncio.create_task(self.link.run(), name="event-link"),
+            asyncio.create_task(self._heartbeats(), name="heartbeats"),
+        ]
+        stopper = asyncio.create_task(stop.wait())
+        try:
+            done, _ = await asyncio.wait([stopper, *tasks], return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                error = None if task is stopper else task.exception()
+                if error is not None:
+                    raise error
+        finally:
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            stopper.cancel()
+            await asyncio.to_thread(self._stop_workers)
+            log.info("panel bridge stopped")
+
+    def _stop_workers(self) -> None:
+        for worker in self.workers.values():
+            worker.stop()
+
+    def _on_message(self, message: ServerMessage) -> None:
+        for command in self.planner.apply(message):
+            for worker, panel_id in self._routes.get(command.counter_number, []):
+                worker.submit(panel_id, command)
+
+    # --- health ---------------------------------------------------------------------------
+    def _health_changed(self) -> None:
+        self._wake.set()
+
+    def _health_changed_threadsafe(self) -> None:
+        if self._loop is not None and not self._loop.is_closed():
+            with contextlib.suppress(RuntimeError):  # the loop is shutting down
+                self._loop.call_soon_threadsafe(self._wake.set)
+
+    def current_heartbeat(self) -> Heartbeat:
+        components = []
+        for worker in self.workers.values():
+            for entry, health, note in worker.health().values():
+                components.append(component(entry, worker.entry.url, health, note))
+        return heartbeat(
+            components,
+            connected=self.link.connected,
+            last_seq=self.link.last_seq,
+            interval_s=self._interval_s,
+        )
+
+    async def _heartbeats(self) -> None:
+        url = self.site.server.url.rstrip("/") + HEARTBEAT_PATH
+        headers = {"Authorization": f"Bearer {self._token}"}
+        timeout = min(5.0, max(1.0, self._interval_s))
+        async with httpx.AsyncClient(timeout=timeout, headers=headers) as client:
+            while True:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout=self._interval_s)
+                self._wake.clear()
+                beat = self.current_heartbeat()
+                try:
+                    response = await client.post(url, json=beat.model_dump(mode="json"))
+                except httpx.HTTPError as exc:
+                    log.warning("heartbeat to %s failed: %r; retrying in 1 s", url, exc)
+                    await self._retry_soon()
+                    continue
+                if response.status_code != 200:
+                    log.warning(
+                        "heartbeat refused: HTTP %d %s", response.status_code, response.text[:300]
+                    )
+                    await self._retry_soon()
+                    continue
+                self.heartbeats_sent += 1
+                self.last_heartbeat = beat
+                log.info("heartbeat: %s (%s)", beat.status, beat.detail)
+
+    async def _retry_soon(self) -> None:
+        await asyncio.sleep(min(1.0, self._interval_s))
+        self._wake.set()
