@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 
 
@@ -35,9 +36,42 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="TCP port of the control channel (default: --port + 1; 0: any)",
     )
     parser.add_argument("--pty", action="store_true", help="serve on a pty; prints its path")
+    parser.add_argument(
+        "--control", default=None, help="HOST:PORT of a running emulator's control channel"
+    )
+    parser.add_argument(
+        "--state", action="store_true", help="do not start: print what each panel shows (--control)"
+    )
+    parser.add_argument(
+        "--fault",
+        nargs="+",
+        metavar=("ADDRESS", "FAULT"),
+        help="do not start: send 'fault ADDRESS|all FAULT [DELAY_S]' to --control and exit",
+    )
+
+
+def run_control(args: argparse.Namespace) -> int:
+    from branchq_cli._control import send_control
+
+    if not args.control:
+        print("--state/--fault need --control HOST:PORT of the running emulator", file=sys.stderr)
+        return 2
+    line = "state" if args.state else "fault " + " ".join(args.fault)
+    try:
+        reply = send_control(args.control, line)
+    except (OSError, ValueError) as exc:
+        print(f"control channel {args.control!r}: {exc}", file=sys.stderr)
+        return 2
+    print(reply)
+    try:
+        return 0 if json.loads(reply).get("ok", True) else 2
+    except (ValueError, AttributeError):
+        return 2
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.state or args.fault:
+        return run_control(args)
     import logging
     import signal
     import threading

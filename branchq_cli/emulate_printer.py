@@ -47,26 +47,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def send_control(address: str, command: str, timeout_s: float = 3.0) -> str:
-    """Send one control line to a running emulator and return its one-line reply."""
-    import socket
-
-    host, _, port = address.rpartition(":")
-    with socket.create_connection((host or "127.0.0.1", int(port)), timeout=timeout_s) as sock:
-        sock.sendall(command.strip().encode() + b"\n")
-        reply = b""
-        while not reply.endswith(b"\n"):
-            chunk = sock.recv(4096)
-            if not chunk:
-                break
-            reply += chunk
-    return reply.decode("utf-8", "replace").strip()
-
-
 def run_fault(args: argparse.Namespace) -> int:
     if not args.control:
         print("--fault needs --control HOST:PORT of the running emulator", file=sys.stderr)
         return 2
+    from branchq_cli._control import send_control
+
     try:
         reply = send_control(args.control, " ".join(args.fault))
     except (OSError, ValueError) as exc:

@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 
 from branchq_cli import emulate_printer
+from branchq_cli._control import send_control
 from hardware_mocks.printer import EmulatorError, PrinterEmulator
 
 JOB = b"\x1b@\x1ba\x01\x1c&" + "取号".encode("gb18030") + b"\x1c.\nC101\n\x1dV\x00"
@@ -118,10 +119,10 @@ def test_control_channel_and_cli_fault_command(
     emulator: PrinterEmulator, capsys: pytest.CaptureFixture[str]
 ) -> None:
     control = f"127.0.0.1:{emulator.control_port}"
-    assert emulate_printer.send_control(control, "cover_open") == "OK state=cover_open"
+    assert send_control(control, "cover_open") == "OK state=cover_open"
     assert emulator.state == "cover_open"
-    assert emulate_printer.send_control(control, "slow 0.02") == "OK state=cover_open slow=0.02"
-    assert emulate_printer.send_control(control, "bogus").startswith("ERR unknown fault 'bogus'")
+    assert send_control(control, "slow 0.02") == "OK state=cover_open slow=0.02"
+    assert send_control(control, "bogus").startswith("ERR unknown fault 'bogus'")
     args = argparse.Namespace(fault=["ok"], control=control)
     assert emulate_printer.run(args) == 0
     assert capsys.readouterr().out.strip() == "OK state=ok"
