@@ -42,6 +42,8 @@ def run(args: argparse.Namespace) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         force=True,
     )
+    for noisy in ("httpx", "httpcore", "websockets"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         bridge = PanelBridge(load_site(args.config))
     except (SiteConfigError, BridgeConfigError) as exc:

@@ -74,6 +74,8 @@ class EventLink:
                 log.error("event link: %s", reason)
             except ConnectionClosed as exc:
                 reason = f"connection lost ({exc})"
+                if exc.rcvd is not None and exc.rcvd.code == CLOSE_SERVICE_RESTART:
+                    self.last_seq = None  # a restarted server numbers its events anew
             except (OSError, TimeoutError, InvalidHandshake, InvalidURI) as exc:
                 reason = f"cannot reach {self.url}: {exc!r}"
                 self.last_seq = None  # the server is down: it comes back with new numbers
