@@ -167,3 +167,24 @@ def test_a_refused_token_keeps_the_bridge_retrying_without_panels_changing(
         runner.stop()
     with httpx.Client() as client:  # the server is still fine
         assert client.get(f"{branch.url}/healthz").status_code == 200
+
+
+def test_an_idle_panel_that_lost_its_text_is_shown_again_by_the_probe(
+    branch: LiveBranch, panels: PanelEmulator, site: Any
+) -> None:
+    from tests.panel_bridge.conftest import BridgeRunner
+
+    token = branch.device_token("panel-bridge-1", Role.PANEL_BRIDGE)
+    runner = BridgeRunner(PanelBridge(site, token=token, probe_s=0.2)).start()
+    try:
+        post(branch, "/counters/2/open", teller(branch, 2))
+        number = issue(branch)
+        assert call_next(branch, 2) == number
+        wait_until(lambda: shown(panels, 2) == f"{number}  02", what="panel 2 to show the call")
+        with open_panel(f"socket://127.0.0.1:{panels.port}", address=2) as panel:
+            panel.clear()  # the panel was power-cycled
+        wait_until(lambda: shown(panels, 2) == f"{number}  02", what="the probe to restore it")
+        assert panels.displays[2].blink_s == 0  # restored steady, not as a new call
+        assert shown(panels, 1) == BLANK
+    finally:
+        runner.stop()
