@@ -17,8 +17,9 @@ from dataclasses import dataclass
 
 import httpx
 
-from drivers.printer import PrintResult, TicketLayout, TicketPrinter
-from server.contract.common import Category, Language
+from drivers.printer import PrinterState, PrinterStatus, PrintResult, TicketLayout, TicketPrinter
+from server.contract.auth import ComponentReport, Heartbeat
+from server.contract.common import Category, DeviceStatus, Language
 from server.contract.rest import TicketIssuedOut
 
 
@@ -80,6 +81,7 @@ class KioskFlow:
         ticket = self._issue(service_code, category, language)
         result = self._printer.print_ticket(self._layout(ticket))
         self._report(ticket, result)
+        self.report_health(result.status_after or result.status_before)
         if result.ok:
             zh = f"请取票：{ticket.number}，前面还有 {ticket.people_ahead} 人"
             en = f"Please take your ticket: {ticket.number}, {ticket.people_ahead} ahead"
@@ -140,6 +142,40 @@ class KioskFlow:
         # the ticket is safe on the server; a lost print report is only bookkeeping
         with contextlib.suppress(httpx.TransportError):
             self._client.post(f"/tickets/{ticket.public_id}/print-result", json=body)
+
+    def report_health(self, status: PrinterStatus | None = None) -> DeviceStatus:
+        """Send the kiosk's heartbeat with its printer's status (read now when not given).
+
+        The server lists it for technicians (GET /api/v1/devices). Returns the printer's
+        status as reported; a lost heartbeat is not an error for the customer.
+        """
+        status = status if status is not None else self._printer.status()
+        printer_status = _device_status(status.state)
+        beat = Heartbeat(
+            status=printer_status,
+            detail="" if printer_status is DeviceStatus.OK else f"printer: {status.describe()}",
+            components=[
+                ComponentReport(
+                    id="printer",
+                    kind="printer",
+                    status=printer_status,
+                    detail=status.describe()[:1000],
+                )
+            ],
+        )
+        with contextlib.suppress(httpx.TransportError):
+            self._client.post("/devices/me/heartbeat", json=beat.model_dump(mode="json"))
+        return printer_status
+
+
+def _device_status(state: PrinterState) -> DeviceStatus:
+    if state is PrinterState.OK:
+        return DeviceStatus.OK
+    if state is PrinterState.PAPER_NEAR_END:
+        return DeviceStatus.WARNING
+    if state is PrinterState.UNKNOWN:
+        return DeviceStatus.UNKNOWN
+    return DeviceStatus.ERROR
 
 
 def _error_message(response: httpx.Response) -> str:
