@@ -47,7 +47,7 @@ class PanelBridge:
         if not token:
             raise BridgeConfigError(
                 f"no device token: set the environment variable {site.server.token_env!r} "
-                "(branchq admin device-token ... --role panel_bridge prints one)"
+                "(branchq admin create-device NAME --role panel_bridge prints one)"
             )
         self.site = site
         self._token = token
@@ -156,19 +156,14 @@ class PanelBridge:
                 try:
                     response = await client.post(url, json=beat.model_dump(mode="json"))
                 except httpx.HTTPError as exc:
-                    log.warning("heartbeat to %s failed: %r; retrying in 1 s", url, exc)
-                    await self._retry_soon()
+                    # the next one goes at the interval, or as soon as the link is back
+                    log.warning("heartbeat to %s failed: %r", url, exc)
                     continue
                 if response.status_code != 200:
                     log.warning(
                         "heartbeat refused: HTTP %d %s", response.status_code, response.text[:300]
                     )
-                    await self._retry_soon()
                     continue
                 self.heartbeats_sent += 1
                 self.last_heartbeat = beat
                 log.info("heartbeat: %s (%s)", beat.status, beat.detail)
-
-    async def _retry_soon(self) -> None:
-        await asyncio.sleep(min(1.0, self._interval_s))
-        self._wake.set()

@@ -120,11 +120,14 @@ class BusWorker:
                 item = None
             if item is _STOP:
                 return
-            if isinstance(item, tuple):
-                panel_id, command = item
-                self._take(self.slots[panel_id], command)
-            self._due_work()
-            self._check_health()
+            try:
+                if isinstance(item, tuple):
+                    panel_id, command = item
+                    self._take(self.slots[panel_id], command)
+                self._due_work()
+                self._check_health()
+            except Exception:  # a bug must not silence every panel of the bus
+                log.exception("bus %s: unexpected error; the worker carries on", self.entry.id)
 
     def _wait_s(self) -> float:
         now = self._clock()
