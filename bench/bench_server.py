@@ -12,7 +12,8 @@ In one run: a temporary data directory; a teller, a kiosk and a display token ma
    also given as a ratio to it;
 2. call-to-event: N websocket subscribers (display token), the teller calls next on counter 1
    and marks no-show, again and again; time from sending call-next to each subscriber
-   receiving the ``ticket.called`` event (run before 3 so the queue has a branch's size);
+   receiving the ``ticket.called`` event; each round also marks no-show and issues one ticket,
+   so the queue stays at ``--queue`` waiting tickets (run before 3, which fills the queue);
 3. ticket issuance ``POST /api/v1/tickets`` (kiosk token, unique idempotency keys) with 1
    and 8 persistent connections.
 
@@ -183,7 +184,9 @@ def _issue(kiosk: str, run_id: str, services: tuple[bytes, ...]) -> RequestFacto
     return make
 
 
-async def measure(port: int, tokens: Tokens, sizes: Sizes, subscribers: int) -> list[Row]:
+async def measure(
+    port: int, tokens: Tokens, sizes: Sizes, subscribers: int, queue: int
+) -> list[Row]:
     health = Request("GET", "/api/v1/healthz")
 
     async def phase(
@@ -210,14 +213,14 @@ async def measure(port: int, tokens: Tokens, sizes: Sizes, subscribers: int) -> 
     health1 = await phase("healthz c=1", 1, sizes.noop_1, lambda i: health, _check_health, 200)
     health8 = await phase("healthz c=8", 8, sizes.noop_8, lambda i: health, _check_health, 200)
 
-    # seed the queue the teller calls from (counter 1 serves A), a branch's busy morning
+    # the queue the teller calls from (counter 1 serves A): kept at ``queue`` waiting tickets
     seed = _issue(tokens.kiosk, "seed" + secrets.token_hex(4), (b"A",))
-    await phase("seed", 4, sizes.calls + 20, seed, _check_issued, 0, cap_s=60)
+    await phase(f"seed {queue} tickets", 4, queue, seed, _check_issued, 0, cap_s=60)
     teller_token = await _login(port, tokens)
     calls = await run_calls(
         host=HOST, port=port, display_token=tokens.display, teller_token=teller_token,
-        counter=COUNTER, subscribers=subscribers, calls=sizes.calls,
-        time_cap_s=sizes.calls_cap_s,
+        kiosk_token=tokens.kiosk, service_code="A", counter=COUNTER, subscribers=subscribers,
+        calls=sizes.calls, time_cap_s=sizes.calls_cap_s,
     )  # fmt: skip
     print(f"  call-to-event: {calls.calls} calls x {calls.subscribers} subscribers", flush=True)
 
@@ -263,6 +266,10 @@ def _rows(
         f"call-next -> event at the last of {calls.subscribers}",
         calls.last_subscriber_s, noop[0], count=calls.calls,
     ))  # fmt: skip
+    rows.append(Row.latency(
+        f"event at first -> last of {calls.subscribers} (fan-out)",
+        calls.spread_s, noop[0], count=calls.calls,
+    ))  # fmt: skip
     return rows
 
 
@@ -297,7 +304,7 @@ async def main_async(args: argparse.Namespace) -> int:
         try:
             await wait_ready(proc, port, log, timeout_s=30)
             print(f"server up on {HOST}:{port}; measuring", flush=True)
-            rows = await measure(port, tokens, sizes, args.subscribers)
+            rows = await measure(port, tokens, sizes, args.subscribers, args.queue)
         finally:
             stop_server(proc)
         server_log = log.read_text(errors="replace").strip()
@@ -318,6 +325,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="smaller phases (< 30 s)")
     parser.add_argument("--subscribers", type=int, default=100, help="websocket clients")
+    parser.add_argument(
+        "--queue", type=int, default=100, help="waiting tickets during call-to-event (A)"
+    )
     parser.add_argument("--no-write", action="store_true", help="do not write bench/RESULTS.md")
     parser.add_argument(
         "--py-spy", type=Path, metavar="OUT", help="run the server under py-spy record (.txt raw)"

@@ -1,9 +1,10 @@
 """Call-to-event latency: N websocket subscribers, a teller calling next again and again.
 
-Each subscriber is a lean task reading its websocket: it does not parse every event, it only
-notes, for each ``ticket.called`` event, the ticket's ``public_id`` and the time the frame
-arrived. The teller sends call-next (time t0), reads the answer (the called ticket), waits until
-every subscriber has that ticket's event, then frees the counter with no-show.
+Each subscriber is a bare protocol (``wsclient``) that notes, for each ``ticket.called``
+event, the ticket's ``public_id`` and the time its bytes arrived. The teller sends call-next
+(time t0), reads the answer (the called ticket), waits until every subscriber has that
+ticket's event, then frees the counter with no-show and issues one new ticket (kiosk), so the
+queue keeps the same length through the phase.
 """
 
 from __future__ import annotations
@@ -15,12 +16,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from loadclient import BenchError, HttpConnection, Request
-from websockets.asyncio.client import ClientConnection, connect
+from wsclient import Subscriber, subscribe
 
 __all__ = ["CallResult", "run_calls"]
 
-_CALLED = '"type":"ticket.called"'
-_PUBLIC_ID = '"public_id":"'
+WS_PATH = "/api/v1/ws"
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,7 @@ class CallResult:
     wall_s: float
     event_latencies_s: tuple[float, ...]  # call-next sent -> event at one subscriber
     last_subscriber_s: tuple[float, ...]  # call-next sent -> event at the last subscriber
+    spread_s: tuple[float, ...]  # event at the first subscriber -> event at the last one
     response_latencies_s: tuple[float, ...]  # call-next sent -> HTTP answer read
 
 
@@ -54,55 +55,37 @@ class _Arrivals:
             self.done(public_id).set()
 
 
-async def _subscriber(ws: ClientConnection, arrivals: _Arrivals) -> None:
-    perf = time.perf_counter
-    async for message in ws:
-        at = perf()
-        text = message if isinstance(message, str) else message.decode()
-        if _CALLED not in text:
-            continue
-        start = text.index(_PUBLIC_ID) + len(_PUBLIC_ID)
-        arrivals.note(text[start : text.index('"', start)], at)
-
-
-async def _subscribe(url: str, token: str) -> ClientConnection:
-    ws = await connect(url, compression=None, ping_interval=None, max_size=2**22, proxy=None)
-    await ws.send(json.dumps({"type": "subscribe", "token": token, "last_seq": None}))
-    first = await asyncio.wait_for(ws.recv(), timeout=10)
-    if '"type":"snapshot"' not in first:
-        raise BenchError(f"websocket answered {str(first)[:200]!r}; expected a snapshot first")
-    return ws
-
-
 async def run_calls(
     *,
     host: str,
     port: int,
     display_token: str,
     teller_token: str,
+    kiosk_token: str,
+    service_code: str,
     counter: int,
     subscribers: int,
     calls: int,
     time_cap_s: float,
     event_timeout_s: float = 5.0,
 ) -> CallResult:
-    """``calls`` call-next/no-show rounds (fewer at ``time_cap_s``) seen by ``subscribers``."""
-    url = f"ws://{host}:{port}/api/v1/ws"
-    sockets: list[ClientConnection] = []
-    for _ in range(subscribers):  # one by one: 100 snapshots at once would only measure that
-        sockets.append(await _subscribe(url, display_token))
+    """``calls`` rounds of call-next, no-show, issue (fewer at ``time_cap_s``), seen by
+    ``subscribers`` websocket clients."""
     arrivals = _Arrivals(subscribers)
-    readers = [asyncio.create_task(_subscriber(ws, arrivals)) for ws in sockets]
+    sockets: list[Subscriber] = []
+    for _ in range(subscribers):  # one by one: 100 snapshots at once would only measure that
+        sockets.append(await subscribe(host, port, WS_PATH, display_token, arrivals.note))
     teller = await HttpConnection(host, port).open()
     call_next = Request("POST", f"/api/v1/counters/{counter}/call-next", token=teller_token)
     no_show = Request("POST", f"/api/v1/counters/{counter}/no-show", token=teller_token)
     events: list[float] = []
     lasts: list[float] = []
+    spreads: list[float] = []
     answers: list[float] = []
     try:
         start = time.perf_counter()
         deadline = start + time_cap_s
-        for _ in range(calls):
+        for n in range(calls):
             t0 = time.perf_counter()
             body = json.loads(await teller.expect(call_next))
             answers.append(time.perf_counter() - t0)
@@ -120,14 +103,32 @@ async def run_calls(
             times = arrivals.times.pop(public_id)
             events.extend(at - t0 for at in times)
             lasts.append(max(times) - t0)
+            spreads.append(max(times) - min(times))
             await teller.expect(no_show)
+            key = f"bench-refill-{t0:.6f}-{n:06d}"
+            await teller.expect(
+                Request(
+                    "POST",
+                    "/api/v1/tickets",
+                    json.dumps({"service_code": service_code, "idempotency_key": key}).encode(),
+                    kiosk_token,
+                    expect_status=201,
+                )
+            )
             if time.perf_counter() > deadline:
                 break
         wall = time.perf_counter() - start
     finally:
         await teller.close()
-        for task in readers:
-            task.cancel()
-        await asyncio.gather(*readers, return_exceptions=True)
-        await asyncio.gather(*(ws.close() for ws in sockets), return_exceptions=True)
-    return CallResult(subscribers, len(lasts), wall, tuple(events), tuple(lasts), tuple(answers))
+        for ws in sockets:
+            ws.close()
+        await asyncio.wait_for(asyncio.gather(*(ws.closed for ws in sockets)), timeout=10)
+    return CallResult(
+        subscribers=subscribers,
+        calls=len(lasts),
+        wall_s=wall,
+        event_latencies_s=tuple(events),
+        last_subscriber_s=tuple(lasts),
+        spread_s=tuple(spreads),
+        response_latencies_s=tuple(answers),
+    )

@@ -141,17 +141,20 @@ access log). The load client runs in its own process (asyncio with uvloop): raw 
 persistent keep-alive connections, one connection per client, each sending its next request
 as soon as the previous answer is read; every answer's status and body are checked.
 
-- **no-op**: `GET /api/v1/healthz` (one `SELECT 1` in a worker thread, the cheapest endpoint
-  of the API). Its rate is the ceiling of client + server stack; the other rows are divided by
-  it (rates by the no-op rate with the same number of clients; latencies by the 1-client
-  no-op latency).
+- **no-op**: `GET /docs`, a static page from an async route (no database, no worker
+  thread): the ceiling of the client + uvicorn + FastAPI stack. The other rows are divided by
+  it (rates by the no-op rate with the same number of clients, latencies by the 1-client
+  no-op latency). `GET /api/v1/healthz` is shown too: it is not a no-op (a worker-thread hop
+  per sync dependency and endpoint, a session, `SELECT 1`).
 - **issue**: `POST /api/v1/tickets` with the kiosk token, services A/B/F in turn, a unique
   idempotency key each; every answer must be a new WAITING ticket.
 - **call-next -> event**: the subscribers (websocket, display token, no compression) each
   receive their snapshot first; then the teller, signed in to counter 1, sends call-next and
   waits until every subscriber has the `ticket.called` event of the called ticket, then marks
-  it no-show. Latency = arrival of the event frame at a subscriber minus the moment call-next
-  was sent (one clock, one process). Runs before the issuance phases, on a queue of a few
-  hundred waiting tickets.
+  it no-show and issues one new ticket, so the queue stays at its seeded length (100 waiting
+  A tickets unless `--queue` says otherwise; call-next's cost grows with the queue).
+  Latency = arrival of the event frame at a subscriber minus the moment call-next was sent
+  (one clock, one process). Fan-out = the last subscriber's arrival minus the first one's.
+  Runs before the issuance phases, which leave thousands of tickets waiting.
 - Percentiles are nearest-rank over all samples of a phase. Client and server share the
-  machine's CPUs."""
+  machine's CPUs with whatever else runs on it (see the load average above)."""
