@@ -27,6 +27,7 @@ from drivers.panel import (
     PanelContentError,
     PanelError,
     PanelHealth,
+    PanelUnavailableError,
     SerialCallPanel,
     format_call,
 )
@@ -166,7 +167,9 @@ class BusWorker:
             return
         except PanelError as exc:
             slot.retry_at = self._clock() + self._retry_s
-            log.warning("%s (counter %d): %s", entry.id, entry.counter, exc)
+            # a panel already known to be dead is logged once, not on every retry
+            level = logging.DEBUG if isinstance(exc, PanelUnavailableError) else logging.WARNING
+            log.log(level, "%s (counter %d): %s", entry.id, entry.counter, exc)
             return
         slot.applied, slot.note = True, ""
         what = "cleared" if command.action == "clear" else f"shows {command.ticket_number}"
