@@ -109,6 +109,8 @@ class PrinterEmulator:
     # -- life cycle ---------------------------------------------------------------------------
     def start(self) -> PrinterEmulator:
         emulator = self
+        if self.out_dir is not None:
+            self.out_dir.mkdir(parents=True, exist_ok=True)  # before the first receipt, not at it
 
         class PrintHandler(socketserver.BaseRequestHandler):
             def handle(self) -> None:

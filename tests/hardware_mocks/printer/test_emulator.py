@@ -133,3 +133,16 @@ def test_control_channel_and_cli_fault_command(
 def test_unknown_fault_names_the_known_ones(emulator: PrinterEmulator) -> None:
     with pytest.raises(EmulatorError, match=r"unknown fault 'on_fire'; expected one of \['ok'"):
         emulator.set_fault("on_fire")
+
+
+def test_out_dir_is_created_and_each_receipt_written(tmp_path: Path) -> None:
+    out_dir = tmp_path / "not" / "there" / "yet"
+    emulator = PrinterEmulator(out_dir=out_dir).start()
+    try:
+        with connect(emulator) as sock:
+            sock.sendall(JOB)
+        assert emulator.wait_for(1)
+    finally:
+        emulator.stop()
+    assert (out_dir / "receipt-0001.txt").read_text(encoding="utf-8").strip()
+    assert (out_dir / "receipt-0001.png").stat().st_size > 0
