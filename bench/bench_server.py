@@ -48,6 +48,7 @@ from loadclient import (
     run_phase,
 )
 from report import Row, markdown, table
+from sqlitefloor import commit_floor
 
 HOST = "127.0.0.1"
 REPO = Path(__file__).resolve().parents[1]
@@ -273,6 +274,20 @@ def _rows(
     return rows
 
 
+def _git(*args: str) -> str:
+    done = subprocess.run(
+        ["git", *args], cwd=REPO, capture_output=True, text=True, timeout=10, check=False
+    )
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
+def code_version() -> str:
+    """The commit measured, and whether server/ had uncommitted changes."""
+    commit = _git("rev-parse", "--short", "HEAD") or "unknown"
+    dirty = _git("status", "--porcelain", "--", "server", "branchq_cli")
+    return f"{commit}{' + uncommitted changes in server/' if dirty else ''}"
+
+
 def machine() -> dict[str, str]:
     cpu = "unknown"
     try:
@@ -287,6 +302,7 @@ def machine() -> dict[str, str]:
         "cpus": f"{os.cpu_count()} ({cpu})",
         "os": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),
+        "code": code_version(),
         "load average at start (1 min)": f"{os.getloadavg()[0]:.2f}",
     }
 
@@ -307,6 +323,9 @@ async def main_async(args: argparse.Namespace) -> int:
             rows = await measure(port, tokens, sizes, args.subscribers, args.queue)
         finally:
             stop_server(proc)
+        floor = commit_floor(Path(tmp), commits=100 if args.quick else 300)
+        disk = Row.http("disk floor: 1 SQLite commit (WAL, FULL)", floor, None)
+        rows.insert(6, disk)  # after the issuance rows
         server_log = log.read_text(errors="replace").strip()
     took = time.perf_counter() - started
     info["load average at end (1 min)"] = f"{os.getloadavg()[0]:.2f}"

@@ -148,6 +148,9 @@ as soon as the previous answer is read; every answer's status and body are check
   per sync dependency and endpoint, a session, `SELECT 1`).
 - **issue**: `POST /api/v1/tickets` with the kiosk token, services A/B/F in turn, a unique
   idempotency key each; every answer must be a new WAITING ticket.
+- **disk floor**: after the server stopped, 1-row SQLite transactions on the same disk with the
+  server's settings (WAL, `synchronous=FULL`, `BEGIN IMMEDIATE`): the least one durably
+  committed ticket can cost, whatever the Python above it does.
 - **call-next -> event**: the subscribers (websocket, display token, no compression) each
   receive their snapshot first; then the teller, signed in to counter 1, sends call-next and
   waits until every subscriber has the `ticket.called` event of the called ticket, then marks
