@@ -1,6 +1,7 @@
 """Benchmark of the branch server: no-op rate, ticket issuance, call-to-event latency.
 
-    .venv/bin/python bench/bench_server.py [--quick] [--subscribers 100] [--no-write]
+    .venv/bin/python bench/bench_server.py [--quick] [--subscribers 100] [--queue 100]
+                                            [--[no-]write] [--py-spy OUT.txt]
 
 In one run: a temporary data directory; a teller, a kiosk and a display token made with
 ``branchq admin``; ``branchq serve`` on SQLite as a separate process on a free 127.0.0.1 port
@@ -17,7 +18,7 @@ In one run: a temporary data directory; a teller, a kiosk and a display token ma
 3. ticket issuance ``POST /api/v1/tickets`` (kiosk token, unique idempotency keys) with 1
    and 8 persistent connections.
 
-Prints a table and writes it as markdown to bench/RESULTS.md (unless --no-write).
+Prints a table and writes it as markdown to bench/RESULTS.md (a full run; see --write).
 """
 
 from __future__ import annotations
@@ -307,6 +308,23 @@ def machine() -> dict[str, str]:
     }
 
 
+async def launch(
+    data_dir: Path, log: Path, py_spy: Path | None, attempts: int = 3
+) -> tuple[subprocess.Popen[bytes], int]:
+    """Start the server on a free port; pick another when the port was taken meanwhile."""
+    for attempt in range(1, attempts + 1):
+        port = free_port()
+        proc = start_server(data_dir, port, log, py_spy)
+        try:
+            await wait_ready(proc, port, log, timeout_s=30)
+            return proc, port
+        except BenchError:
+            stop_server(proc)
+            if attempt == attempts or "address already in use" not in log.read_text().lower():
+                raise
+    raise AssertionError("unreachable")
+
+
 async def main_async(args: argparse.Namespace) -> int:
     sizes = QUICK if args.quick else FULL
     with tempfile.TemporaryDirectory(prefix="branchq-bench-") as tmp:
@@ -314,11 +332,9 @@ async def main_async(args: argparse.Namespace) -> int:
         info = machine()
         started = time.perf_counter()
         tokens = make_tokens(data_dir)
-        port = free_port()
         log = Path(tmp) / "server.log"
-        proc = start_server(data_dir, port, log, args.py_spy)
+        proc, port = await launch(data_dir, log, args.py_spy)
         try:
-            await wait_ready(proc, port, log, timeout_s=30)
             print(f"server up on {HOST}:{port}; measuring", flush=True)
             rows = await measure(port, tokens, sizes, args.subscribers, args.queue)
         finally:
@@ -334,7 +350,7 @@ async def main_async(args: argparse.Namespace) -> int:
     print(table(rows))
     if server_log:
         print(f"\nserver log (warnings and errors):\n{server_log[-2000:]}")
-    if not args.no_write:
+    if args.write if args.write is not None else not args.quick:
         RESULTS.write_text(markdown(rows, info), encoding="utf-8")
         print(f"\nwritten to {RESULTS.relative_to(REPO)}")
     return 0
@@ -347,7 +363,11 @@ def main() -> int:
     parser.add_argument(
         "--queue", type=int, default=100, help="waiting tickets during call-to-event (A)"
     )
-    parser.add_argument("--no-write", action="store_true", help="do not write bench/RESULTS.md")
+    parser.add_argument(
+        "--write",
+        action=argparse.BooleanOptionalAction,
+        help="write bench/RESULTS.md (default: on a full run, not on a quick one)",
+    )
     parser.add_argument(
         "--py-spy", type=Path, metavar="OUT", help="run the server under py-spy record (.txt raw)"
     )
