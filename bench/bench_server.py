@@ -11,10 +11,10 @@ In one run: a temporary data directory; a teller, a kiosk and a display token ma
    ``GET /api/v1/healthz`` (``SELECT 1`` in a worker thread) with 1 and 8 persistent
    connections; the no-op is the ceiling of client + server stack, and every other figure is
    also given as a ratio to it;
-2. call-to-event: N websocket subscribers (display token), the teller calls next on counter 1
-   and marks no-show, again and again; time from sending call-next to each subscriber
-   receiving the ``ticket.called`` event; each round also marks no-show and issues one ticket,
-   so the queue stays at ``--queue`` waiting tickets (run before 3, which fills the queue);
+2. call-to-event: N websocket subscribers (display token); the teller calls next on counter 1
+   again and again: time from sending call-next to each subscriber receiving the
+   ``ticket.called`` event; each round then marks no-show and issues one ticket, so the queue
+   stays at ``--queue`` waiting tickets (run before 3, which fills the queue);
 3. ticket issuance ``POST /api/v1/tickets`` (kiosk token, unique idempotency keys) with 1
    and 8 persistent connections.
 
