@@ -85,11 +85,23 @@ class Tokens:
     display: str
 
 
+def _env() -> dict[str, str]:
+    """This environment without BRANCHQ_* settings: the run must be SQLite in its temp dir."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("BRANCHQ_")}
+
+
 def _cli(data_dir: Path, *args: str, stdin: str = "") -> str:
     """Run ``branchq <args>`` on ``data_dir``; return its standard output."""
     cmd = [sys.executable, "-m", "branchq_cli", *args, "--data-dir", str(data_dir)]
     done = subprocess.run(
-        cmd, cwd=REPO, input=stdin, capture_output=True, text=True, timeout=60, check=False
+        cmd,
+        cwd=REPO,
+        env=_env(),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     if done.returncode != 0:
         raise BenchError(f"branchq {' '.join(args)} exited {done.returncode}: {done.stderr}")
@@ -126,7 +138,7 @@ def start_server(
                "--", *cmd]  # fmt: skip
     with log.open("wb") as out:
         return subprocess.Popen(
-            cmd, cwd=REPO, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            cmd, cwd=REPO, env=_env(), stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
 
 

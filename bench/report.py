@@ -160,4 +160,6 @@ as soon as the previous answer is read; every answer's status and body are check
   (one clock, one process). Fan-out = the last subscriber's arrival minus the first one's.
   Runs before the issuance phases, which leave thousands of tickets waiting.
 - Percentiles are nearest-rank over all samples of a phase. Client and server share the
-  machine's CPUs with whatever else runs on it (see the load average above)."""
+  machine's CPUs with whatever else runs on it (see the load average above): on a busy
+  machine absolute figures move between runs (the disk floor most of all), so compare the
+  rows of one run with each other - that is what the ratios are for."""
