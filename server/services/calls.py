@@ -27,7 +27,7 @@ from server.store import repo
 from server.store.db import write_session
 from server.store.tables import Counter, Ticket
 
-MAX_CLAIM_ATTEMPTS = 8
+MAX_CLAIM_ATTEMPTS = 50  # each failed claim means another counter got a ticket
 RECENT_CATEGORIES = 10
 
 
@@ -68,11 +68,12 @@ def call_next(
         config = live_config(session, ctx)
         policy = WeightedPolicy(config)
         counter_def = config.counter(counter_number)
-        waiting = {t.id: t for t in repo.waiting_tickets(session, business_day=day)}
         recent = [
             Category(c) for c in repo.recent_call_categories(session, limit=RECENT_CATEGORIES)
         ]
         for _ in range(MAX_CLAIM_ATTEMPTS):
+            # (re)load: on PostgreSQL each statement sees what other counters committed
+            waiting = {t.id: t for t in repo.waiting_tickets(session, business_day=day)}
             candidates = [_candidate(t) for t in waiting.values()]
             choice = policy.choose(
                 counter=counter_def, candidates=candidates, now=now, recent_categories=recent
@@ -89,7 +90,7 @@ def call_next(
                 session, ticket_id=choice.ticket_id, counter_number=counter_number, at=now
             ):
                 break
-            waiting.pop(choice.ticket_id, None)  # another counter was faster
+            # another counter took it between our read and our claim: choose again
         else:
             raise CounterUnavailable(counter_number, "other counters kept taking the tickets")
         ticket = waiting[choice.ticket_id]

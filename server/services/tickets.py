@@ -8,15 +8,15 @@ from datetime import datetime
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from server.contract.common import Category, Language, TicketState
-from server.contract.events import TicketIssued
+from server.contract.common import Bilingual, Category, Language, TicketState
+from server.contract.events import QueueInfo, TicketIssued, TicketRef
 from server.contract.rest import PrintResult, PrintResultOut, TicketIssuedOut, TicketStatusOut
 from server.domain.estimate import estimate_wait_s
 from server.domain.numbering import check_can_issue, ticket_number
 from server.services.context import BranchContext, service_def
 from server.services.errors import BadRequest
 from server.services.rollover import ensure_business_day
-from server.services.views import Names, avg_service_s, queue_info, ticket_ref
+from server.services.views import Names, avg_service_s
 from server.store import repo
 from server.store.db import read_session, write_session
 from server.store.tables import Ticket
@@ -70,7 +70,8 @@ def _issue(
             if existing is not None:
                 return _issued_out(ctx, session, existing, replayed=True)
         ensure_business_day(session, ctx, now)
-        service = service_def(repo.get_service(session, code=service_code))
+        row = repo.get_service(session, code=service_code)
+        service = service_def(row)
         issued_before = repo.next_issue_count(session, service_code=service.code, business_day=day)
         check_can_issue(service, issued_before)
         value, number = ticket_number(service, issued_before)
@@ -87,23 +88,56 @@ def _issue(
             issued_at=now,
             appointment_at=appointment_at,
             idempotency_key=idempotency_key,
+            recall_count=0,
+            print_status="pending",
         )
-        session.add(ticket)
-        session.flush()
-        assert ticket.id is not None
+        ticket_id = repo.insert_ticket(session, ticket=ticket)
         repo.append_event(
             session,
-            ticket_id=ticket.id,
+            ticket_id=ticket_id,
             action="issue",
             at=now,
-            details={"device_id": device_id, "number": number} if device_id else {},
+            details={"device_id": device_id} if device_id is not None else {},
         )
-        names = Names(session)
-        out = _issued_out(ctx, session, ticket, replayed=False, names=names)
-        queue = queue_info(session, day=day, names=names, service_code=service.code)
-        ref = ticket_ref(ticket, names)
+        waiting, opened, measured = repo.queue_figures(
+            session, service_code=service.code, business_day=day
+        )
+    # committed: from here on the ticket exists whatever happens to the answer
+    avg_s = measured if measured is not None else float(service.default_service_s)
+    names = Bilingual(zh=service.name_zh, en=service.name_en)
+    ahead = waiting - 1  # the newest arrival: everyone else waiting is ahead of it
+    queue = QueueInfo(
+        service_code=service.code,
+        prefix=service.prefix,
+        name=names,
+        is_open=service.is_open,
+        waiting=waiting,
+        estimated_wait_s=estimate_wait_s(waiting, avg_s, opened),
+        open_counters=opened,
+    )
+    ref = TicketRef(
+        public_id=ticket.public_id,
+        number=number,
+        service_code=service.code,
+        service_name=names,
+        category=category,
+        state=TicketState.WAITING,
+        issued_at=now,
+    )
     ctx.publish(TicketIssued(seq=0, at=now, ticket=ref, queue=queue))
-    return out
+    return TicketIssuedOut(
+        public_id=ticket.public_id,
+        number=number,
+        service_code=service.code,
+        service_name=names,
+        category=category,
+        language=language,
+        state=TicketState.WAITING,
+        people_ahead=ahead,
+        estimated_wait_s=estimate_wait_s(ahead, avg_s, opened),
+        issued_at=now,
+        status_url=ctx.status_url(ticket.public_id),
+    )
 
 
 def _issued_out(

@@ -11,10 +11,13 @@ for read-only ones.
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from alembic import command
 from alembic.config import Config
@@ -78,19 +81,40 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+_writer_locks: WeakKeyDictionary[Engine, threading.Lock] = WeakKeyDictionary()
+_writer_locks_guard = threading.Lock()
+
+
+def _writer_lock(engine: Engine) -> threading.Lock | None:
+    """SQLite has one writer: threads of one process queue on this lock instead of polling
+    in SQLite's busy handler (which sleeps up to 100 ms per try)."""
+    if engine.dialect.name != "sqlite":
+        return None
+    with _writer_locks_guard:
+        lock = _writer_locks.get(engine)
+        if lock is None:
+            lock = _writer_locks[engine] = threading.Lock()
+        return lock
+
+
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
     """A session whose transaction takes the write lock at once (SQLite ``BEGIN IMMEDIATE``).
 
     Commits on success, rolls back on any exception.
     """
-    with Session(engine.execution_options(**{_WRITE_OPTION: True}), expire_on_commit=False) as s:
-        try:
-            yield s
-            s.commit()
-        except BaseException:
-            s.rollback()
-            raise
+    lock = _writer_lock(engine)
+    with contextlib.ExitStack() as stack:
+        if lock is not None:
+            stack.enter_context(lock)
+        options = engine.execution_options(**{_WRITE_OPTION: True})
+        with Session(options, expire_on_commit=False) as s:
+            try:
+                yield s
+                s.commit()
+            except BaseException:
+                s.rollback()
+                raise
 
 
 @contextmanager

@@ -21,6 +21,7 @@ from tests.server.core.workers import issue_many, serve_counter
 PROCESSES = 4
 PER_PROCESS = 25
 A_COUNTERS = (1, 2, 3, 5)  # the demo counters serving service A
+WORKER_TIMEOUT_S = 45
 
 
 def _prepare(database_url: str) -> None:
@@ -39,13 +40,15 @@ def _run_concurrently(database_url: str) -> None:
     now = START.isoformat()
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(PROCESSES) as pool:
-        batches = pool.starmap(issue_many, [(database_url, now, "A", PER_PROCESS)] * PROCESSES)
+        jobs = [(database_url, now, "A", PER_PROCESS)] * PROCESSES
+        batches = pool.starmap_async(issue_many, jobs).get(timeout=WORKER_TIMEOUT_S)
         numbers = [n for batch in batches for n in batch]
         assert len(numbers) == PROCESSES * PER_PROCESS
         assert len(set(numbers)) == len(numbers), Counter(numbers).most_common(3)
         assert sorted(numbers) == [f"A{i:03d}" for i in range(1, len(numbers) + 1)]
 
-        called = pool.starmap(serve_counter, [(database_url, now, n) for n in A_COUNTERS])
+        jobs2 = [(database_url, now, n) for n in A_COUNTERS]
+        called = pool.starmap_async(serve_counter, jobs2).get(timeout=WORKER_TIMEOUT_S)
     ids = [t for per_counter in called for t in per_counter]
     assert len(ids) == len(numbers), "every ticket is called"
     assert len(set(ids)) == len(ids), "no ticket is called twice"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -24,6 +26,22 @@ def _context(database_url: str, now_iso: str) -> BranchContext:
     )
 
 
+class WorkerError(RuntimeError):
+    """A worker's failure, picklable (some of our exceptions take several arguments)."""
+
+
+def _picklable(fn: Callable[..., list[str]]) -> Callable[..., list[str]]:
+    @functools.wraps(fn)
+    def wrapper(*args: object) -> list[str]:
+        try:
+            return fn(*args)
+        except Exception as exc:
+            raise WorkerError(f"{type(exc).__name__}: {exc}") from None
+
+    return wrapper
+
+
+@_picklable
 def issue_many(database_url: str, now_iso: str, service_code: str, count: int) -> list[str]:
     """Issue ``count`` tickets; returns their numbers."""
     ctx = _context(database_url, now_iso)
@@ -33,6 +51,7 @@ def issue_many(database_url: str, now_iso: str, service_code: str, count: int) -
         ctx.engine.dispose()
 
 
+@_picklable
 def serve_counter(database_url: str, now_iso: str, counter_number: int) -> list[str]:
     """Open a counter and call-start-finish until nothing waits; returns the public ids called."""
     ctx = _context(database_url, now_iso)
