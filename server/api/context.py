@@ -1,4 +1,7 @@
-"""The use-case context as a FastAPI dependency (``app.state.branch``, set by create_app)."""
+"""The use-case context as a FastAPI dependency (``app.state.branch``, set by create_app).
+
+Async on purpose: it does no I/O, and an async dependency costs no worker-thread hop.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from fastapi import Depends, Request
 from server.services.context import BranchContext
 
 
-def get_branch(request: Request) -> BranchContext:
+async def get_branch(request: Request) -> BranchContext:
     branch: BranchContext = request.app.state.branch
     return branch
 

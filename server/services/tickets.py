@@ -17,7 +17,7 @@ from server.services.context import BranchContext, service_def
 from server.services.errors import BadRequest
 from server.services.rollover import ensure_business_day
 from server.services.views import Names, avg_service_s
-from server.store import repo
+from server.store import issuing, repo
 from server.store.db import read_session, write_session
 from server.store.tables import Ticket
 
@@ -65,14 +65,17 @@ def _issue(
     now = ctx.now()
     day = ctx.business_day(now)
     with write_session(ctx.engine) as session:
-        if idempotency_key is not None:
-            existing = repo.find_ticket_by_key(session, idempotency_key=idempotency_key)
-            if existing is not None:
-                return _issued_out(ctx, session, existing, replayed=True)
+        key = idempotency_key
+        if key is not None and issuing.ticket_id_by_key(session, idempotency_key=key) is not None:
+            existing = repo.find_ticket_by_key(session, idempotency_key=key)
+            assert existing is not None
+            return _issued_out(ctx, session, existing, replayed=True)
         ensure_business_day(session, ctx, now)
-        row = repo.get_service(session, code=service_code)
+        row = issuing.service_row(session, code=service_code)
         service = service_def(row)
-        issued_before = repo.next_issue_count(session, service_code=service.code, business_day=day)
+        issued_before = issuing.next_issue_count(
+            session, service_code=service.code, business_day=day
+        )
         check_can_issue(service, issued_before)
         value, number = ticket_number(service, issued_before)
         ticket = Ticket(
@@ -91,15 +94,15 @@ def _issue(
             recall_count=0,
             print_status="pending",
         )
-        ticket_id = repo.insert_ticket(session, ticket=ticket)
-        repo.append_event(
+        ticket_id = issuing.insert_ticket(session, ticket=ticket)
+        issuing.insert_event(
             session,
             ticket_id=ticket_id,
             action="issue",
             at=now,
             details={"device_id": device_id} if device_id is not None else {},
         )
-        waiting, opened, measured = repo.queue_figures(
+        waiting, opened, measured = issuing.queue_figures(
             session, service_code=service.code, business_day=day
         )
     # committed: from here on the ticket exists whatever happens to the answer

@@ -11,7 +11,6 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, insert, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from server.domain.errors import UnknownEntity
@@ -20,7 +19,6 @@ from server.store.tables import (
     CategoryWeight,
     Counter,
     CounterSkill,
-    IssuedCounter,
     Service,
     ServiceStats,
     Ticket,
@@ -88,72 +86,6 @@ def find_teller_counter(session: Session, *, teller_user_id: int) -> Counter | N
     """The counter a teller is signed in to, if any."""
     stmt = select(Counter).where(Counter.teller_user_id == teller_user_id)
     return session.exec(stmt).first()
-
-
-# ---- numbering --------------------------------------------------------------------------------
-
-
-def next_issue_count(session: Session, *, service_code: str, business_day: date) -> int:
-    """Count one more ticket for (service, day) and return how many were issued BEFORE it.
-
-    One upsert in the caller's transaction (it locks the row until commit), so the number is
-    unique per service per day under concurrency and survives restarts.
-    """
-    dialect = session.get_bind().dialect.name
-    values: dict[str, Any] = {"service_code": service_code, "business_day": business_day}
-    if dialect == "postgresql":
-        ins: Any = postgresql.insert(IssuedCounter).values(issued=1, **values)
-    else:
-        ins = sqlite.insert(IssuedCounter).values(issued=1, **values)
-    stmt = ins.on_conflict_do_update(
-        index_elements=["service_code", "business_day"],
-        set_={"issued": IssuedCounter.__table__.c.issued + 1},  # type: ignore[attr-defined]
-    ).returning(IssuedCounter.__table__.c.issued)  # type: ignore[attr-defined]
-    issued = session.exec(stmt).scalar_one()
-    return int(issued) - 1
-
-
-def queue_figures(
-    session: Session, *, service_code: str, business_day: date
-) -> tuple[int, int, float | None]:
-    """(waiting, open counters serving it, measured average service time or None) in ONE query."""
-    waiting = (
-        select(func.count())
-        .select_from(Ticket)
-        .where(
-            Ticket.business_day == business_day,
-            Ticket.state == WAITING,
-            Ticket.service_code == service_code,
-        )
-        .scalar_subquery()
-    )
-    opened = (
-        select(func.count())
-        .select_from(CounterSkill)
-        .join(Counter, col(Counter.number) == col(CounterSkill.counter_number))
-        .where(
-            CounterSkill.service_code == service_code,
-            Counter.state == "OPEN",
-            col(CounterSkill.weight) > 0,
-        )
-        .scalar_subquery()
-    )
-    measured = (
-        select(ServiceStats.avg_service_s)
-        .where(ServiceStats.service_code == service_code, col(ServiceStats.samples) > 0)
-        .scalar_subquery()
-    )
-    row = session.exec(select(waiting, opened, measured)).one()
-    return int(row[0]), int(row[1]), (float(row[2]) if row[2] is not None else None)
-
-
-def insert_ticket(session: Session, *, ticket: Ticket) -> int:
-    """INSERT the ticket (one statement, no unit-of-work flush); returns and sets its id."""
-    table = Ticket.__table__  # type: ignore[attr-defined]
-    values = {c.name: getattr(ticket, c.name) for c in table.columns if c.name != "id"}
-    new_id = int(session.exec(insert(table).values(**values).returning(table.c.id)).scalar_one())
-    ticket.id = new_id
-    return new_id
 
 
 # ---- tickets ----------------------------------------------------------------------------------
