@@ -23,7 +23,7 @@ from server.domain.transitions import Action, next_state
 from server.services.context import BranchContext, live_config
 from server.services.counters import signed_in_counter
 from server.services.views import Names, call_info, counter_info, queue_info
-from server.store import repo
+from server.store import issuing, repo
 from server.store.db import write_session
 from server.store.tables import Counter, Ticket
 
@@ -65,7 +65,10 @@ def call_next(
             teller_user_id=teller_user_id,
             teller_name=teller_name,
         )
-        config = live_config(session, ctx)
+        service_rows = repo.list_services(session)
+        counter_rows = repo.list_counters(session)
+        names = Names(session, services=service_rows, counters=counter_rows)
+        config = live_config(session, ctx, service_rows=service_rows, counter_rows=counter_rows)
         policy = WeightedPolicy(config)
         counter_def = config.counter(counter_number)
         recent = [
@@ -73,13 +76,23 @@ def call_next(
         ]
         for _ in range(MAX_CLAIM_ATTEMPTS):
             # (re)load: on PostgreSQL each statement sees what other counters committed
-            waiting = {t.id: t for t in repo.waiting_tickets(session, business_day=day)}
-            candidates = [_candidate(t) for t in waiting.values()]
+            candidates = [
+                Candidate(
+                    ticket_id=row.id,
+                    number=row.number,
+                    service_code=row.service_code,
+                    category=Category(row.category),
+                    arrived_at=row.arrived_at,
+                    issue_seq=row.id,
+                    appointment_at=row.appointment_at,
+                    target_counter=row.target_counter,
+                )
+                for row in issuing.waiting_rows(session, business_day=day)
+            ]
             choice = policy.choose(
                 counter=counter_def, candidates=candidates, now=now, recent_categories=recent
             )
             if choice is None:
-                names = Names(session)
                 info = counter_info(counter, None, names)
                 reason = Bilingual(
                     zh=f"没有等候{counter_number}号窗口的客户",
@@ -93,8 +106,7 @@ def call_next(
             # another counter took it between our read and our claim: choose again
         else:
             raise CounterUnavailable(counter_number, "other counters kept taking the tickets")
-        ticket = waiting[choice.ticket_id]
-        session.refresh(ticket)
+        ticket = session.get_one(Ticket, choice.ticket_id)
         reason = Bilingual(zh=choice.reason_zh, en=choice.reason_en)
         details: dict[str, Any] = {
             "reason_en": choice.reason_en,
@@ -102,7 +114,9 @@ def call_next(
             "score": choice.score,
             "rule": choice.rule,
         }
-        return _called(ctx, session, ticket, counter, teller_user_id, now, "call", reason, details)
+        return _called(
+            ctx, session, ticket, counter, teller_user_id, now, "call", reason, details, names
+        )
 
 
 def call_ticket(
@@ -183,6 +197,7 @@ def _called(
     action: str,
     reason: Bilingual,
     details: dict[str, Any],
+    names: Names | None = None,
 ) -> CounterActionResult:
     assert ticket.id is not None
     repo.append_event(
@@ -194,7 +209,7 @@ def _called(
         teller_user_id=teller_user_id,
         details=details,
     )
-    names = Names(session)
+    names = names or Names(session)
     call = call_info(ticket, counter.number, names)
     queue = queue_info(
         session, day=ticket.business_day, names=names, service_code=ticket.service_code
@@ -204,20 +219,6 @@ def _called(
     event = TicketCalled(seq=0, at=now, call=call, reason=f"{reason.zh} / {reason.en}", queue=queue)
     ctx.publish(event)
     return CounterActionResult(counter=info, ticket=call.ticket, reason=reason)
-
-
-def _candidate(ticket: Ticket) -> Candidate:
-    assert ticket.id is not None
-    return Candidate(
-        ticket_id=ticket.id,
-        number=ticket.number,
-        service_code=ticket.service_code,
-        category=Category(ticket.category),
-        arrived_at=ticket.arrived_at,
-        issue_seq=ticket.id,
-        appointment_at=ticket.appointment_at,
-        target_counter=ticket.target_counter,
-    )
 
 
 def held_or_refuse(session: Session, *, counter_number: int, action: Action) -> Ticket:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 
@@ -14,7 +14,7 @@ from server.contract.events import Event
 from server.domain.model import BranchConfig, CategoryDef, CounterDef, ServiceDef
 from server.domain.numbering import business_day
 from server.store import repo
-from server.store.tables import Service
+from server.store.tables import Counter, Service
 
 
 def utc_now() -> datetime:
@@ -70,14 +70,26 @@ def service_def(row: Service) -> ServiceDef:
     )
 
 
-def live_config(session: Session, ctx: BranchContext) -> BranchConfig:
-    """The branch file's config with services, counters and categories from the database."""
+def live_config(
+    session: Session,
+    ctx: BranchContext,
+    *,
+    service_rows: Sequence[Service] | None = None,
+    counter_rows: Sequence[Counter] | None = None,
+) -> BranchConfig:
+    """The branch file's config with services, counters and categories from the database.
+
+    Pass rows already loaded in this transaction to save the queries.
+    """
     skills = repo.counter_skills(session)
+    if counter_rows is None:
+        counter_rows = repo.list_counters(session)
+    if service_rows is None:
+        service_rows = repo.list_services(session)
     counters = tuple(
-        CounterDef(c.number, c.name_zh, c.name_en, skills.get(c.number, {}))
-        for c in repo.list_counters(session)
+        CounterDef(c.number, c.name_zh, c.name_en, skills.get(c.number, {})) for c in counter_rows
     )
-    services = tuple(service_def(s) for s in repo.list_services(session))
+    services = tuple(service_def(s) for s in service_rows)
     categories = tuple(
         CategoryDef(Category(c.category), c.weight, c.name_zh, c.name_en)
         for c in repo.list_categories(session)

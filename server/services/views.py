@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from sqlmodel import Session
@@ -10,7 +11,7 @@ from server.contract.common import Bilingual, Category, CounterState, TicketStat
 from server.contract.events import CallInfo, CounterInfo, QueueInfo, Snapshot, TicketRef
 from server.domain.estimate import estimate_wait_s
 from server.services.context import BranchContext
-from server.store import repo
+from server.store import issuing, repo
 from server.store.db import read_session
 from server.store.tables import Counter, Service, Ticket
 
@@ -20,9 +21,19 @@ RECENT_CALLS = 10
 class Names:
     """Service and counter names, loaded once per use case (a handful of rows)."""
 
-    def __init__(self, session: Session) -> None:
-        self.services: dict[str, Service] = {s.code: s for s in repo.list_services(session)}
-        self.counters: dict[int, Counter] = {c.number: c for c in repo.list_counters(session)}
+    def __init__(
+        self,
+        session: Session,
+        *,
+        services: Sequence[Service] | None = None,
+        counters: Sequence[Counter] | None = None,
+    ) -> None:
+        if services is None:
+            services = repo.list_services(session)
+        if counters is None:
+            counters = repo.list_counters(session)
+        self.services: dict[str, Service] = {s.code: s for s in services}
+        self.counters: dict[int, Counter] = {c.number: c for c in counters}
 
     def service(self, code: str) -> Bilingual:
         row = self.services.get(code)
@@ -72,11 +83,15 @@ def queue_infos(session: Session, *, day: date, names: Names) -> list[QueueInfo]
 
 
 def queue_info(session: Session, *, day: date, names: Names, service_code: str) -> QueueInfo:
-    for q in queue_infos(session, day=day, names=names):
-        if q.service_code == service_code:
-            return q
-    svc = Service(code=service_code, prefix="?", name_zh=service_code, name_en=service_code)
-    return _queue(svc, 0, 0.0, 0)
+    """One service's queue (one query)."""
+    svc = names.services.get(service_code)
+    if svc is None:  # removed from the branch file since
+        svc = Service(code=service_code, prefix="?", name_zh=service_code, name_en=service_code)
+    waiting, opened, measured = issuing.queue_figures(
+        session, service_code=service_code, business_day=day
+    )
+    avg = measured if measured is not None else float(svc.default_service_s)
+    return _queue(svc, waiting, avg, opened)
 
 
 def _queue(svc: Service, waiting: int, avg_s: float, open_counters: int) -> QueueInfo:

@@ -1,11 +1,12 @@
-"""The issue path's statements, built once with bind parameters and run on the session's
-connection (no ORM unit of work): issuing is the hottest write of the branch.
+"""The hot paths' statements (issuing, call-next's read), built once with bind parameters
+and run on the session's connection (no ORM unit of work).
 
 All run inside the caller's write transaction.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -69,6 +70,21 @@ _FIGURES = select(
     select(_stats.c.avg_service_s)
     .where(_stats.c.service_code == bindparam("code"), _stats.c.samples > 0)
     .scalar_subquery(),
+)
+
+
+_WAITING = (
+    select(
+        _ticket.c.id,
+        _ticket.c.number,
+        _ticket.c.service_code,
+        _ticket.c.category,
+        _ticket.c.arrived_at,
+        _ticket.c.appointment_at,
+        _ticket.c.target_counter,
+    )
+    .where(_ticket.c.business_day == bindparam("day"), _ticket.c.state == "WAITING")
+    .order_by(_ticket.c.arrived_at, _ticket.c.id)
 )
 
 
@@ -136,3 +152,8 @@ def queue_figures(
     """(waiting, open counters serving it, measured average service time or None): 1 query."""
     row = _conn(session).execute(_FIGURES, {"code": service_code, "day": business_day}).one()
     return int(row[0]), int(row[1]), (float(row[2]) if row[2] is not None else None)
+
+
+def waiting_rows(session: Session, *, business_day: date) -> Sequence[Any]:
+    """What the call policy needs of every WAITING ticket of the day (call-next's read)."""
+    return _conn(session).execute(_WAITING, {"day": business_day}).all()
