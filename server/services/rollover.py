@@ -13,10 +13,12 @@ from datetime import datetime
 from sqlmodel import Session
 
 from server.contract.common import TicketState
+from server.contract.events import CounterChanged
 from server.domain.transitions import ACTIVE_STATES, Action, next_state
 from server.services.context import BranchContext
+from server.services.views import Names, counter_infos
 from server.store import repo
-from server.store.db import write_session
+from server.store.db import read_session, write_session
 from server.store.tables import BranchState
 
 
@@ -61,4 +63,16 @@ def rollover(ctx: BranchContext) -> int:
     if ctx.known_day and ctx.known_day[0] == ctx.business_day(now):
         return 0
     with write_session(ctx.engine) as session:
-        return ensure_business_day(session, ctx, now)
+        abandoned = ensure_business_day(session, ctx, now)
+    if abandoned:
+        publish_counters(ctx)
+    return abandoned
+
+
+def publish_counters(ctx: BranchContext) -> None:
+    """After a rollover: one CounterChanged per counter, so displays drop yesterday's calls."""
+    now = ctx.now()
+    with read_session(ctx.engine) as session:
+        infos = counter_infos(session, Names(session))
+    for info in infos:
+        ctx.publish(CounterChanged(seq=0, at=now, counter=info))

@@ -15,7 +15,7 @@ from server.domain.estimate import estimate_wait_s
 from server.domain.numbering import check_can_issue, ticket_number
 from server.services.context import BranchContext, service_def
 from server.services.errors import BadRequest
-from server.services.rollover import ensure_business_day
+from server.services.rollover import ensure_business_day, publish_counters
 from server.services.views import Names, avg_service_s
 from server.store import issuing, repo
 from server.store.db import read_session, write_session
@@ -70,7 +70,7 @@ def _issue(
             existing = repo.find_ticket_by_key(session, idempotency_key=key)
             assert existing is not None
             return _issued_out(ctx, session, existing, replayed=True)
-        ensure_business_day(session, ctx, now)
+        abandoned = ensure_business_day(session, ctx, now)
         row = issuing.service_row(session, code=service_code)
         service = service_def(row)
         issued_before = issuing.next_issue_count(
@@ -106,6 +106,8 @@ def _issue(
             session, service_code=service.code, business_day=day
         )
     # committed: from here on the ticket exists whatever happens to the answer
+    if abandoned:
+        publish_counters(ctx)
     avg_s = measured if measured is not None else float(service.default_service_s)
     names = Bilingual(zh=service.name_zh, en=service.name_en)
     ahead = waiting - 1  # the newest arrival: everyone else waiting is ahead of it

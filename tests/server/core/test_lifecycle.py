@@ -8,6 +8,7 @@ from pathlib import Path
 from websockets.sync.client import connect
 
 from server.contract.events import (
+    CounterChanged,
     Snapshot,
     Subscribe,
     TicketCalled,
@@ -77,3 +78,24 @@ def test_events_reach_a_websocket_subscriber(branch: Branch) -> None:
         assert called.call.counter_name.en == "Counter 1"
         assert called.reason.endswith("Normal x1, waited 0 min, counter weight 1.0")
         assert called.queue.waiting == 0
+
+
+def test_rollover_tells_subscribers_the_counters_are_free(branch: Branch) -> None:
+    url = str(branch.client.base_url).replace("http://", "ws://") + "/api/v1/ws"
+    display = branch.display()["Authorization"].removeprefix("Bearer ")
+    branch.issue("A")
+    branch.teller_post("alice", "/counters/1/open")
+    branch.teller_post("alice", "/counters/1/call-next")
+    with connect(url, open_timeout=10) as ws:
+        ws.send(Subscribe(token=display).model_dump_json())
+        snap = parse_server_message(ws.recv(timeout=10))
+        assert isinstance(snap, Snapshot)
+        assert snap.counters[0].current is not None
+        branch.clock.now = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)  # the next business day
+        assert branch.issue("A")["number"] == "A001"
+        changed = [parse_server_message(ws.recv(timeout=10)) for _ in range(6)]
+        assert all(isinstance(m, CounterChanged) for m in changed)
+        first = changed[0]
+        assert isinstance(first, CounterChanged)
+        assert (first.counter.counter_number, first.counter.current) == (1, None)
+        assert isinstance(parse_server_message(ws.recv(timeout=10)), TicketIssued)
