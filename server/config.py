@@ -34,9 +34,10 @@ class Settings(BaseSettings):
     )
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
-    public_base_url: str = Field(
-        default="http://127.0.0.1:8000",
-        description="base of the ticket status URL printed as a QR code",
+    public_base_url: str | None = Field(
+        default=None,
+        description="base of the ticket status URL printed as a QR code "
+        "(default: http://host:port of this server)",
     )
     token_ttl_s: int = Field(default=12 * 3600, gt=0, description="user session lifetime, s")
     login_max_failures: int = Field(default=5, gt=0, description="failed logins per window")
@@ -69,4 +70,6 @@ class Settings(BaseSettings):
 
     @property
     def status_url_base(self) -> str:
-        return self.public_base_url.rstrip("/")
+        if self.public_base_url:
+            return self.public_base_url.rstrip("/")
+        return f"http://{self.host}:{self.port}"

@@ -60,3 +60,9 @@ def test_serve_refuses_bad_settings_with_a_message() -> None:
     with pytest.raises(SystemExit) as info:
         build_settings(args)
     assert str(info.value).startswith("branchq serve: invalid settings: port:")
+
+
+def test_status_url_base_defaults_to_this_server() -> None:
+    assert Settings(port=8765).status_url_base == "http://127.0.0.1:8765"
+    custom = Settings(public_base_url="https://q.branch.example/")
+    assert custom.status_url_base == "https://q.branch.example"
