@@ -11,10 +11,12 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
+from server.main import create_app
 from server.store.db import make_engine, migrate, read_session, write_session
 from server.store.seed import sync_branch
 from server.store.tables import TicketEvent
-from tests.server.core.conftest import START
+from tests.server.core.conftest import START, Branch, Clock, make_settings
+from tests.server.core.live import serve
 from tests.server.core.pg import postgres_server
 from tests.server.core.workers import issue_many, serve_counter
 
@@ -78,3 +80,33 @@ def pg_url() -> Iterator[str]:
 @pytest.mark.slow
 def test_processes_on_one_postgresql(pg_url: str) -> None:
     _run_concurrently(pg_url)
+
+
+@pytest.mark.postgres
+def test_api_flow_on_postgresql(pg_url: str, tmp_path: Path) -> None:
+    """The whole API on PostgreSQL: migrations (with the auth revision), aware times, flow."""
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text("CREATE DATABASE api_flow"))
+    admin.dispose()
+    url = pg_url.rsplit("/", 1)[0] + "/api_flow"
+    clock = Clock()
+    app = create_app(make_settings(tmp_path, database_url=url), clock=clock)
+    with serve(app) as client:
+        branch = Branch(client=client, app=app, clock=clock, data_dir=tmp_path)
+        t = branch.issue("A", idempotency_key="pg-press-1")
+        assert branch.issue("A", idempotency_key="pg-press-1")["public_id"] == t["public_id"]
+        branch.teller_post("alice", "/counters/1/open")
+        called = branch.teller_post("alice", "/counters/1/call-next")
+        assert called["ticket"]["number"] == "A001"  # type: ignore[index]
+        clock.advance(minutes=3)
+        branch.teller_post("alice", "/counters/1/start")
+        clock.advance(minutes=5)
+        branch.teller_post("alice", "/counters/1/finish")
+        status = client.get(f"/api/v1/tickets/{t['public_id']}").json()
+        assert status["state"] == "DONE"
+        assert status["called_at"] == "2026-11-29T02:00:00Z"
+        health = client.get("/healthz").json()
+        assert health["database"] == "postgresql"
