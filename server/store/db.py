@@ -81,19 +81,20 @@ def is_sqlite(engine: Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-_writer_locks: WeakKeyDictionary[Engine, threading.Lock] = WeakKeyDictionary()
+_writer_locks: WeakKeyDictionary[Engine, threading.RLock] = WeakKeyDictionary()
 _writer_locks_guard = threading.Lock()
 
 
-def _writer_lock(engine: Engine) -> threading.Lock | None:
+def _writer_lock(engine: Engine) -> threading.RLock | None:
     """SQLite has one writer: threads of one process queue on this lock instead of polling
-    in SQLite's busy handler (which sleeps up to 100 ms per try)."""
+    in SQLite's busy handler (which sleeps up to 100 ms per try). Re-entrant, so a nested
+    write session in one thread fails on SQLite's busy timeout instead of hanging."""
     if engine.dialect.name != "sqlite":
         return None
     with _writer_locks_guard:
         lock = _writer_locks.get(engine)
         if lock is None:
-            lock = _writer_locks[engine] = threading.Lock()
+            lock = _writer_locks[engine] = threading.RLock()
         return lock
 
 

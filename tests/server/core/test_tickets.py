@@ -113,3 +113,21 @@ def test_healthz(branch: Branch) -> None:
     for path in ("/healthz", "/api/v1/healthz"):
         r = branch.client.get(path)
         assert r.json() == {"status": "ok", "database": "sqlite", "business_day": "2026-11-29"}
+
+
+def test_openapi_lists_the_api(branch: Branch) -> None:
+    spec = branch.client.get("/openapi.json").json()
+    paths = spec["paths"]
+    for path in (
+        "/api/v1/tickets",
+        "/api/v1/tickets/{public_id}",
+        "/api/v1/tickets/{public_id}/print-result",
+        "/api/v1/services",
+        "/api/v1/healthz",
+        "/api/v1/counters/{n}/call-next",
+        "/api/v1/counters/{n}/transfer",
+        "/api/v1/queues",
+    ):
+        assert path in paths, path
+    assert "ErrorBody" in spec["components"]["schemas"]
+    assert branch.client.get("/docs").status_code == 200
