@@ -6,7 +6,7 @@ session's ``BEGIN IMMEDIATE`` already serializes writers.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -116,15 +116,6 @@ def get_ticket_by_number(session: Session, *, number: str, business_day: date) -
     return session.exec(stmt).first()
 
 
-def waiting_tickets(session: Session, *, business_day: date) -> list[Ticket]:
-    stmt = (
-        select(Ticket)
-        .where(Ticket.business_day == business_day, Ticket.state == WAITING)
-        .order_by(col(Ticket.arrived_at), col(Ticket.id))
-    )
-    return list(session.exec(stmt).all())
-
-
 def claim_waiting(session: Session, *, ticket_id: int, counter_number: int, at: datetime) -> bool:
     """WAITING -> CALLED at a counter, only if still WAITING (False: someone else took it)."""
     stmt = (
@@ -231,16 +222,6 @@ def append_event(
             details=details or {},
         )
     )
-
-
-def ticket_events(session: Session, *, ticket_id: int) -> Sequence[TicketEvent]:
-    stmt = (
-        select(TicketEvent).where(TicketEvent.ticket_id == ticket_id).order_by(col(TicketEvent.id))
-    )
-    return session.exec(stmt).all()
-
-
-# ---- statistics and branch state ------------------------------------------------------------
 
 
 def service_times(session: Session) -> dict[str, float]:
