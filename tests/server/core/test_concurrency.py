@@ -18,7 +18,7 @@ from server.store.tables import TicketEvent
 from tests.server.core.conftest import START, Branch, Clock, make_settings
 from tests.server.core.live import serve
 from tests.server.core.pg import postgres_server
-from tests.server.core.workers import issue_many, serve_counter
+from tests.server.core.workers import issue_many, issue_with_keys, serve_counter
 
 PROCESSES = 4
 PER_PROCESS = 25
@@ -51,6 +51,14 @@ def _run_concurrently(database_url: str) -> None:
 
         jobs2 = [(database_url, now, n) for n in A_COUNTERS]
         called = pool.starmap_async(serve_counter, jobs2).get(timeout=WORKER_TIMEOUT_S)
+        # every process retries the same idempotency keys: one ticket per key, whoever wins
+        keys = [f"retry-key-{i:04d}" for i in range(10)]
+        answers = pool.starmap_async(issue_with_keys, [(database_url, now, keys)] * PROCESSES).get(
+            timeout=WORKER_TIMEOUT_S
+        )
+        assert all(a == answers[0] for a in answers), "every retry got the same tickets"
+        assert len(set(answers[0])) == len(keys)
+
     ids = [t for per_counter in called for t in per_counter]
     assert len(ids) == len(numbers), "every ticket is called"
     assert len(set(ids)) == len(ids), "no ticket is called twice"

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from tests.server.core.conftest import Branch
+from pathlib import Path
+
+from server.main import create_app
+from tests.server.core.conftest import Branch, Clock, make_settings
+from tests.server.core.live import serve
 
 
 def test_unknown_ticket_is_404_with_the_id(branch: Branch) -> None:
@@ -176,3 +180,20 @@ def test_daily_cap_is_409_and_bilingual(branch: Branch) -> None:
     assert body["error"] == "service_unavailable"
     assert "service V reached its daily cap / 该业务今日号源已满" in body["message"]
     assert "(60 issued, cap 60)" in body["message"]
+
+
+def test_an_unexpected_failure_is_500_without_a_stack_trace(tmp_path: Path, clock: Clock) -> None:
+    app = create_app(make_settings(tmp_path), clock=clock)
+
+    def broken() -> None:
+        raise RuntimeError("secret internals at /srv/x.py line 3")
+
+    app.add_api_route("/api/v1/broken-for-test", broken)
+    with serve(app) as client:
+        r = client.get("/api/v1/broken-for-test")
+    assert r.status_code == 500
+    assert r.json() == {
+        "error": "internal_error",
+        "message": "the server failed to handle this request; it was logged for the technician",
+    }
+    assert "Traceback" not in r.text and "secret" not in r.text

@@ -68,3 +68,13 @@ def serve_counter(database_url: str, now_iso: str, counter_number: int) -> list[
             finish(ctx, counter_number=counter_number, **teller)  # type: ignore[arg-type]
     finally:
         ctx.engine.dispose()
+
+
+@_picklable
+def issue_with_keys(database_url: str, now_iso: str, keys: list[str]) -> list[str]:
+    """Issue one ticket per idempotency key; returns the public ids answered."""
+    ctx = _context(database_url, now_iso)
+    try:
+        return [issue_ticket(ctx, service_code="B", idempotency_key=k).public_id for k in keys]
+    finally:
+        ctx.engine.dispose()
