@@ -183,7 +183,7 @@ def recall(
         call = call_info(ticket, counter_number, names)
         info = counter_info(counter, ticket, names)
         session.commit()
-    ctx.publish(TicketRecalled(seq=0, at=now, call=call))
+        ctx.publish(TicketRecalled(seq=0, at=now, call=call))
     return CounterActionResult(counter=info, ticket=call.ticket, recall_count=ticket.recall_count)
 
 

@@ -255,15 +255,15 @@ def transfer(
             counter, repo.held_ticket(session, counter_number=counter_number), names
         )
         session.commit()
-    ctx.publish(
-        TicketTransferred(
-            seq=0,
-            at=now,
-            ticket=ref,
-            from_service_code=from_service,
-            from_counter_number=from_counter,
-            to_counter_number=to_counter,
-            queues=queues,
+        ctx.publish(
+            TicketTransferred(
+                seq=0,
+                at=now,
+                ticket=ref,
+                from_service_code=from_service,
+                from_counter_number=from_counter,
+                to_counter_number=to_counter,
+                queues=queues,
+            )
         )
-    )
     return CounterActionResult(counter=info, ticket=ref)

@@ -105,31 +105,33 @@ def _issue(
         waiting, opened, measured = issuing.queue_figures(
             session, service_code=service.code, business_day=day
         )
-    # committed: from here on the ticket exists whatever happens to the answer
-    if abandoned:
-        publish_counters(ctx)
-    avg_s = measured if measured is not None else float(service.default_service_s)
-    names = Bilingual(zh=service.name_zh, en=service.name_en)
-    ahead = waiting - 1  # the newest arrival: everyone else waiting is ahead of it
-    queue = QueueInfo(
-        service_code=service.code,
-        prefix=service.prefix,
-        name=names,
-        is_open=service.is_open,
-        waiting=waiting,
-        estimated_wait_s=estimate_wait_s(waiting, avg_s, opened),
-        open_counters=opened,
-    )
-    ref = TicketRef(
-        public_id=ticket.public_id,
-        number=number,
-        service_code=service.code,
-        service_name=names,
-        category=category,
-        state=TicketState.WAITING,
-        issued_at=now,
-    )
-    ctx.publish(TicketIssued(seq=0, at=now, ticket=ref, queue=queue))
+        session.commit()
+        # committed: from here on the ticket exists whatever happens to the answer; events
+        # are published before the writer lock is released, so they go out in commit order
+        if abandoned:
+            publish_counters(ctx)
+        avg_s = measured if measured is not None else float(service.default_service_s)
+        names = Bilingual(zh=service.name_zh, en=service.name_en)
+        ahead = waiting - 1  # the newest arrival: everyone else waiting is ahead of it
+        queue = QueueInfo(
+            service_code=service.code,
+            prefix=service.prefix,
+            name=names,
+            is_open=service.is_open,
+            waiting=waiting,
+            estimated_wait_s=estimate_wait_s(waiting, avg_s, opened),
+            open_counters=opened,
+        )
+        ref = TicketRef(
+            public_id=ticket.public_id,
+            number=number,
+            service_code=service.code,
+            service_name=names,
+            category=category,
+            state=TicketState.WAITING,
+            issued_at=now,
+        )
+        ctx.publish(TicketIssued(seq=0, at=now, ticket=ref, queue=queue))
     return TicketIssuedOut(
         public_id=ticket.public_id,
         number=number,
