@@ -36,6 +36,12 @@ def run(args: argparse.Namespace) -> int:
     from panel_bridge.bridge import PanelBridge
     from panel_bridge.errors import BridgeConfigError
 
+    try:
+        bridge = PanelBridge(load_site(args.config))
+    except (SiteConfigError, BridgeConfigError) as exc:
+        print(f"panel-bridge: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    # logging is set up only for a bridge that will run (not for one refused at its config)
     logging.basicConfig(
         stream=sys.stdout,
         level=args.log_level,
@@ -44,11 +50,6 @@ def run(args: argparse.Namespace) -> int:
     )
     for noisy in ("httpx", "httpcore", "websockets"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    try:
-        bridge = PanelBridge(load_site(args.config))
-    except (SiteConfigError, BridgeConfigError) as exc:
-        print(f"panel-bridge: {exc}", file=sys.stderr)
-        return EXIT_CONFIG
 
     async def main() -> None:
         stop = asyncio.Event()
