@@ -14,9 +14,6 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEMO_BRANCH_FILE = Path(__file__).with_name("demo_branch.toml")
 
-# values that must never reach a production server
-_PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "secret", "dev", "demo"})
-
 
 class Settings(BaseSettings):
     """Settings of one branch server process."""
@@ -42,22 +39,19 @@ class Settings(BaseSettings):
     token_ttl_s: int = Field(default=12 * 3600, gt=0, description="user session lifetime, s")
     login_max_failures: int = Field(default=5, gt=0, description="failed logins per window")
     login_window_s: int = Field(default=300, gt=0, description="failed-login window, seconds")
-    secret_key: str = Field(
-        default="dev",
-        description="server secret (required outside dev; placeholders are refused)",
-    )
     db_busy_timeout_ms: int = Field(default=10_000, gt=0, description="SQLite lock wait, ms")
     rollover_check_s: float = Field(
         default=30.0, gt=0, description="how often the daily rollover is checked, seconds"
     )
 
     @model_validator(mode="after")
-    def _enforce_non_default_secrets(self) -> Settings:
-        if self.env != "dev" and self.secret_key.strip().lower() in _PLACEHOLDER_SECRETS:
+    def _refuse_demo_setup_outside_dev(self) -> Settings:
+        # tokens are random and stored hashed, so the server holds no secret of its own; what
+        # must never reach a real branch is the demo branch (its services, counters, caps)
+        if self.env != "dev" and self.branch_file.resolve() == DEMO_BRANCH_FILE.resolve():
             raise ValueError(
-                f"secret_key is a placeholder ({self.secret_key!r}) with env={self.env!r}; "
-                "set BRANCHQ_SECRET_KEY to a random value (e.g. python -c "
-                "'import secrets; print(secrets.token_urlsafe(32))')"
+                f"branch_file is the demo branch ({DEMO_BRANCH_FILE.name}) with env={self.env!r}; "
+                "set BRANCHQ_BRANCH_FILE to this branch's own file (copy the demo and edit it)"
             )
         return self
 

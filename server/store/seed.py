@@ -1,12 +1,19 @@
 """Make the service, counter, skill and category rows match the branch file (at startup).
 
-Definitions (names, prefixes, number ranges, caps, weights) follow the file. Runtime state is
-kept: a service's ``is_open`` and a counter's state and teller are only set when the row is
-new. Services and counters no longer in the file are removed (their tickets keep their codes).
+The file is applied only when its definition changed since it was last applied (a digest is
+kept in the branch-state row): edits an admin made through the API (names, caps, skills,
+weights) survive a restart, and editing the file is how a site replaces them all at once.
+
+When applied, definitions (names, prefixes, number ranges, caps, weights) follow the file.
+Runtime state is kept: a service's ``is_open`` and a counter's state and teller are only set
+when the row is new. Services and counters no longer in the file are removed (their tickets
+keep their codes).
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from datetime import UTC, datetime
 
 from sqlmodel import Session, col, delete, select
@@ -21,10 +28,52 @@ from server.store.tables import (
     ServiceStats,
 )
 
+_log = logging.getLogger(__name__)
 
-def sync_branch(session: Session, *, config: BranchConfig, now: datetime | None = None) -> None:
-    """Upsert the branch file's services, counters, skills and categories."""
+
+def branch_digest(config: BranchConfig) -> str:
+    """A digest of the branch definition (not of the file's bytes: comments do not count)."""
+    return hashlib.sha256(repr(config).encode("utf-8")).hexdigest()
+
+
+def sync_branch(session: Session, *, config: BranchConfig, now: datetime | None = None) -> bool:
+    """Upsert the branch file's services, counters, skills and categories if it changed.
+
+    Returns True when the file was applied, False when it is unchanged since the last time
+    (the database, with any admin edits, is then kept as it is).
+    """
     now = now or datetime.now(UTC)
+    digest = branch_digest(config)
+    state = session.get(BranchState, 1)
+    if state is not None and state.branch_file_digest == digest:
+        _ensure_stats(session, config=config, now=now)
+        _log.info("branch file unchanged since it was last applied: keeping the stored setup")
+        return False
+    if state is not None and state.branch_file_digest is not None:
+        _log.warning("branch file changed: applying it (replaces admin edits of the setup)")
+    _apply(session, config=config, now=now)
+    state = session.get(BranchState, 1) or BranchState(id=1)
+    state.branch_file_digest = digest
+    session.add(state)
+    return True
+
+
+def _ensure_stats(session: Session, *, config: BranchConfig, now: datetime) -> None:
+    # one statistics row per service, so finishing tickets only ever updates (and locks) it
+    measured = {r.service_code for r in session.exec(select(ServiceStats)).all()}
+    for svc in config.services:
+        if svc.code not in measured:
+            session.add(
+                ServiceStats(
+                    service_code=svc.code,
+                    avg_service_s=float(svc.default_service_s),
+                    samples=0,
+                    updated_at=now,
+                )
+            )
+
+
+def _apply(session: Session, *, config: BranchConfig, now: datetime) -> None:
     services = {s.code: s for s in session.exec(select(Service)).all()}
     for order, svc in enumerate(config.services):
         row = services.pop(svc.code, None)
@@ -43,18 +92,7 @@ def sync_branch(session: Session, *, config: BranchConfig, now: datetime | None 
         session.add(row)
     for stale in services.values():
         session.delete(stale)
-    # one statistics row per service, so finishing tickets only ever updates (and locks) it
-    measured = {r.service_code for r in session.exec(select(ServiceStats)).all()}
-    for svc in config.services:
-        if svc.code not in measured:
-            session.add(
-                ServiceStats(
-                    service_code=svc.code,
-                    avg_service_s=float(svc.default_service_s),
-                    samples=0,
-                    updated_at=now,
-                )
-            )
+    _ensure_stats(session, config=config, now=now)
 
     counters = {c.number: c for c in session.exec(select(Counter)).all()}
     for ctr in config.counters:

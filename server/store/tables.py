@@ -130,3 +130,5 @@ class BranchState(SQLModel, table=True):
     business_day: date | None = None
     emergency_zh: str | None = None
     emergency_en: str | None = None
+    # sha256 of the branch definition last applied from the branch file (see store/seed.py)
+    branch_file_digest: str | None = Field(default=None, max_length=64)

@@ -1,4 +1,4 @@
-"""Settings: defaults, environment overrides, refusing placeholder secrets outside dev;
+"""Settings: defaults, environment overrides, refusing the demo branch outside dev;
 `branchq serve` option parsing."""
 
 from __future__ import annotations
@@ -31,11 +31,13 @@ def test_environment_overrides(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) 
     assert s.resolved_database_url == "postgresql+psycopg://q@127.0.0.1/branchq"
 
 
-def test_placeholder_secret_refused_outside_dev() -> None:
+def test_demo_branch_refused_outside_dev(tmp_path: Path) -> None:
     with pytest.raises(ValidationError) as info:
         Settings(env="prod")
-    assert "secret_key is a placeholder ('dev') with env='prod'" in str(info.value)
-    assert Settings(env="prod", secret_key="k7Hq2-very-random-value").env == "prod"
+    assert "branch_file is the demo branch (demo_branch.toml) with env='prod'" in str(info.value)
+    own = tmp_path / "branch.toml"
+    own.write_bytes(DEMO_BRANCH_FILE.read_bytes())
+    assert Settings(env="prod", branch_file=own).branch_file == own
 
 
 def test_bad_port_is_refused() -> None:
