@@ -8,8 +8,10 @@ branch file's definitions (``server.store.seed``), keeping only a service's open
 from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, Query, status
+from sqlalchemy import Engine
 from sqlmodel import Session, col, delete, select
 
+from server.api.context import BranchDep
 from server.api.deps import AdminDep, EngineDep, NowDep, SessionDep, auth_http_error
 from server.auth.errors import AuthError
 from server.contract.auth import (
@@ -29,6 +31,7 @@ from server.contract.auth import (
 )
 from server.contract.common import Bilingual
 from server.services import devices, users
+from server.services.queues import publish_queues
 from server.store.auth_tables import User
 from server.store.db import write_session
 from server.store.tables import CategoryWeight, Counter, CounterSkill, Service
@@ -179,9 +182,15 @@ def list_services(_: AdminDep, session: SessionDep) -> list[ServiceSettings]:
 
 @router.patch("/services/{code}")
 def update_service(
-    code: str, body: ServiceUpdate, _: AdminDep, engine: EngineDep
+    code: str, body: ServiceUpdate, _: AdminDep, engine: EngineDep, branch: BranchDep
 ) -> ServiceSettings:
     """Open/close a service, rename it, change its daily cap (0 = none) or target wait."""
+    settings = _update_service(code, body, engine)
+    publish_queues(branch, reason=f"service {settings.code} updated")
+    return settings
+
+
+def _update_service(code: str, body: ServiceUpdate, engine: Engine) -> ServiceSettings:
     with write_session(engine) as session:
         row = session.get(Service, code.upper())
         if row is None:
@@ -201,7 +210,7 @@ def update_service(
 
 @router.put("/counters/{number}/skills")
 def set_counter_skills(
-    number: int, body: CounterSkillUpdate, _: AdminDep, engine: EngineDep
+    number: int, body: CounterSkillUpdate, _: AdminDep, engine: EngineDep, branch: BranchDep
 ) -> CounterSkills:
     """Replace a counter's services and weights (weight > 0; services left out: not served)."""
 
@@ -225,6 +234,7 @@ def set_counter_skills(
         session.exec(delete(CounterSkill).where(col(CounterSkill.counter_number) == number))
         for code, weight in sorted(body.skills.items()):
             session.add(CounterSkill(counter_number=number, service_code=code, weight=weight))
+    publish_queues(branch, reason=f"counter {number} skills updated")
     return CounterSkills(counter_number=number, skills=dict(sorted(body.skills.items())))
 
 

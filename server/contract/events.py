@@ -139,6 +139,19 @@ class TicketTransferred(_Event):
     queues: list[QueueInfo]
 
 
+class QueuesChanged(_Event):
+    """Every service's queue after a change that moves estimates or availability for all.
+
+    Sent when a counter opens, pauses or closes (fewer or more counters serve the services)
+    and when an admin changes services, counter skills or category weights. A kiosk uses it
+    to grey out a closed service and to show fresh waits.
+    """
+
+    type: Literal["queues.changed"] = "queues.changed"
+    queues: list[QueueInfo]
+    reason: str  # e.g. "counter 3 opened", "service B updated"
+
+
 class CounterChanged(_Event):
     type: Literal["counter.changed"] = "counter.changed"
     counter: CounterInfo
@@ -170,6 +183,7 @@ Event = Annotated[
     | TicketChanged
     | TicketTransferred
     | CounterChanged
+    | QueuesChanged
     | DeviceHealthChanged
     | EmergencyChanged,
     Field(discriminator="type"),
@@ -183,6 +197,7 @@ ServerMessage = Annotated[
     | TicketChanged
     | TicketTransferred
     | CounterChanged
+    | QueuesChanged
     | DeviceHealthChanged
     | EmergencyChanged
     | ErrorMessage,

@@ -10,6 +10,7 @@ from server.contract.rest import CounterActionResult
 from server.domain.errors import CounterUnavailable
 from server.services.context import BranchContext
 from server.services.errors import NotSignedIn
+from server.services.queues import publish_queues
 from server.services.views import Names, counter_info
 from server.store import repo
 from server.store.db import write_session
@@ -100,4 +101,6 @@ def _set_state(
     info = counter_info(counter, repo.held_ticket(session, counter_number=counter.number), names)
     session.commit()
     ctx.publish(CounterChanged(seq=0, at=ctx.now(), counter=info))
+    # open counters per service changed: every service's estimate may have moved
+    publish_queues(ctx, reason=f"counter {counter.number} {state.value.lower()}")
     return CounterActionResult(counter=info, ticket=info.current)
