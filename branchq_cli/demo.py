@@ -68,7 +68,9 @@ def run(args: argparse.Namespace) -> int:
         nonlocal stop_requested
         stop_requested = True
 
-    signal.signal(signal.SIGTERM, on_signal)
+    # SIGINT too: a demo started in the background by a script ignores it by default
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, on_signal)
     try:
         print("branchq demo branch - DEMO SETUP, not for production")
         start(

@@ -95,11 +95,17 @@ def run(args: argparse.Namespace) -> int:
     try:
         emulator.start(pty=args.pty)
     except OSError as exc:
-        print(f"cannot start the panel emulator: {exc}", file=sys.stderr)
-        return 1
+        print(
+            f"cannot start the panel emulator on {args.host}:{args.port} "
+            f"(control {control}): {exc}",
+            file=sys.stderr,
+        )
+        return 2
     stop = threading.Event()
     if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        # SIGINT too: a job started in the background by a script ignores it by default
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: stop.set())
     where = emulator.pty_path if args.pty else f"socket://{args.host}:{emulator.port}"
     span = f"{args.addresses[0]}-{args.addresses[-1]}"
     print(f"panel emulator ({args.protocol}) on {where} addresses {span}", flush=True)

@@ -92,7 +92,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"cannot listen on {args.host}:{args.port}/{control}: {exc}", file=sys.stderr)
         return 2
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    # SIGINT too: a job started in the background by a script ignores it by default
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
     print(
         f"printer emulator on tcp://{args.host}:{emulator.port} "
         f"(control {args.host}:{emulator.control_port}); Ctrl-C stops",

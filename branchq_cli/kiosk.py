@@ -26,15 +26,13 @@ def register(subparsers: Any) -> None:
         "--category", default="NORMAL", choices=["NORMAL", "PRIORITY", "VIP", "APPOINTMENT"]
     )
     issue.add_argument("--language", default="zh", choices=["zh", "en"])
-    issue.add_argument("--branch-name-zh", default="branchq 演示支行")
-    issue.add_argument("--branch-name-en", default="branchq demo branch")
     issue.set_defaults(handler=_issue)
     kiosk.set_defaults(handler=lambda _a: (kiosk.print_help(), 2)[1])
 
 
 def _issue(args: argparse.Namespace) -> int:
     from drivers.printer import PrinterError, open_printer
-    from kiosk_app.issue_flow import BranchText, KioskError, KioskFlow
+    from kiosk_app.issue_flow import KioskError, KioskFlow
     from server.contract.common import Category, Language
 
     token = os.environ.get("BRANCHQ_DEVICE_TOKEN", "")
@@ -49,8 +47,7 @@ def _issue(args: argparse.Namespace) -> int:
     flow = KioskFlow(
         server_url=args.server,
         token=token,
-        printer=printer,
-        branch=BranchText(name_zh=args.branch_name_zh, name_en=args.branch_name_en),
+        printer=printer,  # branch names and time zone come from the server
     )
     try:
         outcome = flow.issue(

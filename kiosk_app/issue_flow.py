@@ -14,13 +14,14 @@ from __future__ import annotations
 import contextlib
 import uuid
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import httpx
 
 from drivers.printer import PrinterState, PrinterStatus, PrintResult, TicketLayout, TicketPrinter
 from server.contract.auth import ComponentReport, Heartbeat
 from server.contract.common import Category, DeviceStatus, Language
-from server.contract.rest import TicketIssuedOut
+from server.contract.rest import BranchInfo, TicketIssuedOut
 
 
 class KioskError(Exception):
@@ -42,10 +43,13 @@ class KioskOutcome:
 
 @dataclass(frozen=True)
 class BranchText:
+    """What the kiosk prints about its branch; names and time zone come from the server."""
+
     name_zh: str
     name_en: str
+    timezone: str = "UTC"
     footer_zh: str = "请留意叫号，过号请重新取号"
-    footer_en: str = "Please listen for your number"
+    footer_en: str = "Please listen for your number; if you miss it, take a new ticket"
 
 
 class KioskFlow:
@@ -55,7 +59,7 @@ class KioskFlow:
         server_url: str,
         token: str,
         printer: TicketPrinter,
-        branch: BranchText,
+        branch: BranchText | None = None,
         timeout_s: float = 3.0,
         retries: int = 2,
     ) -> None:
@@ -65,8 +69,25 @@ class KioskFlow:
             timeout=timeout_s,
         )
         self._printer = printer
-        self._branch = branch
+        self._branch = branch  # None: read from GET /api/v1/branch at the first tap
         self._retries = retries
+
+    def branch_text(self) -> BranchText:
+        """The branch's names and time zone, from the server unless given (read once)."""
+        if self._branch is None:
+            try:
+                response = self._client.get("/branch")
+                response.raise_for_status()
+            except httpx.HTTPError as exc:
+                raise KioskError(
+                    f"the branch server does not answer ({exc}); please ask the staff",
+                    "排队服务器无响应，请咨询工作人员",
+                ) from exc
+            info = BranchInfo.model_validate_json(response.content)
+            self._branch = BranchText(
+                name_zh=info.name.zh, name_en=info.name.en, timezone=info.timezone
+            )
+        return self._branch
 
     def close(self) -> None:
         self._client.close()
@@ -78,18 +99,21 @@ class KioskFlow:
         category: Category = Category.NORMAL,
         language: Language = Language.ZH,
     ) -> KioskOutcome:
+        branch = self.branch_text()
         ticket = self._issue(service_code, category, language)
-        result = self._printer.print_ticket(self._layout(ticket))
+        result = self._printer.print_ticket(self._layout(ticket, branch))
         self._report(ticket, result)
         self.report_health(result.status_after or result.status_before)
+        ahead = ticket.people_ahead
+        ahead_en = "1 person ahead" if ahead == 1 else f"{ahead} people ahead"
         if result.ok:
-            zh = f"请取票：{ticket.number}，前面还有 {ticket.people_ahead} 人"
-            en = f"Please take your ticket: {ticket.number}, {ticket.people_ahead} ahead"
-        else:
-            zh = f"打印失败（{result.message_zh}）。请记住您的号码：{ticket.number}"
+            zh = f"请取票：{ticket.number}，前面还有 {ahead} 人"
+            en = f"Please take your ticket: {ticket.number}, {ahead_en}"
+        else:  # the customer needs their number, not the printer's trouble (staff get that)
+            zh = f"抱歉，取号机暂时无法打印。请记住您的号码：{ticket.number}（前面还有 {ahead} 人）"
             en = (
-                f"Printing failed ({result.message_en}). "
-                f"Please remember your number: {ticket.number}"
+                "Sorry, the ticket could not be printed. "
+                f"Please remember your number: {ticket.number} ({ahead_en})"
             )
         return KioskOutcome(ticket=ticket, print_result=result, screen_zh=zh, screen_en=en)
 
@@ -109,28 +133,25 @@ class KioskFlow:
                 continue
             if response.status_code in (200, 201):
                 return TicketIssuedOut.model_validate_json(response.content)
-            message = _error_message(response)
-            raise KioskError(
-                f"no ticket: {message}", f"未能取号：{message}"
-            )  # the server's message names the problem (closed service, daily cap, ...)
+            raise _refused(response, service_code)
         raise KioskError(
             f"the branch server does not answer ({last_error}); please ask the staff",
             "排队服务器无响应，请咨询工作人员",
         ) from last_error
 
-    def _layout(self, ticket: TicketIssuedOut) -> TicketLayout:
+    def _layout(self, ticket: TicketIssuedOut, branch: BranchText) -> TicketLayout:
         return TicketLayout(
-            branch_name_zh=self._branch.name_zh,
-            branch_name_en=self._branch.name_en,
+            branch_name_zh=branch.name_zh,
+            branch_name_en=branch.name_en,
             service_name_zh=ticket.service_name.zh,
             service_name_en=ticket.service_name.en,
             number=ticket.number,
             people_ahead=ticket.people_ahead,
             estimated_wait_s=ticket.estimated_wait_s,
-            issued_at=ticket.issued_at,
+            issued_at=ticket.issued_at.astimezone(ZoneInfo(branch.timezone)),  # local clock
             status_url=ticket.status_url,
-            footer_zh=self._branch.footer_zh,
-            footer_en=self._branch.footer_en,
+            footer_zh=branch.footer_zh,
+            footer_en=branch.footer_en,
         )
 
     def _report(self, ticket: TicketIssuedOut, result: PrintResult) -> None:
@@ -176,6 +197,26 @@ def _device_status(state: PrinterState) -> DeviceStatus:
     if state is PrinterState.UNKNOWN:
         return DeviceStatus.UNKNOWN
     return DeviceStatus.ERROR
+
+
+def _refused(response: httpx.Response, service_code: str) -> KioskError:
+    """The server refused the ticket: say why in both languages (no English in the zh line)."""
+    message = _error_message(response)
+    code = _error_code(response)
+    if code == "service_unavailable" and " / " in message:
+        en, _, zh = message.partition(" / ")
+        return KioskError(f"no ticket: {en}", f"未能取号：{zh}")
+    if code == "not_found":
+        return KioskError(f"no ticket: {message}", f"未能取号：没有这项业务（{service_code}）")
+    return KioskError(f"no ticket: {message}", "未能取号，请咨询工作人员")
+
+
+def _error_code(response: httpx.Response) -> str:
+    try:
+        data = response.json()
+    except ValueError:
+        return ""
+    return str(data.get("error", "")) if isinstance(data, dict) else ""
 
 
 def _error_message(response: httpx.Response) -> str:

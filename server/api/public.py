@@ -6,7 +6,8 @@ from fastapi import APIRouter, Path
 from sqlalchemy import text
 
 from server.api.context import BranchDep
-from server.contract.rest import ErrorBody, Health, QueueInfo, TicketStatusOut
+from server.contract.common import Bilingual
+from server.contract.rest import BranchInfo, ErrorBody, Health, QueueInfo, TicketStatusOut
 from server.services import tickets
 from server.services.views import Names, queue_infos
 from server.store.db import read_session
@@ -23,6 +24,17 @@ def healthz(branch: BranchDep) -> Health:
         session.exec(text("SELECT 1"))  # type: ignore[call-overload]
     now = branch.now()
     return Health(database=branch.engine.dialect.name, business_day=str(branch.business_day(now)))
+
+
+@router.get("/branch", response_model=BranchInfo)
+async def branch_info(branch: BranchDep) -> BranchInfo:
+    """The branch's names and time zone (kiosks print local times in it)."""
+    config = branch.config
+    return BranchInfo(
+        name=Bilingual(zh=config.name_zh, en=config.name_en),
+        timezone=config.timezone,
+        business_day=branch.business_day(branch.now()).isoformat(),
+    )
 
 
 @router.get("/services", response_model=list[QueueInfo])

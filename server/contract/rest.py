@@ -48,6 +48,14 @@ class Health(WireModel):
     business_day: str
 
 
+class BranchInfo(WireModel):
+    """The branch as a kiosk or display introduces it (names on tickets, local clock)."""
+
+    name: Bilingual
+    timezone: str  # IANA zone, e.g. "Asia/Shanghai": print and show times in it
+    business_day: str  # ISO date of the current business day (changes at the rollover)
+
+
 class TicketCreate(WireModel):
     """Kiosk: issue a ticket. Retrying with the same ``idempotency_key`` returns the same one."""
 

@@ -22,12 +22,15 @@ def signed_in_counter(
 ) -> Counter:
     """The counter, locked, when this teller is signed in to it; else NotSignedIn (403)."""
     counter = repo.get_counter(session, number=counter_number, for_update=True)
-    if counter.teller_user_id != teller_user_id or counter.state == CounterState.CLOSED.value:
-        holder = repr(counter.teller_name) if counter.teller_user_id is not None else "nobody"
+    if counter.teller_user_id not in (None, teller_user_id):
         raise NotSignedIn(
-            f"teller {teller_name!r} is not signed in to counter {counter_number} "
-            f"(signed in: {holder}); open the counter first (POST /api/v1/counters/"
-            f"{counter_number}/open)"
+            f"counter {counter_number} is held by teller {counter.teller_name!r}; "
+            f"teller {teller_name!r} can act only at the counter they opened"
+        )
+    if counter.teller_user_id is None or counter.state == CounterState.CLOSED.value:
+        raise NotSignedIn(
+            f"teller {teller_name!r} is not signed in to counter {counter_number}; open the "
+            f"counter first (POST /api/v1/counters/{counter_number}/open)"
         )
     return counter
 

@@ -11,12 +11,10 @@ from sqlmodel import Session, select
 
 from drivers.printer import PrintReason, open_printer
 from hardware_mocks.printer.emulator import PrinterEmulator
-from kiosk_app.issue_flow import BranchText, KioskError, KioskFlow
+from kiosk_app.issue_flow import KioskError, KioskFlow
 from server.contract.common import Category, Language, Role, TicketState
 from server.store.tables import Ticket
 from tests.e2e.live import LiveBranch
-
-BRANCH = BranchText(name_zh="演示支行", name_en="Demo branch")
 
 
 @pytest.fixture
@@ -40,7 +38,6 @@ def flow(branch: LiveBranch, emulator: PrinterEmulator) -> Iterator[KioskFlow]:
         server_url=branch.url,
         token=branch.device_token("kiosk-1", Role.KIOSK),
         printer=printer,
-        branch=BRANCH,
     )
     yield kiosk
     kiosk.close()
@@ -64,10 +61,11 @@ def test_tap_prints_a_bilingual_ticket_and_reports_it(
     receipt = emulator.receipts[0]
     assert "A001" in receipt.text
     assert "个人业务" in receipt.text and "Personal" in receipt.text
-    assert "演示支行" in receipt.text
+    assert "示范支行" in receipt.text and "Demo Branch" in receipt.text  # from GET /branch
+    assert "2026-11-29 10:00" in receipt.text  # 02:00 UTC, printed on the branch's clock
     assert receipt.qr_payloads == [outcome.ticket.status_url]
     assert receipt.cut in ("full", "partial")
-    assert outcome.screen_en == "Please take your ticket: A001, 0 ahead"
+    assert outcome.screen_en == "Please take your ticket: A001, 0 people ahead"
     stored = _stored(branch, outcome.ticket.public_id)
     assert stored.print_status == "printed"
 
@@ -83,8 +81,14 @@ def test_paper_out_keeps_the_ticket_and_tells_the_customer_their_number(
     assert outcome.print_result.reason_code is PrintReason.PRINTER_NOT_READY
     number = outcome.ticket.number
     assert number.startswith("V")
-    assert number in outcome.screen_zh and "缺纸" in outcome.screen_zh
-    assert number in outcome.screen_en and "paper out" in outcome.screen_en
+    assert (
+        outcome.screen_zh == f"抱歉，取号机暂时无法打印。请记住您的号码：{number}（前面还有 0 人）"
+    )
+    assert outcome.screen_en == (
+        f"Sorry, the ticket could not be printed. Please remember your number: {number} "
+        "(0 people ahead)"
+    )
+    assert "paper out" in outcome.print_result.message_en  # for staff and the heartbeat
     assert emulator.receipts == []
     stored = _stored(branch, outcome.ticket.public_id)
     assert stored.state == TicketState.WAITING  # the ticket survives and keeps its place
@@ -100,7 +104,21 @@ def test_unknown_service_is_refused_in_both_languages(flow: KioskFlow) -> None:
     with pytest.raises(KioskError) as err:
         flow.issue("Z")
     assert "unknown service 'Z'" in err.value.message_en
-    assert err.value.message_zh.startswith("未能取号")
+    assert err.value.message_zh == "未能取号：没有这项业务（Z）"
+
+
+def test_closed_service_is_refused_in_both_languages(flow: KioskFlow, branch: LiveBranch) -> None:
+    with httpx.Client(base_url=branch.url) as client:
+        r = client.patch(
+            "/api/v1/admin/services/F",
+            json={"is_open": False},
+            headers=branch.auth("boss", Role.ADMIN),
+        )
+        assert r.status_code == 200, r.text
+    with pytest.raises(KioskError) as err:
+        flow.issue("F")
+    assert err.value.message_en == "no ticket: service F is closed"
+    assert err.value.message_zh == "未能取号：该业务暂停取号"
 
 
 def test_server_down_gives_a_clear_message(emulator: PrinterEmulator, tmp_path: Path) -> None:
@@ -109,7 +127,7 @@ def test_server_down_gives_a_clear_message(emulator: PrinterEmulator, tmp_path: 
     token = live.device_token("kiosk-1", Role.KIOSK)
     live.stop()
     printer = open_printer(f"tcp://127.0.0.1:{emulator.port}", timeout_s=1.0)
-    kiosk = KioskFlow(server_url=url, token=token, printer=printer, branch=BRANCH, timeout_s=0.5)
+    kiosk = KioskFlow(server_url=url, token=token, printer=printer, timeout_s=0.5)
     try:
         with pytest.raises(KioskError) as err:
             kiosk.issue("A")

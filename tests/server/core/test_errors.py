@@ -102,12 +102,15 @@ def test_teller_not_signed_in_to_the_counter_is_403(branch: Branch) -> None:
     assert r.status_code == 403
     body = r.json()
     assert body["error"] == "not_signed_in"
-    assert body["message"].startswith(
-        "teller 'bob' is not signed in to counter 1 (signed in: 'alice')"
+    assert body["message"] == (
+        "counter 1 is held by teller 'alice'; teller 'bob' can act only at the counter they opened"
     )
     r = branch.client.post("/api/v1/counters/2/recall", headers=branch.user("bob"))
     assert r.status_code == 403
-    assert "(signed in: nobody)" in r.json()["message"]
+    assert r.json()["message"] == (
+        "teller 'bob' is not signed in to counter 2; open the counter first "
+        "(POST /api/v1/counters/2/open)"
+    )
 
 
 def test_opening_a_counter_someone_else_holds_is_409(branch: Branch) -> None:
