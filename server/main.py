@@ -3,7 +3,8 @@
 The lifespan opens the database (migrating it to the newest revision), syncs the branch file
 into it, creates the realtime hub and a periodic daily-rollover check; routers come from
 ``server.api`` and ``server.realtime``. Everything is kept on ``app.state``: ``settings``,
-``engine``, ``branch`` (the use cases' BranchContext), ``hub``, ``clock``, ``authenticate``.
+``engine``, ``branch`` (the use cases' BranchContext), ``hub``, ``issuer`` (the ticket writer:
+group commit), ``clock``, ``authenticate``.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from server.config import Settings
 from server.realtime.hub import EventHub
 from server.realtime.ws import make_router
 from server.services.context import BranchContext, utc_now
+from server.services.issuer import TicketIssuer
 from server.services.rollover import rollover
 from server.services.users import authenticate_token
 from server.services.views import snapshot
@@ -61,6 +63,8 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         hub = EventHub(snapshot=lambda: snapshot(branch))
         hub.bind_loop(asyncio.get_running_loop())
         branch.publish = hub.publish
+        issuer = TicketIssuer(branch)
+        issuer.start()
 
         def authenticate(token: str) -> Principal | None:
             with read_session(engine) as session:
@@ -70,6 +74,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         app.state.engine = engine
         app.state.branch = branch
         app.state.hub = hub
+        app.state.issuer = issuer
         app.state.clock = now
         app.state.authenticate = authenticate
         checker = asyncio.create_task(_rollover_loop(branch, settings.rollover_check_s))
@@ -79,6 +84,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
             checker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await checker
+            await run_in_threadpool(issuer.close)
             await hub.close()
             engine.dispose()
 

@@ -10,13 +10,14 @@ optionally ``clock`` (a callable returning an aware UTC datetime; tests pin time
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
 from sqlalchemy import Engine
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from server.auth.errors import (
     AuthError,
@@ -28,23 +29,24 @@ from server.auth.errors import (
 from server.auth.principal import Principal
 from server.config import Settings
 from server.contract.common import Role
-from server.services.users import LoginPolicy, authenticate_token
+from server.services.token_cache import TokenCache, token_cache
+from server.services.users import LoginPolicy, authenticate_token_until
 from server.store.db import read_session
 
 _BEARER_HINT = "send the header 'Authorization: Bearer <token>'"
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_engine(request: Request) -> Engine:
+async def get_engine(request: Request) -> Engine:
     engine: Engine = request.app.state.engine
     return engine
 
 
-def get_now(request: Request) -> datetime:
+async def get_now(request: Request) -> datetime:
     """The current time: ``app.state.clock()`` when set, else the system clock (UTC)."""
     clock: Callable[[], datetime] | None = getattr(request.app.state, "clock", None)
     return clock() if clock is not None else datetime.now(UTC)
@@ -80,7 +82,7 @@ def _unauthorized(message: str) -> HTTPException:
     )
 
 
-def get_bearer_token(request: Request) -> str:
+async def get_bearer_token(request: Request) -> str:
     """The token of ``Authorization: Bearer <token>``; 401 naming what was wrong."""
     header = request.headers.get("authorization")
     if header is None:
@@ -98,13 +100,17 @@ def get_bearer_token(request: Request) -> str:
 BearerTokenDep = Annotated[str, Depends(get_bearer_token)]
 
 
-def get_principal(token: BearerTokenDep, engine: EngineDep, now: NowDep) -> Principal:
+async def get_principal(token: BearerTokenDep, engine: EngineDep, now: NowDep) -> Principal:
     """The authenticated caller; 401 when the token is unknown, expired or revoked.
 
-    Uses its own short read session so the endpoint's session starts clean.
+    Answers from the process's short-lived token cache (``server.services.token_cache``: a
+    few seconds, emptied at once by a change in this process) or reads the database in a
+    worker thread with its own short read session.
     """
-    with read_session(engine) as session:
-        principal = authenticate_token(session, token, now)
+    cache = token_cache(engine)
+    principal = cache.get(token, now)
+    if principal is None:
+        principal = await run_in_threadpool(_authenticate, cache, engine, token, now)
     if principal is None:
         raise _unauthorized(
             "bearer token is unknown, expired or revoked; log in again "
@@ -113,17 +119,27 @@ def get_principal(token: BearerTokenDep, engine: EngineDep, now: NowDep) -> Prin
     return principal
 
 
+def _authenticate(cache: TokenCache, engine: Engine, token: str, now: datetime) -> Principal | None:
+    generation = cache.generation()
+    with read_session(engine) as session:
+        found = authenticate_token_until(session, token, now)
+    if found is None:
+        return None
+    cache.put(token, found[0], found[1], generation=generation)
+    return found[0]
+
+
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-def require_roles(*roles: Role) -> Callable[[Principal], Principal]:
+def require_roles(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
     """A dependency that returns the caller when its role is one of ``roles``, else 403."""
     if not roles:
         raise ValueError("require_roles() needs at least one role")
     allowed = frozenset(roles)
     names = " or ".join(sorted(r.value for r in allowed))
 
-    def dependency(principal: PrincipalDep) -> Principal:
+    async def dependency(principal: PrincipalDep) -> Principal:
         if principal.role not in allowed:
             raise HTTPException(
                 status_code=status.HTTP_403_FORBIDDEN,

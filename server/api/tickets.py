@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, status
+from fastapi import APIRouter, Depends, HTTPException, Path, Request, status
 
 from server.api.context import BranchDep
 from server.api.deps import require_roles
@@ -18,10 +18,20 @@ from server.contract.rest import (
     TicketIssuedOut,
 )
 from server.services import tickets
+from server.services.issue_batch import IssueRequest
+from server.services.issuer import IssuerClosed, TicketIssuer
 
 router = APIRouter(tags=["kiosk"])
 
 KioskDep = Annotated[Principal, Depends(require_roles(Role.KIOSK))]
+
+
+async def get_issuer(request: Request) -> TicketIssuer:
+    issuer: TicketIssuer = request.app.state.issuer
+    return issuer
+
+
+IssuerDep = Annotated[TicketIssuer, Depends(get_issuer)]
 _ERRORS: dict[int | str, dict[str, object]] = {
     code: {"model": ErrorBody} for code in (401, 403, 404, 409, 422)
 }
@@ -33,11 +43,10 @@ _ERRORS: dict[int | str, dict[str, object]] = {
     status_code=status.HTTP_201_CREATED,
     responses=_ERRORS,
 )
-def issue_ticket(body: TicketCreate, branch: BranchDep, kiosk: KioskDep) -> TicketIssuedOut:
+async def issue_ticket(body: TicketCreate, issuer: IssuerDep, kiosk: KioskDep) -> TicketIssuedOut:
     """Issue a ticket. Retrying with the same ``idempotency_key`` returns the same ticket
     (``replayed: true``) instead of a second one."""
-    return tickets.issue_ticket(
-        branch,
+    request = IssueRequest(
         service_code=body.service_code.strip().upper(),
         category=body.category,
         language=body.language,
@@ -45,6 +54,10 @@ def issue_ticket(body: TicketCreate, branch: BranchDep, kiosk: KioskDep) -> Tick
         appointment_at=body.appointment_at,
         device_id=kiosk.id if kiosk.kind == "device" else None,
     )
+    try:
+        return await issuer.issue(request)
+    except IssuerClosed as exc:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail=exc.message) from exc
 
 
 @router.post("/tickets/{public_id}/print-result", response_model=PrintResultOut, responses=_ERRORS)

@@ -31,6 +31,7 @@ __all__ = [
     "LoginPolicy",
     "LoginRateLimited",
     "authenticate_token",
+    "authenticate_token_until",
     "create_device_token",
     "create_user",
     "disable_user",
@@ -299,6 +300,14 @@ def logout(session: Session, *, token: str, now: datetime) -> bool:
 
 def authenticate_token(session: Session, token: str, now: datetime) -> Principal | None:
     """The principal a bearer token stands for, or None when unknown, expired or revoked."""
+    found = authenticate_token_until(session, token, now)
+    return None if found is None else found[0]
+
+
+def authenticate_token_until(
+    session: Session, token: str, now: datetime
+) -> tuple[Principal, datetime | None] | None:
+    """Like ``authenticate_token``, with the token's expiry (None: no expiry) for caches."""
     if not token or len(token) > 256:
         return None
     row = session.exec(
@@ -313,9 +322,11 @@ def authenticate_token(session: Session, token: str, now: datetime) -> Principal
     if tok.revoked_at is not None or (tok.expires_at is not None and tok.expires_at <= now):
         return None
     if user is not None and user.id is not None and not user.disabled:
-        return Principal(kind="user", id=user.id, name=user.username, role=Role(user.role))
+        principal = Principal(kind="user", id=user.id, name=user.username, role=Role(user.role))
+        return principal, tok.expires_at
     if device is not None and device.id is not None and device.revoked_at is None:
-        return Principal(kind="device", id=device.id, name=device.name, role=Role(device.role))
+        principal = Principal(kind="device", id=device.id, name=device.name, role=Role(device.role))
+        return principal, tok.expires_at
     return None
 
 

@@ -35,16 +35,22 @@ _stats = ServiceStats.__table__  # type: ignore[attr-defined]
 
 _SERVICE = select(_service).where(_service.c.code == bindparam("code"))
 _BY_KEY = select(_ticket.c.id).where(_ticket.c.idempotency_key == bindparam("key"))
+_BY_KEYS = select(_ticket.c.idempotency_key, _ticket.c.id).where(
+    _ticket.c.idempotency_key.in_(bindparam("keys", expanding=True))
+)
+_SERVICES = select(_service).where(_service.c.code.in_(bindparam("codes", expanding=True)))
 _INSERT_TICKET = insert(_ticket).returning(_ticket.c.id)
+_INSERT_TICKETS = insert(_ticket).returning(_ticket.c.id, sort_by_parameter_order=True)
 _INSERT_EVENT = insert(_event)
 
 
 def _upsert(dialect: Any) -> Any:
     ins = dialect.insert(_issued).values(
-        service_code=bindparam("code"), business_day=bindparam("day"), issued=1
+        service_code=bindparam("code"), business_day=bindparam("day"), issued=bindparam("n")
     )
     return ins.on_conflict_do_update(
-        index_elements=["service_code", "business_day"], set_={"issued": _issued.c.issued + 1}
+        index_elements=["service_code", "business_day"],
+        set_={"issued": _issued.c.issued + ins.excluded.issued},
     ).returning(_issued.c.issued)
 
 
@@ -116,10 +122,18 @@ def next_issue_count(session: Session, *, service_code: str, business_day: date)
     One upsert in the caller's transaction (it locks the row until commit), so the number is
     unique per service per day under concurrency and survives restarts.
     """
+    return reserve_numbers(session, service_code=service_code, business_day=business_day, count=1)
+
+
+def reserve_numbers(session: Session, *, service_code: str, business_day: date, count: int) -> int:
+    """Count ``count`` more tickets for (service, day) in one upsert; returns how many were
+    issued BEFORE them. ``count`` may be negative to give back numbers reserved earlier in the
+    same transaction (the row stays locked until commit, so nobody else saw them)."""
     conn = _conn(session)
     stmt = _UPSERT["postgresql" if conn.dialect.name == "postgresql" else "sqlite"]
-    issued = conn.execute(stmt, {"code": service_code, "day": business_day}).scalar_one()
-    return int(issued) - 1
+    params = {"code": service_code, "day": business_day, "n": count}
+    issued = conn.execute(stmt, params).scalar_one()
+    return int(issued) - count
 
 
 def insert_ticket(session: Session, *, ticket: Ticket) -> int:
@@ -128,6 +142,44 @@ def insert_ticket(session: Session, *, ticket: Ticket) -> int:
     new_id = int(_conn(session).execute(_INSERT_TICKET, values).scalar_one())
     ticket.id = new_id
     return new_id
+
+
+def ticket_ids_by_keys(session: Session, *, keys: Sequence[str]) -> dict[str, int]:
+    """idempotency key -> ticket id, for the keys already used (one query)."""
+    if not keys:
+        return {}
+    rows = _conn(session).execute(_BY_KEYS, {"keys": list(keys)}).all()
+    return {str(k): int(i) for k, i in rows}
+
+
+def service_rows(session: Session, *, codes: Sequence[str]) -> dict[str, Service]:
+    """code -> service (detached row objects) for the known ones of ``codes`` (one query)."""
+    rows = _conn(session).execute(_SERVICES, {"codes": list(codes)}).mappings().all()
+    return {str(r["code"]): Service(**r) for r in rows}
+
+
+def known_service_codes(session: Session) -> list[str]:
+    return list(
+        _conn(session).execute(select(_service.c.code).order_by(_service.c.sort_order)).scalars()
+    )
+
+
+def insert_tickets(session: Session, *, tickets: Sequence[Ticket]) -> list[int]:
+    """INSERT the tickets in one statement; returns their ids in order (also set on each)."""
+    rows = [
+        {c.name: getattr(t, c.name) for c in _ticket.columns if c.name != "id"} for t in tickets
+    ]
+    ids = [int(i) for i in _conn(session).execute(_INSERT_TICKETS, rows).scalars()]
+    for ticket, new_id in zip(tickets, ids, strict=True):
+        ticket.id = new_id
+    return ids
+
+
+def insert_events(session: Session, *, rows: Sequence[dict[str, Any]]) -> None:
+    """INSERT event-log rows (keys: ticket_id, action, at, details) in one statement."""
+    if rows:
+        full = [{"counter_number": None, "teller_user_id": None, **r} for r in rows]
+        _conn(session).execute(_INSERT_EVENT, full)
 
 
 def insert_event(

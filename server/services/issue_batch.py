@@ -1,0 +1,325 @@
+"""Issue tickets in batches: many kiosk requests, ONE write transaction, ONE commit.
+
+``issue_batch(ctx, requests)`` answers each request on its own (a ``TicketIssuedOut`` or the
+exception meant for that request alone) in the order given:
+
+- idempotency keys are looked up in one query; a key already used answers its ticket
+  (``replayed``), and a key repeated inside the batch gets the ticket of its first use;
+- an unknown service, a closed service or a reached daily cap fails only its own request
+  (checked before anything is written);
+- numbering takes one upsert per service (``count`` numbers at once, the unused ones given
+  back in the same transaction), tickets and their ``issue`` events one INSERT each;
+- after the commit the ``TicketIssued`` events are published in commit order, still under
+  the writer lock, so one process sends them in the order the database has them.
+
+Safety is that of issuing one by one: the caller answers nobody before ``issue_batch``
+returns, i.e. before the commit (SQLite ``BEGIN IMMEDIATE`` + ``synchronous=FULL``; PostgreSQL
+row locks on the numbering rows). If the batch's transaction fails on a constraint (another
+process used one of the keys meanwhile), every request is retried on its own.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from server.contract.common import Bilingual, Category, Language, TicketState
+from server.contract.events import QueueInfo, TicketIssued, TicketRef
+from server.contract.rest import TicketIssuedOut
+from server.domain.errors import ServiceUnavailable, UnknownEntity
+from server.domain.estimate import estimate_wait_s
+from server.domain.model import ServiceDef
+from server.domain.numbering import check_can_issue, ticket_number
+from server.services.context import BranchContext, service_def
+from server.services.errors import BadRequest
+from server.services.rollover import ensure_business_day, publish_counters
+from server.services.views import Names, avg_service_s
+from server.store import issuing, repo
+from server.store.db import read_session, write_session
+from server.store.tables import Service, Ticket
+
+Outcome = TicketIssuedOut | Exception
+
+
+@dataclass(frozen=True)
+class IssueRequest:
+    """One kiosk's request for a ticket (already parsed)."""
+
+    service_code: str
+    category: Category = Category.NORMAL
+    language: Language = Language.ZH
+    idempotency_key: str | None = None
+    appointment_at: datetime | None = None
+    device_id: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.appointment_at is not None and self.appointment_at.tzinfo is None:
+            raise BadRequest("appointment_at", "needs a time zone, e.g. 2026-11-29T10:30:00+08:00")
+
+
+@dataclass
+class _New:
+    index: int
+    ticket: Ticket
+    service: ServiceDef
+    request: IssueRequest
+
+
+def issue_batch(ctx: BranchContext, requests: Sequence[IssueRequest]) -> list[Outcome]:
+    """Issue a ticket for each request in one transaction; one outcome per request, in order.
+
+    Raises only when the whole transaction failed for a reason no retry fixes (e.g. the
+    database is unreachable); then no request got a ticket.
+    """
+    if not requests:
+        return []
+    try:
+        return _issue_batch(ctx, requests)
+    except IntegrityError as exc:
+        if len(requests) > 1:
+            return [_issue_one(ctx, r) for r in requests]
+        return [_replay_after_conflict(ctx, requests[0], exc)]
+
+
+def _issue_one(ctx: BranchContext, request: IssueRequest) -> Outcome:
+    try:
+        return _issue_batch(ctx, [request])[0]
+    except IntegrityError as exc:
+        return _replay_after_conflict(ctx, request, exc)
+    except Exception as exc:
+        return exc
+
+
+def _replay_after_conflict(
+    ctx: BranchContext, request: IssueRequest, exc: IntegrityError
+) -> Outcome:
+    """Another process committed the same idempotency key between our lookup and insert."""
+    key = request.idempotency_key
+    with read_session(ctx.engine) as session:
+        existing = None if key is None else repo.find_ticket_by_key(session, idempotency_key=key)
+        if existing is None:
+            return exc
+        return issued_out(ctx, session, existing, replayed=True)
+
+
+def _issue_batch(ctx: BranchContext, requests: Sequence[IssueRequest]) -> list[Outcome]:
+    now = ctx.now()
+    day = ctx.business_day(now)
+    outcomes: list[Outcome | None] = [None] * len(requests)
+    with write_session(ctx.engine) as session:
+        keys = [r.idempotency_key for r in requests if r.idempotency_key is not None]
+        used = issuing.ticket_ids_by_keys(session, keys=keys)
+        abandoned = ensure_business_day(session, ctx, now)
+        rows = issuing.service_rows(session, codes=sorted({r.service_code for r in requests}))
+        known: list[str] | None = None
+        first_of_key: dict[str, int] = {}
+        replay_of: dict[int, int] = {}
+        by_service: dict[str, list[int]] = {}
+        for i, r in enumerate(requests):
+            key = r.idempotency_key
+            if key is not None and key in used:
+                continue  # answered below from the stored ticket
+            if key is not None and key in first_of_key:
+                replay_of[i] = first_of_key[key]
+                continue
+            if key is not None:
+                first_of_key[key] = i
+            if r.service_code not in rows:
+                known = known if known is not None else issuing.known_service_codes(session)
+                outcomes[i] = UnknownEntity("service", r.service_code, known)
+                continue
+            by_service.setdefault(r.service_code, []).append(i)
+        new: list[_New] = []
+        for code, indexes in by_service.items():
+            new += _number(session, ctx, rows[code], indexes, requests, outcomes, now)
+        new.sort(key=lambda n: n.index)  # ids (the FIFO tie-break) in the order asked
+        if new:
+            issuing.insert_tickets(session, tickets=[n.ticket for n in new])
+            issuing.insert_events(session, rows=[_event_row(n, now) for n in new])
+        figures = {
+            code: issuing.queue_figures(session, service_code=code, business_day=day)
+            for code in {n.service.code for n in new}
+        }
+        names: Names | None = None
+        for i, r in enumerate(requests):
+            if r.idempotency_key is not None and r.idempotency_key in used:
+                names = names or Names(session)
+                stored = repo.find_ticket_by_key(session, idempotency_key=r.idempotency_key)
+                assert stored is not None
+                outcomes[i] = issued_out(ctx, session, stored, replayed=True, names=names)
+        session.commit()
+        # committed: from here on the tickets exist whatever happens to the answers; events
+        # are published before the writer lock is released, so they go out in commit order
+        if abandoned:
+            publish_counters(ctx)
+        left = {code: sum(1 for n in new if n.service.code == code) for code in figures}
+        for n in new:  # the queue after each ticket: the batch's later ones not yet in it
+            left[n.service.code] -= 1
+            outcomes[n.index] = _publish_new(
+                ctx, n, figures[n.service.code], left[n.service.code], now
+            )
+    for i, first in replay_of.items():
+        answer = outcomes[first]
+        outcomes[i] = (
+            answer.model_copy(update={"replayed": True})
+            if isinstance(answer, TicketIssuedOut)
+            else answer
+        )
+    assert all(o is not None for o in outcomes)
+    return [o for o in outcomes if o is not None]
+
+
+def _number(
+    session: Session,
+    ctx: BranchContext,
+    row: Service,
+    indexes: list[int],
+    requests: Sequence[IssueRequest],
+    outcomes: list[Outcome | None],
+    now: datetime,
+) -> list[_New]:
+    """Reserve the service's next numbers for ``indexes`` (one upsert); refused ones get
+    their ServiceUnavailable and their numbers back."""
+    service = service_def(row)
+    if not service.is_open:
+        for i in indexes:
+            outcomes[i] = ServiceUnavailable(service.code, "closed")
+        return []
+    day = ctx.business_day(now)
+    before = issuing.reserve_numbers(
+        session, service_code=service.code, business_day=day, count=len(indexes)
+    )
+    new: list[_New] = []
+    for offset, i in enumerate(indexes):
+        try:
+            check_can_issue(service, before + offset)
+            value, number = ticket_number(service, before + offset)
+        except ServiceUnavailable as exc:
+            outcomes[i] = exc
+            continue
+        r = requests[i]
+        ticket = Ticket(
+            public_id=secrets.token_urlsafe(16),
+            service_code=service.code,
+            number=number,
+            number_value=value,
+            category=r.category.value,
+            state=TicketState.WAITING.value,
+            language=r.language.value,
+            business_day=day,
+            arrived_at=now,
+            issued_at=now,
+            appointment_at=r.appointment_at,
+            idempotency_key=r.idempotency_key,
+            recall_count=0,
+            print_status="pending",
+        )
+        new.append(_New(index=i, ticket=ticket, service=service, request=r))
+    refused = len(indexes) - len(new)
+    if refused:  # the cap only refuses a tail: give its numbers back
+        issuing.reserve_numbers(
+            session, service_code=service.code, business_day=day, count=-refused
+        )
+    return new
+
+
+def _event_row(n: _New, now: datetime) -> dict[str, object]:
+    device_id = n.request.device_id
+    return {
+        "ticket_id": n.ticket.id,
+        "action": "issue",
+        "at": now,
+        "details": {"device_id": device_id} if device_id is not None else {},
+    }
+
+
+def _publish_new(
+    ctx: BranchContext,
+    n: _New,
+    figures: tuple[int, int, float | None],
+    later: int,
+    now: datetime,
+) -> TicketIssuedOut:
+    """Publish the ticket's TicketIssued (queue as it stood right after it) and answer it."""
+    waiting_all, opened, measured = figures
+    service, ticket, r = n.service, n.ticket, n.request
+    waiting = waiting_all - later
+    avg_s = measured if measured is not None else float(service.default_service_s)
+    names = Bilingual(zh=service.name_zh, en=service.name_en)
+    ahead = waiting - 1  # the newest arrival: everyone else waiting is ahead of it
+    queue = QueueInfo(
+        service_code=service.code,
+        prefix=service.prefix,
+        name=names,
+        is_open=service.is_open,
+        waiting=waiting,
+        estimated_wait_s=estimate_wait_s(waiting, avg_s, opened),
+        open_counters=opened,
+    )
+    ref = TicketRef(
+        public_id=ticket.public_id,
+        number=ticket.number,
+        service_code=service.code,
+        service_name=names,
+        category=r.category,
+        state=TicketState.WAITING,
+        issued_at=now,
+    )
+    ctx.publish(TicketIssued(seq=0, at=now, ticket=ref, queue=queue))
+    return TicketIssuedOut(
+        public_id=ticket.public_id,
+        number=ticket.number,
+        service_code=service.code,
+        service_name=names,
+        category=r.category,
+        language=r.language,
+        state=TicketState.WAITING,
+        people_ahead=ahead,
+        estimated_wait_s=estimate_wait_s(ahead, avg_s, opened),
+        issued_at=now,
+        status_url=ctx.status_url(ticket.public_id),
+    )
+
+
+def issued_out(
+    ctx: BranchContext,
+    session: Session,
+    ticket: Ticket,
+    *,
+    replayed: bool,
+    names: Names | None = None,
+) -> TicketIssuedOut:
+    """The issue answer for a stored ticket (a replayed idempotency key)."""
+    names = names or Names(session)
+    ahead, wait_s = ahead_and_wait(session, ticket, names)
+    return TicketIssuedOut(
+        public_id=ticket.public_id,
+        number=ticket.number,
+        service_code=ticket.service_code,
+        service_name=names.service(ticket.service_code),
+        category=Category(ticket.category),
+        language=Language(ticket.language),
+        state=TicketState(ticket.state),
+        people_ahead=ahead,
+        estimated_wait_s=wait_s,
+        issued_at=ticket.issued_at,
+        status_url=ctx.status_url(ticket.public_id),
+        replayed=replayed,
+    )
+
+
+def ahead_and_wait(session: Session, ticket: Ticket, names: Names) -> tuple[int, int]:
+    """People ahead of a WAITING ticket and its estimated wait (0, 0 when not waiting)."""
+    if ticket.state != TicketState.WAITING.value:
+        return 0, 0
+    ahead = repo.people_ahead(session, ticket=ticket)
+    svc = names.services.get(ticket.service_code)
+    if svc is None:
+        return ahead, 0
+    opened = repo.open_counters_by_service(session).get(ticket.service_code, 0)
+    return ahead, estimate_wait_s(ahead, avg_service_s(session, svc), opened)

@@ -1,0 +1,128 @@
+"""Group commit for issuing: concurrent requests share one transaction and one fsync.
+
+``TicketIssuer`` owns one writer thread. ``await issuer.issue(request)`` queues the request and
+waits; the thread takes EVERY request pending at that moment (up to ``max_batch``), issues
+them with ``issue_batch`` (one transaction, one commit, events published in commit order),
+then answers each waiting request on its event loop. While a batch commits, the next one
+gathers: the busier the kiosks, the more tickets per fsync. Nobody is answered before their
+ticket is committed; a request that fails its own checks gets its own error.
+
+Several server processes on one database stay correct: each batch is an ordinary write
+transaction (SQLite ``BEGIN IMMEDIATE``, PostgreSQL row locks on the numbering rows).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import queue
+import threading
+from dataclasses import dataclass
+
+from server.contract.rest import TicketIssuedOut
+from server.services.context import BranchContext
+from server.services.errors import UseCaseError
+from server.services.issue_batch import IssueRequest, Outcome, issue_batch
+
+DEFAULT_MAX_BATCH = 256
+
+
+class IssuerClosed(UseCaseError):
+    """The server is shutting down and issues no more tickets."""
+
+
+@dataclass
+class _Job:
+    request: IssueRequest
+    future: asyncio.Future[TicketIssuedOut]
+    loop: asyncio.AbstractEventLoop
+
+
+class TicketIssuer:
+    """The process's ticket writer: ``start()`` in the lifespan, ``close()`` at shutdown."""
+
+    def __init__(self, ctx: BranchContext, *, max_batch: int = DEFAULT_MAX_BATCH) -> None:
+        if max_batch < 1:
+            raise ValueError(f"max_batch is {max_batch}; expected at least 1")
+        self._ctx = ctx
+        self._max_batch = max_batch
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self._closed = False
+        self._guard = threading.Lock()
+        self.batches = 0  # statistics: transactions committed and tickets asked for
+        self.requests = 0
+
+    def start(self) -> None:
+        with self._guard:
+            if self._thread is not None:
+                return
+            self._thread = threading.Thread(target=self._run, name="ticket-issuer", daemon=True)
+            self._thread.start()
+
+    async def issue(self, request: IssueRequest) -> TicketIssuedOut:
+        """Issue one ticket; returns once it is committed (raises its own error)."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[TicketIssuedOut] = loop.create_future()
+        with self._guard:
+            if self._closed or self._thread is None:
+                raise IssuerClosed(
+                    "the server is not issuing tickets (starting or shutting down); retry"
+                    " / 服务器暂不能取号，请稍后重试"
+                )
+            self._jobs.put(_Job(request, future, loop))
+        return await future
+
+    def close(self, timeout_s: float = 10.0) -> None:
+        """Answer the requests already queued, then stop the thread (blocks: call off-loop)."""
+        with self._guard:
+            if self._closed:
+                return
+            self._closed = True
+            thread = self._thread
+            self._jobs.put(None)
+        if thread is not None:
+            thread.join(timeout_s)
+
+    def _run(self) -> None:
+        stop = False
+        while not stop:
+            first = self._jobs.get()
+            if first is None:
+                return
+            batch = [first]
+            while len(batch) < self._max_batch:
+                try:
+                    job = self._jobs.get_nowait()
+                except queue.Empty:
+                    break
+                if job is None:
+                    stop = True
+                    break
+                batch.append(job)
+            self._issue(batch)
+
+    def _issue(self, batch: list[_Job]) -> None:
+        try:
+            outcomes: list[Outcome] = issue_batch(self._ctx, [j.request for j in batch])
+        except Exception as exc:  # the whole transaction failed: nobody got a ticket
+            outcomes = [exc] * len(batch)
+        self.batches += 1
+        self.requests += len(batch)
+        by_loop: dict[asyncio.AbstractEventLoop, list[tuple[_Job, Outcome]]] = {}
+        for job, outcome in zip(batch, outcomes, strict=True):
+            by_loop.setdefault(job.loop, []).append((job, outcome))
+        for loop, settled in by_loop.items():
+            # a closed loop (RuntimeError) has nobody left to answer
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(_settle, settled)
+
+
+def _settle(settled: list[tuple[_Job, Outcome]]) -> None:
+    for job, outcome in settled:
+        if job.future.done():  # the client went away; its ticket stays issued
+            continue
+        if isinstance(outcome, Exception):
+            job.future.set_exception(outcome)
+        else:
+            job.future.set_result(outcome)
