@@ -21,10 +21,12 @@ process used one of the keys meanwhile), every request is retried on its own.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -35,13 +37,13 @@ from server.domain.errors import ServiceUnavailable, UnknownEntity
 from server.domain.estimate import estimate_wait_s
 from server.domain.model import ServiceDef
 from server.domain.numbering import check_can_issue, ticket_number
-from server.services.context import BranchContext, service_def
+from server.services.context import BranchContext
 from server.services.errors import BadRequest
 from server.services.rollover import ensure_business_day, publish_counters
 from server.services.views import Names, avg_service_s
 from server.store import issuing, repo
-from server.store.db import read_session, write_session
-from server.store.tables import Service, Ticket
+from server.store.db import read_session, write_connection
+from server.store.tables import Ticket
 
 Outcome = TicketIssuedOut | Exception
 
@@ -65,9 +67,19 @@ class IssueRequest:
 @dataclass
 class _New:
     index: int
-    ticket: Ticket
+    row: dict[str, object]  # the ticket's columns (issuing.TICKET_COLUMNS)
     service: ServiceDef
     request: IssueRequest
+    public_id: str
+    number: str
+    id: int = 0
+
+
+_SERVICE_FIELDS = tuple(f.name for f in fields(ServiceDef))
+
+
+def _service_def(row: Mapping[str, Any]) -> ServiceDef:
+    return ServiceDef(**{name: row[name] for name in _SERVICE_FIELDS})
 
 
 def issue_batch(ctx: BranchContext, requests: Sequence[IssueRequest]) -> list[Outcome]:
@@ -107,15 +119,47 @@ def _replay_after_conflict(
         return issued_out(ctx, session, existing, replayed=True)
 
 
+class _LazySession:
+    """An ORM session joined to the batch's connection, made only if something needs it
+    (the day's rollover, replayed keys): the common path runs Core statements only."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._session: Session | None = None
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            self._session = Session(
+                bind=self._conn,
+                expire_on_commit=False,
+                join_transaction_mode="conditional_savepoint",
+            )
+        return self._session
+
+    def flush(self) -> None:
+        if self._session is not None:
+            self._session.flush()
+
+    def __enter__(self) -> _LazySession:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self._session is not None:
+            self._session.close()
+
+
 def _issue_batch(ctx: BranchContext, requests: Sequence[IssueRequest]) -> list[Outcome]:
     now = ctx.now()
     day = ctx.business_day(now)
     outcomes: list[Outcome | None] = [None] * len(requests)
-    with write_session(ctx.engine) as session:
+    with write_connection(ctx.engine) as conn, _LazySession(conn) as orm:
         keys = [r.idempotency_key for r in requests if r.idempotency_key is not None]
-        used = issuing.ticket_ids_by_keys(session, keys=keys)
-        abandoned = ensure_business_day(session, ctx, now)
-        rows = issuing.service_rows(session, codes=sorted({r.service_code for r in requests}))
+        used = issuing.ticket_ids_by_keys(conn, keys=keys)
+        abandoned = 0
+        if not (ctx.known_day and ctx.known_day[0] == day):
+            abandoned = ensure_business_day(orm.session, ctx, now)
+        rows = issuing.service_values(conn, codes=sorted({r.service_code for r in requests}))
         known: list[str] | None = None
         first_of_key: dict[str, int] = {}
         replay_of: dict[int, int] = {}
@@ -130,29 +174,32 @@ def _issue_batch(ctx: BranchContext, requests: Sequence[IssueRequest]) -> list[O
             if key is not None:
                 first_of_key[key] = i
             if r.service_code not in rows:
-                known = known if known is not None else issuing.known_service_codes(session)
+                known = known if known is not None else issuing.known_service_codes(conn)
                 outcomes[i] = UnknownEntity("service", r.service_code, known)
                 continue
             by_service.setdefault(r.service_code, []).append(i)
         new: list[_New] = []
         for code, indexes in by_service.items():
-            new += _number(session, ctx, rows[code], indexes, requests, outcomes, now)
+            new += _number(conn, ctx, rows[code], indexes, requests, outcomes, now)
         new.sort(key=lambda n: n.index)  # ids (the FIFO tie-break) in the order asked
         if new:
-            issuing.insert_tickets(session, tickets=[n.ticket for n in new])
-            issuing.insert_events(session, rows=[_event_row(n, now) for n in new])
+            ids = issuing.insert_ticket_rows(conn, rows=[n.row for n in new])
+            for n, new_id in zip(new, ids, strict=True):
+                n.id = new_id
+            issuing.insert_events(conn, rows=[_event_row(n, now) for n in new])
         figures = {
-            code: issuing.queue_figures(session, service_code=code, business_day=day)
+            code: issuing.queue_figures(conn, service_code=code, business_day=day)
             for code in {n.service.code for n in new}
         }
         names: Names | None = None
         for i, r in enumerate(requests):
             if r.idempotency_key is not None and r.idempotency_key in used:
-                names = names or Names(session)
-                stored = repo.find_ticket_by_key(session, idempotency_key=r.idempotency_key)
+                names = names or Names(orm.session)
+                stored = repo.find_ticket_by_key(orm.session, idempotency_key=r.idempotency_key)
                 assert stored is not None
-                outcomes[i] = issued_out(ctx, session, stored, replayed=True, names=names)
-        session.commit()
+                outcomes[i] = issued_out(ctx, orm.session, stored, replayed=True, names=names)
+        orm.flush()
+        conn.commit()
         # committed: from here on the tickets exist whatever happens to the answers; events
         # are published before the writer lock is released, so they go out in commit order
         if abandoned:
@@ -175,9 +222,9 @@ def _issue_batch(ctx: BranchContext, requests: Sequence[IssueRequest]) -> list[O
 
 
 def _number(
-    session: Session,
+    conn: Connection,
     ctx: BranchContext,
-    row: Service,
+    row: Mapping[str, Any],
     indexes: list[int],
     requests: Sequence[IssueRequest],
     outcomes: list[Outcome | None],
@@ -185,14 +232,14 @@ def _number(
 ) -> list[_New]:
     """Reserve the service's next numbers for ``indexes`` (one upsert); refused ones get
     their ServiceUnavailable and their numbers back."""
-    service = service_def(row)
+    service = _service_def(row)
     if not service.is_open:
         for i in indexes:
             outcomes[i] = ServiceUnavailable(service.code, "closed")
         return []
     day = ctx.business_day(now)
     before = issuing.reserve_numbers(
-        session, service_code=service.code, business_day=day, count=len(indexes)
+        conn, service_code=service.code, business_day=day, count=len(indexes)
     )
     new: list[_New] = []
     for offset, i in enumerate(indexes):
@@ -203,8 +250,10 @@ def _number(
             outcomes[i] = exc
             continue
         r = requests[i]
-        ticket = Ticket(
-            public_id=secrets.token_urlsafe(16),
+        public_id = secrets.token_urlsafe(16)
+        row = dict.fromkeys(issuing.TICKET_COLUMNS)
+        row.update(
+            public_id=public_id,
             service_code=service.code,
             number=number,
             number_value=value,
@@ -219,19 +268,17 @@ def _number(
             recall_count=0,
             print_status="pending",
         )
-        new.append(_New(index=i, ticket=ticket, service=service, request=r))
+        new.append(_New(i, row, service, r, public_id, number))
     refused = len(indexes) - len(new)
     if refused:  # the cap only refuses a tail: give its numbers back
-        issuing.reserve_numbers(
-            session, service_code=service.code, business_day=day, count=-refused
-        )
+        issuing.reserve_numbers(conn, service_code=service.code, business_day=day, count=-refused)
     return new
 
 
 def _event_row(n: _New, now: datetime) -> dict[str, object]:
     device_id = n.request.device_id
     return {
-        "ticket_id": n.ticket.id,
+        "ticket_id": n.id,
         "action": "issue",
         "at": now,
         "details": {"device_id": device_id} if device_id is not None else {},
@@ -247,7 +294,7 @@ def _publish_new(
 ) -> TicketIssuedOut:
     """Publish the ticket's TicketIssued (queue as it stood right after it) and answer it."""
     waiting_all, opened, measured = figures
-    service, ticket, r = n.service, n.ticket, n.request
+    service, r = n.service, n.request
     waiting = waiting_all - later
     avg_s = measured if measured is not None else float(service.default_service_s)
     names = Bilingual(zh=service.name_zh, en=service.name_en)
@@ -262,8 +309,8 @@ def _publish_new(
         open_counters=opened,
     )
     ref = TicketRef(
-        public_id=ticket.public_id,
-        number=ticket.number,
+        public_id=n.public_id,
+        number=n.number,
         service_code=service.code,
         service_name=names,
         category=r.category,
@@ -272,8 +319,8 @@ def _publish_new(
     )
     ctx.publish(TicketIssued(seq=0, at=now, ticket=ref, queue=queue))
     return TicketIssuedOut(
-        public_id=ticket.public_id,
-        number=ticket.number,
+        public_id=n.public_id,
+        number=n.number,
         service_code=service.code,
         service_name=names,
         category=r.category,
@@ -282,7 +329,7 @@ def _publish_new(
         people_ahead=ahead,
         estimated_wait_s=estimate_wait_s(ahead, avg_s, opened),
         issued_at=now,
-        status_url=ctx.status_url(ticket.public_id),
+        status_url=ctx.status_url(n.public_id),
     )
 
 

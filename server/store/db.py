@@ -6,7 +6,7 @@ so two processes never interleave a read-then-write (call-next, numbering). Post
 psycopg (``postgresql+psycopg://...``): row locks (``FOR UPDATE``) do the same job.
 
 Use ``write_session(engine)`` for every use case that changes data and ``read_session(engine)``
-for read-only ones.
+for read-only ones (``write_connection(engine)``: the same write transaction without the ORM).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from weakref import WeakKeyDictionary
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
@@ -115,6 +115,33 @@ def write_session(engine: Engine) -> Iterator[Session]:
                 s.commit()
             except BaseException:
                 s.rollback()
+                raise
+
+
+@contextmanager
+def write_connection(engine: Engine) -> Iterator[Connection]:
+    """``write_session`` without the ORM, for hot paths that run Core statements: a
+        connection in a write transaction (SQLite ``BEGIN IMMEDIATE``, this process's writer lock
+        held). Commits on success (unless committed already: ``conn.commit()`` inside is fine),
+    rolls back on any exception.
+
+        ORM work may join it with ``Session(bind=conn, join_transaction_mode=
+        "conditional_savepoint")``; the connection's commit is the one that counts.
+    """
+    lock = _writer_lock(engine)
+    with contextlib.ExitStack() as stack:
+        if lock is not None:
+            stack.enter_context(lock)
+        options = engine.execution_options(**{_WRITE_OPTION: True})
+        with options.connect() as conn:
+            transaction = conn.begin()
+            try:
+                yield conn
+                if transaction.is_active:
+                    transaction.commit()
+            except BaseException:
+                if transaction.is_active:
+                    transaction.rollback()
                 raise
 
 

@@ -7,14 +7,13 @@ All run inside the caller's write transaction.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
-from server.domain.errors import UnknownEntity
 from server.store.tables import (
     Counter,
     CounterSkill,
@@ -39,7 +38,6 @@ _BY_KEYS = select(_ticket.c.idempotency_key, _ticket.c.id).where(
     _ticket.c.idempotency_key.in_(bindparam("keys", expanding=True))
 )
 _SERVICES = select(_service).where(_service.c.code.in_(bindparam("codes", expanding=True)))
-_INSERT_TICKET = insert(_ticket).returning(_ticket.c.id)
 _INSERT_TICKETS = insert(_ticket).returning(_ticket.c.id, sort_by_parameter_order=True)
 _INSERT_EVENT = insert(_event)
 
@@ -94,38 +92,13 @@ _WAITING = (
 )
 
 
-def _conn(session: Session) -> Connection:
-    return session.connection()
+def _conn(session: Session | Connection) -> Connection:
+    return session if isinstance(session, Connection) else session.connection()
 
 
-def service_row(session: Session, *, code: str) -> Service:
-    """The service (a detached row object); UnknownEntity naming the known codes."""
-    row = _conn(session).execute(_SERVICE, {"code": code}).mappings().first()
-    if row is None:
-        known = list(
-            _conn(session)
-            .execute(select(_service.c.code).order_by(_service.c.sort_order))
-            .scalars()
-        )
-        raise UnknownEntity("service", code, known)
-    return Service(**row)
-
-
-def ticket_id_by_key(session: Session, *, idempotency_key: str) -> int | None:
-    found = _conn(session).execute(_BY_KEY, {"key": idempotency_key}).scalar()
-    return int(found) if found is not None else None
-
-
-def next_issue_count(session: Session, *, service_code: str, business_day: date) -> int:
-    """Count one more ticket for (service, day); returns how many were issued BEFORE it.
-
-    One upsert in the caller's transaction (it locks the row until commit), so the number is
-    unique per service per day under concurrency and survives restarts.
-    """
-    return reserve_numbers(session, service_code=service_code, business_day=business_day, count=1)
-
-
-def reserve_numbers(session: Session, *, service_code: str, business_day: date, count: int) -> int:
+def reserve_numbers(
+    session: Session | Connection, *, service_code: str, business_day: date, count: int
+) -> int:
     """Count ``count`` more tickets for (service, day) in one upsert; returns how many were
     issued BEFORE them. ``count`` may be negative to give back numbers reserved earlier in the
     same transaction (the row stays locked until commit, so nobody else saw them)."""
@@ -136,70 +109,54 @@ def reserve_numbers(session: Session, *, service_code: str, business_day: date, 
     return int(issued) - count
 
 
-def insert_ticket(session: Session, *, ticket: Ticket) -> int:
-    """INSERT the ticket; returns its id (also set on ``ticket``)."""
-    values = {c.name: getattr(ticket, c.name) for c in _ticket.columns if c.name != "id"}
-    new_id = int(_conn(session).execute(_INSERT_TICKET, values).scalar_one())
-    ticket.id = new_id
-    return new_id
-
-
-def ticket_ids_by_keys(session: Session, *, keys: Sequence[str]) -> dict[str, int]:
+def ticket_ids_by_keys(session: Session | Connection, *, keys: Sequence[str]) -> dict[str, int]:
     """idempotency key -> ticket id, for the keys already used (one query)."""
     if not keys:
         return {}
-    rows = _conn(session).execute(_BY_KEYS, {"keys": list(keys)}).all()
+    conn = _conn(session)
+    if len(keys) == 1:
+        found = conn.execute(_BY_KEY, {"key": keys[0]}).scalar()
+        return {} if found is None else {keys[0]: int(found)}
+    rows = conn.execute(_BY_KEYS, {"keys": list(keys)}).all()
     return {str(k): int(i) for k, i in rows}
 
 
-def service_rows(session: Session, *, codes: Sequence[str]) -> dict[str, Service]:
-    """code -> service (detached row objects) for the known ones of ``codes`` (one query)."""
-    rows = _conn(session).execute(_SERVICES, {"codes": list(codes)}).mappings().all()
-    return {str(r["code"]): Service(**r) for r in rows}
+def service_values(session: Session | Connection, *, codes: Sequence[str]) -> dict[str, Any]:
+    """code -> the service's row (a read-only mapping of its columns), for the known codes."""
+    conn = _conn(session)
+    if len(codes) == 1:
+        rows = conn.execute(_SERVICE, {"code": codes[0]}).mappings().all()
+    else:
+        rows = conn.execute(_SERVICES, {"codes": list(codes)}).mappings().all()
+    return {str(r["code"]): r for r in rows}
 
 
-def known_service_codes(session: Session) -> list[str]:
+def known_service_codes(session: Session | Connection) -> list[str]:
     return list(
         _conn(session).execute(select(_service.c.code).order_by(_service.c.sort_order)).scalars()
     )
 
 
-def insert_tickets(session: Session, *, tickets: Sequence[Ticket]) -> list[int]:
-    """INSERT the tickets in one statement; returns their ids in order (also set on each)."""
-    rows = [
-        {c.name: getattr(t, c.name) for c in _ticket.columns if c.name != "id"} for t in tickets
-    ]
-    ids = [int(i) for i in _conn(session).execute(_INSERT_TICKETS, rows).scalars()]
-    for ticket, new_id in zip(tickets, ids, strict=True):
-        ticket.id = new_id
-    return ids
+TICKET_COLUMNS: tuple[str, ...] = tuple(c.name for c in _ticket.columns if c.name != "id")
 
 
-def insert_events(session: Session, *, rows: Sequence[dict[str, Any]]) -> None:
+def insert_ticket_rows(
+    session: Session | Connection, *, rows: Sequence[dict[str, Any]]
+) -> list[int]:
+    """INSERT tickets (each a dict of every column in TICKET_COLUMNS) in one statement;
+    returns their ids in order."""
+    return [int(i) for i in _conn(session).execute(_INSERT_TICKETS, list(rows)).scalars()]
+
+
+def insert_events(session: Session | Connection, *, rows: Sequence[dict[str, Any]]) -> None:
     """INSERT event-log rows (keys: ticket_id, action, at, details) in one statement."""
     if rows:
         full = [{"counter_number": None, "teller_user_id": None, **r} for r in rows]
         _conn(session).execute(_INSERT_EVENT, full)
 
 
-def insert_event(
-    session: Session, *, ticket_id: int, action: str, at: datetime, details: dict[str, Any]
-) -> None:
-    _conn(session).execute(
-        _INSERT_EVENT,
-        {
-            "ticket_id": ticket_id,
-            "action": action,
-            "at": at,
-            "counter_number": None,
-            "teller_user_id": None,
-            "details": details,
-        },
-    )
-
-
 def queue_figures(
-    session: Session, *, service_code: str, business_day: date
+    session: Session | Connection, *, service_code: str, business_day: date
 ) -> tuple[int, int, float | None]:
     """(waiting, open counters serving it, measured average service time or None): 1 query."""
     row = _conn(session).execute(_FIGURES, {"code": service_code, "day": business_day}).one()
