@@ -48,6 +48,10 @@ async def get_engine(request: Request) -> Engine:
 
 async def get_now(request: Request) -> datetime:
     """The current time: ``app.state.clock()`` when set, else the system clock (UTC)."""
+    return _now(request)
+
+
+def _now(request: Request) -> datetime:
     clock: Callable[[], datetime] | None = getattr(request.app.state, "clock", None)
     return clock() if clock is not None else datetime.now(UTC)
 
@@ -84,6 +88,10 @@ def _unauthorized(message: str) -> HTTPException:
 
 async def get_bearer_token(request: Request) -> str:
     """The token of ``Authorization: Bearer <token>``; 401 naming what was wrong."""
+    return _bearer_token(request)
+
+
+def _bearer_token(request: Request) -> str:
     header = request.headers.get("authorization")
     if header is None:
         raise _unauthorized(f"no Authorization header; {_BEARER_HINT}")
@@ -100,13 +108,17 @@ async def get_bearer_token(request: Request) -> str:
 BearerTokenDep = Annotated[str, Depends(get_bearer_token)]
 
 
-async def get_principal(token: BearerTokenDep, engine: EngineDep, now: NowDep) -> Principal:
+async def get_principal(request: Request) -> Principal:
     """The authenticated caller; 401 when the token is unknown, expired or revoked.
 
     Answers from the process's short-lived token cache (``server.services.token_cache``: a
     few seconds, emptied at once by a change in this process) or reads the database in a
-    worker thread with its own short read session.
+    worker thread with its own short read session. One dependency, no sub-dependencies:
+    every authenticated request runs it.
     """
+    token = _bearer_token(request)
+    engine: Engine = request.app.state.engine
+    now = _now(request)
     cache = token_cache(engine)
     principal = cache.get(token, now)
     if principal is None:

@@ -9,11 +9,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import Connection, bindparam, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Dialect
 from sqlmodel import Session
 
+from server.store.raw import RawStatement
 from server.store.tables import (
     Counter,
     CounterSkill,
@@ -40,6 +43,7 @@ _BY_KEYS = select(_ticket.c.idempotency_key, _ticket.c.id).where(
 _SERVICES = select(_service).where(_service.c.code.in_(bindparam("codes", expanding=True)))
 _INSERT_TICKETS = insert(_ticket).returning(_ticket.c.id, sort_by_parameter_order=True)
 _INSERT_EVENT = insert(_event)
+_EVENT_COLUMNS = ("ticket_id", "action", "at", "counter_number", "teller_user_id", "details")
 
 
 def _upsert(dialect: Any) -> Any:
@@ -96,6 +100,35 @@ def _conn(session: Session | Connection) -> Connection:
     return session if isinstance(session, Connection) else session.connection()
 
 
+class _Raw:
+    """The issuing statements compiled for one SQLite dialect (see ``server.store.raw``)."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        self.by_key = RawStatement(_BY_KEY, dialect)
+        self.service = RawStatement(_SERVICE, dialect)
+        self.service_keys = tuple(c.key for c in _SERVICE.selected_columns)
+        self.upsert = RawStatement(_UPSERT["sqlite"], dialect)
+        self.insert_ticket = RawStatement(
+            insert(_ticket).returning(_ticket.c.id), dialect, column_keys=TICKET_COLUMNS
+        )
+        self.insert_event = RawStatement(_INSERT_EVENT, dialect, column_keys=_EVENT_COLUMNS)
+        self.figures = RawStatement(_FIGURES, dialect)
+
+
+_raw_by_dialect: WeakKeyDictionary[Dialect, _Raw] = WeakKeyDictionary()
+
+
+def _raw(conn: Connection) -> _Raw | None:
+    """The raw statements when ``conn`` is SQLite through ``sqlite3``, else None."""
+    dialect = conn.dialect
+    if dialect.name != "sqlite" or dialect.driver != "pysqlite":
+        return None
+    raw = _raw_by_dialect.get(dialect)
+    if raw is None:
+        raw = _raw_by_dialect[dialect] = _Raw(dialect)
+    return raw
+
+
 def reserve_numbers(
     session: Session | Connection, *, service_code: str, business_day: date, count: int
 ) -> int:
@@ -103,8 +136,11 @@ def reserve_numbers(
     issued BEFORE them. ``count`` may be negative to give back numbers reserved earlier in the
     same transaction (the row stays locked until commit, so nobody else saw them)."""
     conn = _conn(session)
-    stmt = _UPSERT["postgresql" if conn.dialect.name == "postgresql" else "sqlite"]
     params = {"code": service_code, "day": business_day, "n": count}
+    raw = _raw(conn)
+    if raw is not None:
+        return int(raw.upsert.rows(conn, params)[0][0]) - count
+    stmt = _UPSERT["postgresql" if conn.dialect.name == "postgresql" else "sqlite"]
     issued = conn.execute(stmt, params).scalar_one()
     return int(issued) - count
 
@@ -114,6 +150,10 @@ def ticket_ids_by_keys(session: Session | Connection, *, keys: Sequence[str]) ->
     if not keys:
         return {}
     conn = _conn(session)
+    raw = _raw(conn)
+    if len(keys) == 1 and raw is not None:
+        hit = raw.by_key.rows(conn, {"key": keys[0]})
+        return {keys[0]: int(hit[0][0])} if hit else {}
     if len(keys) == 1:
         found = conn.execute(_BY_KEY, {"key": keys[0]}).scalar()
         return {} if found is None else {keys[0]: int(found)}
@@ -124,6 +164,15 @@ def ticket_ids_by_keys(session: Session | Connection, *, keys: Sequence[str]) ->
 def service_values(session: Session | Connection, *, codes: Sequence[str]) -> dict[str, Any]:
     """code -> the service's row (a read-only mapping of its columns), for the known codes."""
     conn = _conn(session)
+    raw = _raw(conn)
+    if len(codes) == 1 and raw is not None:
+        found = [
+            dict(zip(raw.service_keys, r, strict=True))
+            for r in raw.service.rows(conn, {"code": codes[0]})
+        ]
+        for r in found:
+            r["is_open"] = bool(r["is_open"])
+        return {str(r["code"]): r for r in found}
     if len(codes) == 1:
         rows = conn.execute(_SERVICE, {"code": codes[0]}).mappings().all()
     else:
@@ -145,21 +194,37 @@ def insert_ticket_rows(
 ) -> list[int]:
     """INSERT tickets (each a dict of every column in TICKET_COLUMNS) in one statement;
     returns their ids in order."""
-    return [int(i) for i in _conn(session).execute(_INSERT_TICKETS, list(rows)).scalars()]
+    conn = _conn(session)
+    raw = _raw(conn)
+    if raw is not None:
+        return [int(raw.insert_ticket.rows(conn, r)[0][0]) for r in rows]
+    return [int(i) for i in conn.execute(_INSERT_TICKETS, list(rows)).scalars()]
 
 
 def insert_events(session: Session | Connection, *, rows: Sequence[dict[str, Any]]) -> None:
     """INSERT event-log rows (keys: ticket_id, action, at, details) in one statement."""
     if rows:
         full = [{"counter_number": None, "teller_user_id": None, **r} for r in rows]
-        _conn(session).execute(_INSERT_EVENT, full)
+        conn = _conn(session)
+        raw = _raw(conn)
+        if raw is not None:
+            raw.insert_event.many(conn, full)
+        else:
+            conn.execute(_INSERT_EVENT, full)
 
 
 def queue_figures(
     session: Session | Connection, *, service_code: str, business_day: date
 ) -> tuple[int, int, float | None]:
     """(waiting, open counters serving it, measured average service time or None): 1 query."""
-    row = _conn(session).execute(_FIGURES, {"code": service_code, "day": business_day}).one()
+    conn = _conn(session)
+    params = {"code": service_code, "day": business_day}
+    raw = _raw(conn)
+    row = (
+        raw.figures.rows(conn, params)[0]
+        if raw is not None
+        else conn.execute(_FIGURES, params).one()
+    )
     return int(row[0]), int(row[1]), (float(row[2]) if row[2] is not None else None)
 
 

@@ -199,3 +199,37 @@ def test_a_closed_issuer_refuses(ctx: BranchContext) -> None:
     with pytest.raises(IssuerClosed, match="retry"):
         asyncio.run(run())
     assert _tickets(ctx) == []
+
+
+def test_the_fast_path_stores_values_as_the_orm_does(ctx: BranchContext) -> None:
+    """On SQLite issuing runs its statements on the DBAPI cursor: the stored text must be
+    what SQLAlchemy itself writes, or ordering by time and reading back would differ."""
+    at = Clock().now
+    issue_ticket(ctx, service_code="A", idempotency_key="k-orm", appointment_at=at, device_id=3)
+    with write_session(ctx.engine) as session:
+        orm = Ticket(
+            public_id="orm-written-0001",
+            service_code="A",
+            number="A999",
+            number_value=999,
+            category="NORMAL",
+            state="WAITING",
+            language="zh",
+            business_day=at.date(),
+            arrived_at=at,
+            issued_at=at,
+            appointment_at=at,
+            recall_count=0,
+        )
+        session.add(orm)
+        session.flush()
+        assert orm.id is not None
+        session.add(TicketEvent(ticket_id=orm.id, action="issue", at=at, details={"device_id": 3}))
+    with ctx.engine.connect() as conn:
+        cols = "business_day, arrived_at, issued_at, appointment_at, print_status"
+        fast, slow = conn.exec_driver_sql(f"SELECT {cols} FROM ticket ORDER BY id").all()
+        events = conn.exec_driver_sql("SELECT at, details FROM ticketevent ORDER BY id").all()
+    assert tuple(fast) == tuple(slow)
+    assert tuple(events[0]) == tuple(events[1])
+    stored = _tickets(ctx)[0]
+    assert (stored.arrived_at, stored.appointment_at, stored.idempotency_key) == (at, at, "k-orm")

@@ -1,0 +1,97 @@
+"""Run a prebuilt Core statement straight on the DBAPI cursor (the issuing hot path on SQLite).
+
+SQLAlchemy's execution (context, events, result objects) costs more than SQLite itself for the
+small statements of issuing a ticket. ``RawStatement`` compiles a Core statement ONCE for a
+dialect and keeps, in the statement's order, each bind parameter's name and SQLAlchemy's own
+bind processor for its type, so values are stored exactly as a normal ``execute`` would
+store them (aware datetimes as naive UTC, dates as ISO text, JSON as text). Only the
+``sqlite3`` driver's qmark style is supported; other dialects use ordinary ``execute``.
+
+It runs inside the caller's transaction, on the same DBAPI connection: commit and rollback
+stay with the SQLAlchemy ``Connection``. Results come back as plain tuples (no result
+processors): use it for integers, text and numbers, not for values that need converting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.engine import Dialect
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
+
+from server.store.errors import StoreError
+
+
+class RawStatement:
+    """A statement compiled once for ``dialect`` (qmark style), run on the DBAPI cursor."""
+
+    def __init__(
+        self,
+        stmt: ClauseElement,
+        dialect: Dialect,
+        *,
+        column_keys: Sequence[str] | None = None,
+    ) -> None:
+        if dialect.paramstyle != "qmark":
+            raise StoreError(
+                f"raw statements need the qmark parameter style; dialect {dialect.name!r} "
+                f"uses {dialect.paramstyle!r}"
+            )
+        kwargs: dict[str, Any] = {}
+        if column_keys is not None:
+            kwargs["column_keys"] = list(column_keys)
+        compiled = stmt.compile(dialect=dialect, **kwargs)
+        if not isinstance(compiled, SQLCompiler):
+            raise StoreError(f"not a SQL statement: {stmt!r}")
+        self.sql = str(compiled)
+        names = compiled.positiontup
+        if names is None:
+            raise StoreError(f"statement compiled without positional parameters: {self.sql}")
+        self._names: tuple[str, ...] = tuple(names)
+        binds = compiled.binds
+        self._processors: tuple[Callable[[Any], Any] | None, ...] = tuple(
+            binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in self._names
+        )
+        self._defaults: dict[str, Any] = {
+            name: binds[name].effective_value for name in self._names if not binds[name].required
+        }
+
+    def params(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
+        """The statement's positional parameters for ``values`` (literals filled in)."""
+        out = []
+        for name, process in zip(self._names, self._processors, strict=True):
+            if name in values:
+                value = values[name]
+            elif name in self._defaults:
+                value = self._defaults[name]
+            else:
+                raise StoreError(f"no value for the parameter {name!r} of: {self.sql}")
+            out.append(process(value) if process is not None else value)
+        return tuple(out)
+
+    def rows(self, conn: Connection, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        """Execute on ``conn``'s DBAPI connection; all result rows (empty for DML)."""
+        cursor = _dbapi(conn).cursor()
+        try:
+            cursor.execute(self.sql, self.params(values))
+            return list(cursor.fetchall())
+        finally:
+            cursor.close()
+
+    def many(self, conn: Connection, values: Sequence[Mapping[str, Any]]) -> None:
+        """Execute once per item of ``values`` (no results: DML without RETURNING)."""
+        cursor = _dbapi(conn).cursor()
+        try:
+            cursor.executemany(self.sql, [self.params(v) for v in values])
+        finally:
+            cursor.close()
+
+
+def _dbapi(conn: Connection) -> Any:
+    driver = conn.connection.driver_connection
+    if driver is None:
+        raise StoreError("the connection has no DBAPI connection (closed or invalidated)")
+    return driver
