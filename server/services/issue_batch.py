@@ -179,8 +179,9 @@ def _issue_batch(ctx: BranchContext, requests: Sequence[IssueRequest]) -> list[O
                 continue
             by_service.setdefault(r.service_code, []).append(i)
         new: list[_New] = []
-        for code, indexes in by_service.items():
-            new += _number(conn, ctx, rows[code], indexes, requests, outcomes, now)
+        # numbering rows are locked in code order, so two processes' batches never deadlock
+        for code in sorted(by_service):
+            new += _number(conn, ctx, rows[code], by_service[code], requests, outcomes, now)
         new.sort(key=lambda n: n.index)  # ids (the FIFO tie-break) in the order asked
         if new:
             ids = issuing.insert_ticket_rows(conn, rows=[n.row for n in new])

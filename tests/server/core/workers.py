@@ -13,6 +13,7 @@ from server.services.calls import call_next
 from server.services.context import BranchContext
 from server.services.counters import open_counter
 from server.services.handling import finish, start
+from server.services.issue_batch import IssueRequest, issue_batch
 from server.services.tickets import issue_ticket
 from server.store.db import make_engine
 
@@ -76,5 +77,29 @@ def issue_with_keys(database_url: str, now_iso: str, keys: list[str]) -> list[st
     ctx = _context(database_url, now_iso)
     try:
         return [issue_ticket(ctx, service_code="B", idempotency_key=k).public_id for k in keys]
+    finally:
+        ctx.engine.dispose()
+
+
+@_picklable
+def issue_in_batches(
+    database_url: str, now_iso: str, batches: list[list[str]], key_prefix: str
+) -> list[str]:
+    """Issue each list of service codes as ONE batch (one transaction); returns the numbers.
+
+    Every request carries an idempotency key ``<key_prefix>-<batch>-<position>``."""
+    ctx = _context(database_url, now_iso)
+    numbers: list[str] = []
+    try:
+        for b, codes in enumerate(batches):
+            requests = [
+                IssueRequest(service_code=c, idempotency_key=f"{key_prefix}-{b}-{i}")
+                for i, c in enumerate(codes)
+            ]
+            for outcome in issue_batch(ctx, requests):
+                if isinstance(outcome, Exception):
+                    raise outcome
+                numbers.append(outcome.number)
+        return numbers
     finally:
         ctx.engine.dispose()
