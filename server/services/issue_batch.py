@@ -42,7 +42,7 @@ from server.services.errors import BadRequest
 from server.services.rollover import ensure_business_day, publish_counters
 from server.services.views import Names, avg_service_s
 from server.store import issuing, repo
-from server.store.db import read_session, write_connection
+from server.store.db import read_session, write_connection, write_transaction
 from server.store.tables import Ticket
 
 Outcome = TicketIssuedOut | Exception
@@ -82,25 +82,31 @@ def _service_def(row: Mapping[str, Any]) -> ServiceDef:
     return ServiceDef(**{name: row[name] for name in _SERVICE_FIELDS})
 
 
-def issue_batch(ctx: BranchContext, requests: Sequence[IssueRequest]) -> list[Outcome]:
+def issue_batch(
+    ctx: BranchContext,
+    requests: Sequence[IssueRequest],
+    *,
+    connection: Connection | None = None,
+) -> list[Outcome]:
     """Issue a ticket for each request in one transaction; one outcome per request, in order.
 
-    Raises only when the whole transaction failed for a reason no retry fixes (e.g. the
-    database is unreachable); then no request got a ticket.
+    ``connection``: a writer's own connection (``store.db.writer_connection``); by default
+    one from the pool. Raises only when the whole transaction failed for a reason no retry
+    fixes (e.g. the database is unreachable); then no request got a ticket.
     """
     if not requests:
         return []
     try:
-        return _issue_batch(ctx, requests)
+        return _issue_batch(ctx, requests, connection)
     except IntegrityError as exc:
         if len(requests) > 1:
-            return [_issue_one(ctx, r) for r in requests]
+            return [_issue_one(ctx, r, connection) for r in requests]
         return [_replay_after_conflict(ctx, requests[0], exc)]
 
 
-def _issue_one(ctx: BranchContext, request: IssueRequest) -> Outcome:
+def _issue_one(ctx: BranchContext, request: IssueRequest, connection: Connection | None) -> Outcome:
     try:
-        return _issue_batch(ctx, [request])[0]
+        return _issue_batch(ctx, [request], connection)[0]
     except IntegrityError as exc:
         return _replay_after_conflict(ctx, request, exc)
     except Exception as exc:
@@ -149,11 +155,19 @@ class _LazySession:
             self._session.close()
 
 
-def _issue_batch(ctx: BranchContext, requests: Sequence[IssueRequest]) -> list[Outcome]:
+def _transaction(ctx: BranchContext, connection: Connection | None) -> Any:
+    if connection is None:
+        return write_connection(ctx.engine)
+    return write_transaction(connection)
+
+
+def _issue_batch(
+    ctx: BranchContext, requests: Sequence[IssueRequest], connection: Connection | None
+) -> list[Outcome]:
     now = ctx.now()
     day = ctx.business_day(now)
     outcomes: list[Outcome | None] = [None] * len(requests)
-    with write_connection(ctx.engine) as conn, _LazySession(conn) as orm:
+    with _transaction(ctx, connection) as conn, _LazySession(conn) as orm:
         keys = [r.idempotency_key for r in requests if r.idempotency_key is not None]
         used = issuing.ticket_ids_by_keys(conn, keys=keys)
         abandoned = 0

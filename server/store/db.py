@@ -121,28 +121,42 @@ def write_session(engine: Engine) -> Iterator[Session]:
 @contextmanager
 def write_connection(engine: Engine) -> Iterator[Connection]:
     """``write_session`` without the ORM, for hot paths that run Core statements: a
-        connection in a write transaction (SQLite ``BEGIN IMMEDIATE``, this process's writer lock
-        held). Commits on success (unless committed already: ``conn.commit()`` inside is fine),
+    connection in a write transaction (SQLite ``BEGIN IMMEDIATE``, this process's writer lock
+    held). Commits on success (unless committed already: ``conn.commit()`` inside is fine),
     rolls back on any exception.
 
-        ORM work may join it with ``Session(bind=conn, join_transaction_mode=
-        "conditional_savepoint")``; the connection's commit is the one that counts.
+    ORM work may join it with ``Session(bind=conn, join_transaction_mode=
+    "conditional_savepoint")``; the connection's commit is the one that counts.
     """
-    lock = _writer_lock(engine)
+    with writer_connection(engine) as conn, write_transaction(conn):
+        yield conn
+
+
+def writer_connection(engine: Engine) -> Connection:
+    """A connection for ``write_transaction``: one a dedicated writer may keep open (its
+    pages stay cached and it skips the pool); close it when done."""
+    return engine.execution_options(**{_WRITE_OPTION: True}).connect()
+
+
+@contextmanager
+def write_transaction(conn: Connection) -> Iterator[Connection]:
+    """A write transaction on ``conn`` (from ``writer_connection``), as ``write_connection``
+    opens one: this process's writer lock, then ``BEGIN IMMEDIATE`` on SQLite."""
+    if not conn.get_execution_options().get(_WRITE_OPTION, False):
+        raise StoreError("write_transaction needs a connection from writer_connection()")
+    lock = _writer_lock(conn.engine)
     with contextlib.ExitStack() as stack:
         if lock is not None:
             stack.enter_context(lock)
-        options = engine.execution_options(**{_WRITE_OPTION: True})
-        with options.connect() as conn:
-            transaction = conn.begin()
-            try:
-                yield conn
-                if transaction.is_active:
-                    transaction.commit()
-            except BaseException:
-                if transaction.is_active:
-                    transaction.rollback()
-                raise
+        transaction = conn.begin()
+        try:
+            yield conn
+            if transaction.is_active:
+                transaction.commit()
+        except BaseException:
+            if transaction.is_active:
+                transaction.rollback()
+            raise
 
 
 @contextmanager
