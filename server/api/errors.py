@@ -8,6 +8,7 @@ InvalidTransition          409     invalid_transition
 ServiceUnavailable         409     service_unavailable
 CounterUnavailable         409     counter_unavailable
 NotSignedIn                403     not_signed_in
+IdempotencyConflict        409     idempotency_conflict (a used key with another request)
 BadRequest                 422     invalid_request
 request validation         422     invalid_request (message names the field and what was
                                    expected)
@@ -36,7 +37,7 @@ from server.domain.errors import (
     ServiceUnavailable,
     UnknownEntity,
 )
-from server.services.errors import BadRequest, NotSignedIn, UseCaseError
+from server.services.errors import BadRequest, IdempotencyConflict, NotSignedIn, UseCaseError
 
 _log = logging.getLogger(__name__)
 
@@ -46,6 +47,7 @@ _DOMAIN: list[tuple[type[Exception], int, str]] = [
     (ServiceUnavailable, 409, "service_unavailable"),
     (CounterUnavailable, 409, "counter_unavailable"),
     (NotSignedIn, 403, "not_signed_in"),
+    (IdempotencyConflict, 409, "idempotency_conflict"),
     (BadRequest, 422, "invalid_request"),
 ]
 

@@ -38,7 +38,7 @@ from server.domain.estimate import estimate_wait_s
 from server.domain.model import ServiceDef
 from server.domain.numbering import check_can_issue, ticket_number
 from server.services.context import BranchContext
-from server.services.errors import BadRequest
+from server.services.errors import BadRequest, IdempotencyConflict
 from server.services.rollover import ensure_business_day, publish_counters
 from server.services.views import Names, avg_service_s
 from server.store import issuing, repo
@@ -122,7 +122,21 @@ def _replay_after_conflict(
         existing = None if key is None else repo.find_ticket_by_key(session, idempotency_key=key)
         if existing is None:
             return exc
-        return issued_out(ctx, session, existing, replayed=True)
+        conflict = _conflict(request, existing.number, _asked(existing))
+        return conflict or issued_out(ctx, session, existing, replayed=True)
+
+
+def _asked(what: IssueRequest | Ticket) -> str:
+    """A request (or the stored ticket it made) as a short text: ``service A, NORMAL, zh``."""
+    return f"service {what.service_code}, {Category(what.category)}, {Language(what.language)}"
+
+
+def _conflict(request: IssueRequest, number: str, used_for: str) -> IdempotencyConflict | None:
+    """A replayed key must come with the same request; else it is another customer's tap."""
+    asked_for = _asked(request)
+    if asked_for == used_for or request.idempotency_key is None:
+        return None
+    return IdempotencyConflict(request.idempotency_key, number, used_for, asked_for)
 
 
 class _LazySession:
@@ -212,7 +226,9 @@ def _issue_batch(
                 names = names or Names(orm.session)
                 stored = repo.find_ticket_by_key(orm.session, idempotency_key=r.idempotency_key)
                 assert stored is not None
-                outcomes[i] = issued_out(ctx, orm.session, stored, replayed=True, names=names)
+                outcomes[i] = _conflict(r, stored.number, _asked(stored)) or issued_out(
+                    ctx, orm.session, stored, replayed=True, names=names
+                )
         orm.flush()
         conn.commit()
         # committed: from here on the tickets exist whatever happens to the answers; events
@@ -228,7 +244,8 @@ def _issue_batch(
     for i, first in replay_of.items():
         answer = outcomes[first]
         outcomes[i] = (
-            answer.model_copy(update={"replayed": True})
+            _conflict(requests[i], answer.number, _asked(requests[first]))
+            or answer.model_copy(update={"replayed": True})
             if isinstance(answer, TicketIssuedOut)
             else answer
         )

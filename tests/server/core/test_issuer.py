@@ -15,10 +15,12 @@ from sqlmodel import col, select
 
 from server.branchfile import load_branch
 from server.config import DEMO_BRANCH_FILE
+from server.contract.common import Category
 from server.contract.events import Event, TicketIssued
 from server.contract.rest import TicketIssuedOut
 from server.domain.errors import ServiceUnavailable, UnknownEntity
 from server.services.context import BranchContext
+from server.services.errors import IdempotencyConflict
 from server.services.issue_batch import IssueRequest, issue_batch
 from server.services.issuer import IssuerClosed, TicketIssuer
 from server.services.tickets import issue_ticket
@@ -233,3 +235,18 @@ def test_the_fast_path_stores_values_as_the_orm_does(ctx: BranchContext) -> None
     assert tuple(events[0]) == tuple(events[1])
     stored = _tickets(ctx)[0]
     assert (stored.arrived_at, stored.appointment_at, stored.idempotency_key) == (at, at, "k-orm")
+
+
+def test_one_key_with_two_different_requests_in_a_batch(ctx: BranchContext) -> None:
+    outcomes = issue_batch(
+        ctx,
+        [
+            IssueRequest(service_code="A", idempotency_key="kiosk-1-0009"),
+            IssueRequest(service_code="A", category=Category.VIP, idempotency_key="kiosk-1-0009"),
+        ],
+    )
+    first, clash = outcomes
+    assert isinstance(first, TicketIssuedOut) and first.number == "A001"
+    assert isinstance(clash, IdempotencyConflict)
+    assert "asks for service A, VIP, zh" in clash.message
+    assert [t.number for t in _tickets(ctx)] == ["A001"]

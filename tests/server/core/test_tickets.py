@@ -131,3 +131,21 @@ def test_openapi_lists_the_api(branch: Branch) -> None:
         assert path in paths, path
     assert "ErrorBody" in spec["components"]["schemas"]
     assert branch.client.get("/docs").status_code == 200
+
+
+def test_a_used_key_with_another_request_is_refused(branch: Branch) -> None:
+    first = branch.issue("A", idempotency_key="press-0001")
+    r = branch.client.post(
+        "/api/v1/tickets",
+        json={"service_code": "B", "idempotency_key": "press-0001"},
+        headers=branch.kiosk(),
+    )
+    assert r.status_code == 409
+    assert r.json() == {
+        "error": "idempotency_conflict",
+        "message": "idempotency key 'press-0001' was used for ticket A001 (service A, NORMAL, "
+        "zh); this request asks for service B, NORMAL, zh: send a new key for a new ticket",
+    }
+    again = branch.issue("A", idempotency_key="press-0001")  # the true retry still works
+    assert again["public_id"] == first["public_id"] and again["replayed"] is True
+    assert branch.issue("B")["number"] == "B001"  # the refused request used up no number
