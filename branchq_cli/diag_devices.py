@@ -201,7 +201,8 @@ def run(args: argparse.Namespace) -> int:
             print(text)
         code = max(code, server_code)
     bad = sum(1 for line in lines if line.verdict != "OK")
-    print(f"{len(lines)} devices checked, {bad} need attention", flush=True)
+    needs = "needs" if bad == 1 else "need"
+    print(f"{len(lines)} devices checked, {bad} {needs} attention", flush=True)
     return code
 
 

@@ -119,8 +119,9 @@ def run(args: argparse.Namespace) -> int:
     print(f"  DLE EOT 1-4: {raw}; flags: {', '.join(sorted(status.flags)) or '-'}")
     if result is not None:
         verdict_word = "printed" if result.ok else "NOT printed"
-        print(f"  test ticket: {verdict_word} ({result.reason_code}, {result.bytes_sent} bytes)")
-        print(f"    {result.message_en} / {result.message_zh}")
+        print(f"  test ticket: {verdict_word}, {result.bytes_sent} bytes sent")
+        if not result.ok:  # on success the message only repeats "printed"
+            print(f"    {result.message_en} / {result.message_zh}")
     code = verdict(status, result)
     print(f"  verdict: {['OK', 'WARNING', 'ERROR'][code]}")
     return code

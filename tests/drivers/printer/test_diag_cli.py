@@ -39,7 +39,9 @@ def test_diag_test_ticket_prints_bilingual_ticket(
     url: str, emulator: PrinterEmulator, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["diag", "printer", url, "--test-ticket", "--paper", "58"]) == 0
-    assert "test ticket: printed (printed," in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "test ticket: printed, " in out and " bytes sent" in out
+    assert "已打印" not in out  # success is said once
     assert emulator.wait_for(1)
     text = emulator.receipts[0].text
     assert "测试票（不是排队号）" in text and "T000" in text
