@@ -6,6 +6,7 @@ import functools
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from server.branchfile import load_branch
 from server.config import DEMO_BRANCH_FILE
@@ -53,20 +54,27 @@ def issue_many(database_url: str, now_iso: str, service_code: str, count: int) -
 
 
 @_picklable
-def serve_counter(database_url: str, now_iso: str, counter_number: int) -> list[str]:
-    """Open a counter and call-start-finish until nothing waits; returns the public ids called."""
+def serve_counter(
+    database_url: str, now_iso: str, counter_number: int, rounds: int, barrier: Any
+) -> list[str]:
+    """Open a counter, then ``rounds`` times: wait for every counter at the barrier, call next,
+    start and finish. All counters call at the same moment each round, so they really race for
+    the same tickets (a free-running loop lets SQLite's busy handler starve all but one).
+    Returns the public ids called."""
     ctx = _context(database_url, now_iso)
     teller = {"teller_user_id": 1000 + counter_number, "teller_name": f"t{counter_number}"}
     called: list[str] = []
     try:
         open_counter(ctx, counter_number=counter_number, **teller)  # type: ignore[arg-type]
-        while True:
+        for _ in range(rounds):
+            barrier.wait(timeout=60)
             result = call_next(ctx, counter_number=counter_number, **teller)  # type: ignore[arg-type]
             if result.ticket is None:
-                return called
+                continue  # keep taking part in the rounds: the others wait for us
             called.append(result.ticket.public_id)
             start(ctx, counter_number=counter_number, **teller)  # type: ignore[arg-type]
             finish(ctx, counter_number=counter_number, **teller)  # type: ignore[arg-type]
+        return called
     finally:
         ctx.engine.dispose()
 
