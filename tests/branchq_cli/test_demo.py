@@ -1,0 +1,108 @@
+"""`branchq demo` (the README's first command) as a new user meets it: it starts, a ticket can
+be issued, printed and called to a panel, and Ctrl-C stops every process it started."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import httpx
+
+from branchq_cli._control import send_control
+from tests.e2e.live import wait_until
+
+
+def _free_pair() -> int:
+    """A port P with P+1 free too (device emulators put their control channel on P+1)."""
+    for _ in range(50):
+        with socket.socket() as a:
+            a.bind(("127.0.0.1", 0))
+            port = a.getsockname()[1]
+            try:
+                with socket.socket() as b:
+                    b.bind(("127.0.0.1", port + 1))
+            except OSError:
+                continue
+        return int(port)
+    raise AssertionError("no two adjacent free ports on 127.0.0.1")
+
+
+def _accounts(path: Path) -> dict[str, str]:
+    rows = [line.split() for line in path.read_text(encoding="utf-8").splitlines()]
+    return {row[0]: row[2] for row in rows if row and not row[0].startswith("#")}
+
+
+def test_demo_runs_a_whole_branch_and_stops_cleanly(tmp_path: Path) -> None:
+    port, printer, panel = _free_pair(), _free_pair(), _free_pair()
+    data = tmp_path / "demo"
+    branchq = [sys.executable, "-m", "branchq_cli"]
+    ports = ["--port", str(port), "--printer-port", str(printer), "--panel-port", str(panel)]
+    demo = subprocess.Popen(
+        [*branchq, "demo", "--data-dir", str(data), *ports, "--exit-after", "120"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    output: list[str] = []
+    assert demo.stdout is not None
+    reader = threading.Thread(target=lambda: output.extend(demo.stdout or []), daemon=True)
+    reader.start()
+    try:
+        wait_until(
+            lambda: any(line.startswith("ready:") for line in output),
+            timeout_s=60,
+            what="the demo's ready line",
+        )
+        assert "DEMO SETUP" in output[0]
+        accounts = _accounts(data / "DEMO-ACCOUNTS.txt")
+        assert set(accounts) >= {"demo-admin", "teller3", "kiosk-1", "panel-bridge"}
+        assert len(set(accounts.values())) == len(accounts), "every secret is its own"
+
+        # the kiosk's tap, through the CLI the README shows
+        where = ["--server", f"http://127.0.0.1:{port}", "--printer", f"tcp://127.0.0.1:{printer}"]
+        tap = subprocess.run(
+            [*branchq, "kiosk", "issue", "A", *where],
+            env={**os.environ, "BRANCHQ_DEVICE_TOKEN": accounts["kiosk-1"]},
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert tap.returncode == 0, tap.stdout + tap.stderr
+        assert "A001" in tap.stdout
+        receipt = data / "receipts" / "receipt-0001.txt"
+        wait_until(receipt.exists, what="the printed receipt")
+        assert "A001" in receipt.read_text(encoding="utf-8")
+
+        base = f"http://127.0.0.1:{port}/api/v1"
+        with httpx.Client(base_url=base, timeout=10) as client:
+            login = client.post(
+                "/auth/login", json={"username": "teller3", "password": accounts["teller3"]}
+            )
+            assert login.status_code == 200, login.text
+            auth = {"Authorization": f"Bearer {login.json()['token']}"}
+            assert client.post("/counters/3/open", headers=auth).status_code == 200
+            called = client.post("/counters/3/call-next", headers=auth).json()
+        assert called["ticket"]["number"] == "A001"
+
+        def panel_3_shows_a001() -> bool:
+            state = json.loads(send_control(f"127.0.0.1:{panel + 1}", "state"))
+            return bool(state["3"]["text"].startswith("A001"))
+
+        wait_until(panel_3_shows_a001, timeout_s=20, what="panel 3 to show A001")
+    finally:
+        demo.send_signal(signal.SIGINT)
+        code = demo.wait(timeout=30)
+        reader.join(timeout=5)
+        demo.stdout.close()
+    assert code == 0, "".join(output)
+    assert output[-1].strip() == "demo stopped"
+    for p in (port, printer, panel):  # nothing it started still listens
+        with socket.socket() as s:
+            assert s.connect_ex(("127.0.0.1", p)) != 0, f"port {p} still open"
