@@ -24,6 +24,7 @@ from drivers.panel.errors import (
     PanelConfigError,
     PanelError,
     PanelGarbledError,
+    PanelLateReplyError,
     PanelNoAnswerError,
     PanelRejectedError,
     PanelReplyError,
@@ -100,6 +101,8 @@ class PanelBus:
         self.recheck_s = recheck_s
         self._clock = clock
         self._lock = threading.Lock()
+        # set when a request went unanswered: its reply may still come, after the next request
+        self._late_reply_possible = False
         self._state_lock = threading.Lock()
         self._port: Any = None
         self._last_io = 0.0
@@ -205,14 +208,32 @@ class PanelBus:
                 result = self.protocol.parse_reply(exchange, reply)
             except PanelRejectedError:
                 raise  # the panel answered: retrying a refusal changes nothing
-            except (PanelNoAnswerError, PanelReplyError, PanelTransportError) as exc:
+            except PanelNoAnswerError as exc:
+                self._late_reply_possible = True
                 last = exc
                 continue
+            except PanelReplyError as exc:
+                last = self._explain_reply_error(exc)
+                continue
+            except PanelTransportError as exc:
+                last = exc
+                continue
+            self._late_reply_possible = False
             self.record_success(address, round_trip_ms)
             return result
         assert last is not None
         self.record_failure(address, last)
         raise last
+
+    def _explain_reply_error(self, error: PanelReplyError) -> PanelError:
+        """A reply that fits no request, right after an unanswered one, is that one's reply."""
+        if not self._late_reply_possible:
+            return error
+        return PanelLateReplyError(
+            f"{error}; an earlier request on {self.url} went unanswered within "
+            f"{self.timeout_s * 1000:.0f} ms, so this is most likely its late reply: the panel "
+            "answers slower than the timeout"
+        )
 
     def _exchange_once(self, exchange: Exchange, acknowledged: bool) -> tuple[bytes, float]:
         """Write one frame and read its reply; the caller holds the line lock."""

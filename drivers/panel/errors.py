@@ -48,6 +48,16 @@ class PanelNoAnswerError(PanelError):
     )
 
 
+class PanelLateReplyError(PanelNoAnswerError):
+    """A reply that fits no request arrived after an earlier request went unanswered: a reply
+    to that earlier request, late. The panel answers, but slower than the timeout."""
+
+    advice = (
+        "answers too late: raise the bus timeout, check baud rate and line length / "
+        "应答太慢：加大总线超时，检查波特率和线缆长度"
+    )
+
+
 class PanelReplyError(PanelError):
     advice = "unexpected reply: check protocol and address / 应答异常：检查协议和地址"
 
