@@ -108,6 +108,21 @@ def unknown_status(detail: str) -> PrinterStatus:
     return PrinterStatus(PrinterState.UNKNOWN, detail=detail)
 
 
+# (DLE EOT n, bit mask of its answer, flag): the Epson ESC/POS real-time status bits
+_FLAG_BITS: tuple[tuple[int, int, str], ...] = (
+    (1, 0x08, "offline"),
+    (2, 0x04, "cover_open"),
+    (2, 0x08, "feed_button"),
+    (2, 0x20, "stopped_by_paper_end"),
+    (2, 0x40, "error"),
+    (3, 0x08, "cutter_error"),
+    (3, 0x20, "unrecoverable_error"),
+    (3, 0x40, "auto_recoverable_error"),
+    (4, 0x0C, "paper_near_end"),
+    (4, 0x60, "paper_end"),
+)
+
+
 def decode_status(answers: Mapping[int, int | None]) -> PrinterStatus:
     """Map the answers to DLE EOT 1..4 (``None`` = no answer) to a ``PrinterStatus``."""
     raw4 = (answers.get(1), answers.get(2), answers.get(3), answers.get(4))
@@ -129,27 +144,8 @@ def decode_status(answers: Mapping[int, int | None]) -> PrinterStatus:
                 ),
                 raw=raw4,
             )
-    flags: set[str] = set()
-    if b1 & 0x08:
-        flags.add("offline")
-    if b2 & 0x04:
-        flags.add("cover_open")
-    if b2 & 0x08:
-        flags.add("feed_button")
-    if b2 & 0x20:
-        flags.add("stopped_by_paper_end")
-    if b2 & 0x40:
-        flags.add("error")
-    if b3 & 0x08:
-        flags.add("cutter_error")
-    if b3 & 0x20:
-        flags.add("unrecoverable_error")
-    if b3 & 0x40:
-        flags.add("auto_recoverable_error")
-    if b4 & 0x0C:
-        flags.add("paper_near_end")
-    if b4 & 0x60:
-        flags.add("paper_end")
+    byte_of = {1: b1, 2: b2, 3: b3, 4: b4}
+    flags = {name for n, mask, name in _FLAG_BITS if byte_of[n] & mask}
 
     if flags & {"paper_end", "stopped_by_paper_end"}:
         state = PrinterState.PAPER_OUT
