@@ -6,7 +6,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(fonts-noto-cjk postgresql socat)
+# fonts-noto-cjk: Chinese on screens and receipts; postgresql: the PostgreSQL tests; socat: serial
+# ptys; Qt's offscreen/xcb platforms: libegl1 libgl1 libxkbcommon0 libfontconfig1 libglib2.0-0
+# libdbus-1-3; QtMultimedia: libpulse0; espeak-ng + sox: the lobby's voice pack; chromium: the
+# phone page and console tests (Playwright drives Debian's browser, not its own download).
+APT_PACKAGES=(fonts-noto-cjk postgresql socat libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0
+  libfontconfig1 libglib2.0-0 libdbus-1-3 libpulse0 espeak-ng sox chromium)
 PY=${PYTHON:-python3}
 
 need_apt() {
