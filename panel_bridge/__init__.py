@@ -3,7 +3,6 @@
 Modules::
 
     state.py    PanelPlanner: server messages -> PanelCommand (pure, no I/O)
-    link.py     EventLink: websocket client with reconnect and seq-gap detection
     panels.py   BusWorker: one thread per RS-485 bus runs the commands on its panels
     health.py   panel health -> the heartbeat sent to the server (pure)
     bridge.py   PanelBridge: wires the above together; ``run(stop)`` until told to stop

@@ -3,9 +3,10 @@
     bridge = PanelBridge(load_site("site.toml"))     # BridgeConfigError when it cannot run
     await bridge.run(stop_event)                      # until stop_event is set
 
-The event link feeds the ``PanelPlanner``; its commands go to the worker of each panel's bus.
+The event stream (``branchq_client.EventStream``) feeds the ``PanelPlanner``; its commands go
+to the worker of each panel's bus.
 Heartbeats (one component per panel) are posted every ``server.heartbeat_interval_s`` seconds
-and as soon as a panel's health or the event link's state changes.
+and as soon as a panel's health or the event stream's state changes.
 """
 
 from __future__ import annotations
@@ -14,20 +15,23 @@ import asyncio
 import contextlib
 import logging
 
-import httpx
-
+from branchq_client import (
+    ApiError,
+    BranchApi,
+    ClientConfigError,
+    ClientError,
+    EventStream,
+    StreamRefused,
+)
 from drivers.site import SiteConfig
 from panel_bridge.errors import BridgeConfigError
 from panel_bridge.health import component, heartbeat
-from panel_bridge.link import EventLink
 from panel_bridge.panels import BusWorker
 from panel_bridge.state import PanelPlanner
 from server.contract.auth import Heartbeat
 from server.contract.events import ServerMessage
 
 log = logging.getLogger("branchq.panel_bridge")
-
-HEARTBEAT_PATH = "/api/v1/devices/me/heartbeat"
 
 
 class PanelBridge:
@@ -53,14 +57,18 @@ class PanelBridge:
         self._token = token
         self._interval_s = site.server.heartbeat_interval_s
         self.planner = PanelPlanner([p.counter for p in site.panels])
-        self.link = EventLink(
-            site.server.url,
-            token,
-            self._on_message,
-            min_backoff_s=min_backoff_s,
-            max_backoff_s=max_backoff_s,
-        )
-        self.link.on_state = lambda _connected: self._health_changed()
+        try:
+            self.stream = EventStream(
+                site.server.url,
+                token,
+                self._on_message,
+                min_backoff_s=min_backoff_s,
+                max_backoff_s=max_backoff_s,
+            )
+        except ClientConfigError as exc:
+            raise BridgeConfigError(str(exc)) from exc
+        self.stream.on_state = lambda _connected: self._health_changed()
+        self.stream.on_refused = _log_refused
         self.workers: dict[str, BusWorker] = {}
         for bus in site.buses:
             panels = [p for p in site.panels if p.bus == bus.id]
@@ -93,7 +101,7 @@ class PanelBridge:
             self.site.server.url,
         )
         tasks = [
-            asyncio.create_task(self.link.run(), name="event-link"),
+            asyncio.create_task(self.stream.run(), name="event-stream"),
             asyncio.create_task(self._heartbeats(), name="heartbeats"),
         ]
         stopper = asyncio.create_task(stop.wait())
@@ -138,32 +146,33 @@ class PanelBridge:
                 components.append(component(entry, worker.entry.url, health, note))
         return heartbeat(
             components,
-            connected=self.link.connected,
-            last_seq=self.link.last_seq,
+            connected=self.stream.connected,
+            last_seq=self.stream.last_seq,
             interval_s=self._interval_s,
         )
 
     async def _heartbeats(self) -> None:
-        url = self.site.server.url.rstrip("/") + HEARTBEAT_PATH
-        headers = {"Authorization": f"Bearer {self._token}"}
         timeout = min(5.0, max(1.0, self._interval_s))
-        async with httpx.AsyncClient(timeout=timeout, headers=headers) as client:
+        api = BranchApi(self.site.server.url, token=self._token, timeout_s=timeout, retries=0)
+        async with api:
             while True:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout=self._interval_s)
                 self._wake.clear()
                 beat = self.current_heartbeat()
                 try:
-                    response = await client.post(url, json=beat.model_dump(mode="json"))
-                except httpx.HTTPError as exc:
-                    # the next one goes at the interval, or as soon as the link is back
-                    log.warning("heartbeat to %s failed: %r", url, exc)
+                    await api.heartbeat(beat)
+                except ApiError as exc:
+                    log.warning("heartbeat refused: HTTP %d %s", exc.status, exc.text.en)
                     continue
-                if response.status_code != 200:
-                    log.warning(
-                        "heartbeat refused: HTTP %d %s", response.status_code, response.text[:300]
-                    )
+                except ClientError as exc:
+                    # the next one goes at the interval, or as soon as the stream is back
+                    log.warning("heartbeat failed: %s", exc.text.en)
                     continue
                 self.heartbeats_sent += 1
                 self.last_heartbeat = beat
                 log.info("heartbeat: %s (%s)", beat.status, beat.detail)
+
+
+def _log_refused(error: StreamRefused) -> None:
+    log.error("%s; check the device token (token_env in the site file)", error)

@@ -4,7 +4,6 @@ Tree::
 
     BridgeError
         BridgeConfigError   the site file cannot run a bridge (no panels, no token, bad URL)
-        LinkRefusedError    the server refused the websocket subscription (bad token)
 """
 
 from __future__ import annotations
@@ -16,11 +15,3 @@ class BridgeError(Exception):
 
 class BridgeConfigError(BridgeError):
     """The site device file does not describe a bridge that can run."""
-
-
-class LinkRefusedError(BridgeError):
-    """The server answered the subscription with an error message and closed."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(f"server refused the subscription ({code}): {message}")
-        self.code = code

@@ -102,7 +102,7 @@ def site(tmp_path: Path, branch: LiveBranch, panels: PanelEmulator) -> SiteConfi
 def bridge(site: SiteConfig, branch: LiveBranch) -> Iterator[PanelBridge]:
     token = branch.device_token("panel-bridge-1", Role.PANEL_BRIDGE)
     runner = BridgeRunner(PanelBridge(site, token=token, probe_s=60, recheck_s=0.5)).start()
-    wait_until(lambda: runner.bridge.link.connected, what="the bridge to subscribe")
+    wait_until(lambda: runner.bridge.stream.connected, what="the bridge to subscribe")
     try:
         yield runner.bridge
     finally:

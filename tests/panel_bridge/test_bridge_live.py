@@ -94,7 +94,7 @@ def test_after_a_server_restart_the_snapshot_restores_every_panel(
     wait_until(lambda: shown(panels, 3) == f"{second}  03", what="panel 3 to show the call")
 
     branch.stop()
-    wait_until(lambda: not bridge.link.connected, what="the bridge to notice the server is gone")
+    wait_until(lambda: not bridge.stream.connected, what="the bridge to notice the server is gone")
     # while the server is down, panels 1 and 3 lose their text (power cut on the bus)
     for address in (1, 3):
         with open_panel(f"socket://127.0.0.1:{panels.port}", address=address) as panel:
@@ -102,7 +102,7 @@ def test_after_a_server_restart_the_snapshot_restores_every_panel(
     assert shown(panels, 1) == BLANK and shown(panels, 3) == BLANK
 
     branch.start()
-    wait_until(lambda: bridge.link.connections >= 2, what="the bridge to reconnect")
+    wait_until(lambda: bridge.stream.connections >= 2, what="the bridge to reconnect")
     wait_until(lambda: shown(panels, 1) == f"{first}  01", what="panel 1 restored")
     wait_until(lambda: shown(panels, 3) == f"{second}  03", what="panel 3 restored")
     assert shown(panels, 2) == BLANK
@@ -160,7 +160,7 @@ def test_a_refused_token_keeps_the_bridge_retrying_without_panels_changing(
     runner = BridgeRunner(PanelBridge(site, token="not-a-token", probe_s=60)).start()
     try:
         wait_until(lambda: "unauthorized" in caplog.text, what="the refusal to be logged")
-        assert not runner.bridge.link.connected
+        assert not runner.bridge.stream.connected
         assert runner.bridge.heartbeats_sent == 0
         assert all(d.text == BLANK for d in panels.displays.values())
     finally:

@@ -1,16 +1,25 @@
-"""``EventLink``: the bridge's websocket to the server, reconnecting until stopped.
+"""``EventStream``: the server's websocket event stream, subscribed until cancelled.
+
+    stream = EventStream(server_url, token, on_message)
+    await stream.run()                                   # until cancelled
 
 Protocol (``server.contract.events``): send ``Subscribe{token, last_seq}``, receive a
 ``Snapshot`` or the missed events, then events numbered one by one. When a ``seq`` skips a
-number the link drops the connection and subscribes again with the last ``seq`` it processed,
-so the server replays what was missed (or sends a snapshot). When the server restarted (close
-code 1012, or it could not be reached) its event numbering restarted too: the link then asks
-for a snapshot. Reconnects back off from ``min_backoff_s`` doubling to ``max_backoff_s``.
+number the stream drops the connection and subscribes again with the last ``seq`` it
+delivered, so the server replays what was missed (or sends a snapshot). When the server
+restarted (close code 1012, or it could not be reached) its numbering restarted too: the
+stream then asks for a snapshot. Reconnects back off from ``min_backoff_s`` doubling to
+``max_backoff_s``; a new token (``set_token``, e.g. after signing in again) reconnects at once.
+
+Callbacks run on the stream's event loop: ``on_message(message)`` for every message in order,
+``on_state(connected)`` when the subscription is answered or lost, ``on_refused(error)`` when
+the server refuses the token.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 
@@ -18,11 +27,11 @@ from pydantic import ValidationError
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
-from panel_bridge.errors import BridgeConfigError, LinkRefusedError
+from branchq_client.errors import ClientConfigError, StreamRefused
 from server.contract.events import ErrorMessage, ServerMessage, Snapshot, Subscribe
 from server.contract.events import parse_server_message as parse
 
-log = logging.getLogger("branchq.panel_bridge.link")
+log = logging.getLogger("branchq.client.stream")
 
 CLOSE_SERVICE_RESTART = 1012
 WS_PATH = "/api/v1/ws"
@@ -36,12 +45,12 @@ def ws_url(server_url: str) -> str:
             return ws + base[len(http) :] + WS_PATH
     if base.startswith(("ws://", "wss://")):
         return base if base.endswith(WS_PATH) else base + WS_PATH
-    raise BridgeConfigError(
+    raise ClientConfigError(
         f"server url {server_url!r}: expected http://HOST:PORT or https://HOST:PORT"
     )
 
 
-class EventLink:
+class EventStream:
     def __init__(
         self,
         server_url: str,
@@ -61,17 +70,33 @@ class EventLink:
         self.last_seq: int | None = None
         self.connected = False
         self.connections = 0  # subscriptions answered, for diagnostics and tests
+        self.resyncs = 0  # resubscriptions after a gap in the numbering
         self.on_state: Callable[[bool], None] = lambda _connected: None
+        self.on_refused: Callable[[StreamRefused], None] = lambda _error: None
+        self._wake: asyncio.Event | None = None
+
+    def set_token(self, token: str) -> None:
+        """Use ``token`` from the next subscription on; a waiting reconnect goes at once.
+
+        Call it on the stream's event loop.
+        """
+        self._token = token
+        if self._wake is not None:
+            self._wake.set()
 
     async def run(self) -> None:
         """Stay subscribed until cancelled."""
+        self._wake = asyncio.Event()
         backoff = self._min_backoff_s
         while True:
+            self._wake.clear()
             try:
                 reason = await self._session()
-            except LinkRefusedError as exc:
-                reason = f"{exc}; check the device token (token_env in the site file)"
-                log.error("event link: %s", reason)
+            except StreamRefused as exc:
+                reason = str(exc)
+                log.error("event stream: %s", reason)
+                self.on_refused(exc)
+                backoff = max(backoff, self._max_backoff_s)  # until a new token wakes it
             except ConnectionClosed as exc:
                 reason = f"connection lost ({exc})"
                 if exc.rcvd is not None and exc.rcvd.code == CLOSE_SERVICE_RESTART:
@@ -84,8 +109,9 @@ class EventLink:
                 self._set_connected(False)
             if was_connected:
                 backoff = self._min_backoff_s
-            log.warning("event link: %s; reconnecting in %.1f s", reason, backoff)
-            await asyncio.sleep(backoff)
+            log.warning("event stream: %s; reconnecting in %.1f s", reason, backoff)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=backoff)
             backoff = min(backoff * 2, self._max_backoff_s)
 
     async def _session(self) -> str:
@@ -103,17 +129,18 @@ class EventLink:
                 try:
                     message = parse(raw)
                 except ValidationError as exc:
-                    log.error("event link: ignoring a message not in the contract: %s", exc)
+                    log.error("event stream: ignoring a message not in the contract: %s", exc)
                     continue
                 if isinstance(message, ErrorMessage):
-                    raise LinkRefusedError(message.code, message.message)
+                    raise StreamRefused(message.code, message.message)
                 verdict = self._order(message)
                 if verdict == "gap":
+                    self.resyncs += 1
                     return "gap in event numbers"
                 if not self.connected:
                     self.connections += 1
                     self._set_connected(True)
-                    log.info("event link: subscribed to %s (seq %s)", self.url, self.last_seq)
+                    log.info("event stream: subscribed to %s (seq %s)", self.url, self.last_seq)
                 if verdict == "apply":
                     self._on_message(message)
             if ws.close_code == CLOSE_SERVICE_RESTART:
@@ -129,10 +156,10 @@ class EventLink:
             self.last_seq = seq
             return "apply"
         if seq <= self.last_seq:
-            log.info("event link: skipping event %d, already processed", seq)
+            log.info("event stream: skipping event %d, already processed", seq)
             return "skip"
         if seq != self.last_seq + 1:
-            log.warning("event link: got seq %d after %d; resubscribing", seq, self.last_seq)
+            log.warning("event stream: got seq %d after %d; resubscribing", seq, self.last_seq)
             return "gap"
         self.last_seq = seq
         return "apply"

@@ -1,5 +1,5 @@
-"""The event link against a scripted websocket server on a loopback port: numbering gaps,
-duplicates and the server's close codes decide what the link subscribes with next."""
+"""The event stream against a scripted websocket server on a loopback port: numbering gaps,
+duplicates and the server's close codes decide what the stream subscribes with next."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ from datetime import UTC, datetime
 import pytest
 from websockets.asyncio.server import ServerConnection, serve
 
-from panel_bridge.errors import BridgeConfigError
-from panel_bridge.link import EventLink, ws_url
+from branchq_client import ClientConfigError, EventStream, ws_url
 from server.contract.common import Bilingual, CounterState
 from server.contract.events import (
     CounterChanged,
@@ -55,8 +54,8 @@ async def run_link(
 
     async with serve(handler, "127.0.0.1", 0) as server:
         port = server.sockets[0].getsockname()[1]
-        link = EventLink(f"http://127.0.0.1:{port}", "token", on_message, min_backoff_s=0.01)
-        task = asyncio.create_task(link.run())
+        stream = EventStream(f"http://127.0.0.1:{port}", "token", on_message, min_backoff_s=0.01)
+        task = asyncio.create_task(stream.run())
         deadline = time.monotonic() + 10
         try:
             while not until(seqs, subscribes):
@@ -110,5 +109,5 @@ def test_ws_url(url: str, expected: str) -> None:
 
 
 def test_ws_url_refuses_other_schemes() -> None:
-    with pytest.raises(BridgeConfigError, match=r"'ftp://x'.*expected http://HOST:PORT"):
+    with pytest.raises(ClientConfigError, match=r"'ftp://x'.*expected http://HOST:PORT"):
         ws_url("ftp://x")

@@ -1,0 +1,159 @@
+"""``ClientBridge``: one asyncio loop in a QThread for a Qt app, its results as Qt signals.
+
+    bridge = ClientBridge()
+    bridge.message_received.connect(view_model.apply)       # a parsed ServerMessage
+    bridge.connection_changed.connect(view_model.set_online)
+    bridge.start_stream(server_url, token)
+    bridge.call(lambda: api.counter_action(3, "call-next", idempotency_key=key),
+                on_result=view_model.called, on_error=view_model.failed)
+    ...
+    bridge.stop()
+
+The GUI thread never waits on the network: ``call`` schedules the coroutine on the bridge's
+loop and returns at once; ``on_result`` / ``on_error`` run later on the thread that owns the
+bridge (the GUI thread). Everything async (a ``BranchApi``, the ``EventStream``) lives on the
+bridge's loop, so one ``BranchApi`` can serve every call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from PyQt6.QtCore import QObject, QThread, pyqtSignal, pyqtSlot
+
+from branchq_client.errors import StreamRefused
+from branchq_client.stream import EventStream
+from server.contract.events import ServerMessage
+
+log = logging.getLogger("branchq.client.qt")
+
+
+class _LoopThread(QThread):
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        super().__init__()
+        self.loop = loop
+        self.setObjectName("branchq-client-loop")
+
+    def run(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        try:
+            self.loop.run_forever()
+        finally:
+            pending = asyncio.all_tasks(self.loop)
+            for task in pending:
+                task.cancel()
+            if pending:
+                self.loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+            self.loop.run_until_complete(self.loop.shutdown_asyncgens())
+            self.loop.close()
+
+
+class ClientBridge(QObject):
+    """Runs the app's network on one asyncio loop in a QThread (started at construction)."""
+
+    message_received = pyqtSignal(object)  # a ServerMessage, in the order the stream got them
+    connection_changed = pyqtSignal(bool)  # the event stream is subscribed (True) or not
+    stream_refused = pyqtSignal(object)  # StreamRefused: the token was refused (sign in again)
+    _deliver = pyqtSignal(object)  # (callback, value) from the loop thread to the GUI thread
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.loop = asyncio.new_event_loop()
+        self._thread = _LoopThread(self.loop)
+        self._deliver.connect(self._on_deliver)
+        self._stream: EventStream | None = None
+        self._stream_task: asyncio.Task[None] | None = None
+        self._stopped = False
+        self._thread.start()
+
+    @property
+    def stream(self) -> EventStream | None:
+        return self._stream
+
+    @property
+    def connected(self) -> bool:
+        return self._stream is not None and self._stream.connected
+
+    # --- the event stream -----------------------------------------------------------------
+    def start_stream(self, server_url: str, token: str, **options: Any) -> None:
+        """Subscribe to the server's events (``options``: EventStream's backoff settings)."""
+        if self._stream is not None:
+            self.set_token(token)
+            return
+        stream = EventStream(server_url, token, self.message_received.emit, **options)
+        stream.on_state = self.connection_changed.emit
+        stream.on_refused = self.stream_refused.emit
+        self._stream = stream
+
+        def start() -> None:
+            self._stream_task = self.loop.create_task(stream.run(), name="event-stream")
+
+        self.loop.call_soon_threadsafe(start)
+
+    def set_token(self, token: str) -> None:
+        """A new token for the stream (after signing in again); it reconnects at once."""
+        stream = self._stream
+        if stream is not None and not self.loop.is_closed():
+            self.loop.call_soon_threadsafe(stream.set_token, token)
+
+    # --- calls ----------------------------------------------------------------------------
+    def call(
+        self,
+        async_fn: Callable[[], Awaitable[Any]],
+        on_result: Callable[[Any], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+    ) -> concurrent.futures.Future[Any]:
+        """Run ``async_fn()`` on the loop; deliver its result or exception on this thread."""
+
+        async def run() -> Any:
+            return await async_fn()
+
+        future = asyncio.run_coroutine_threadsafe(run(), self.loop)
+
+        def done(f: concurrent.futures.Future[Any]) -> None:
+            if f.cancelled() or self._stopped:
+                return
+            error = f.exception()
+            if error is not None:
+                if on_error is not None:
+                    self._deliver.emit((on_error, error))
+                else:
+                    log.error("call failed with no error handler: %r", error)
+            elif on_result is not None:
+                self._deliver.emit((on_result, f.result()))
+
+        future.add_done_callback(done)
+        return future
+
+    @pyqtSlot(object)
+    def _on_deliver(self, item: tuple[Callable[[Any], None], Any]) -> None:
+        callback, value = item
+        callback(value)
+
+    # --- stopping -------------------------------------------------------------------------
+    def stop(self, timeout_s: float = 5.0) -> None:
+        """Cancel the stream and every pending call, stop the loop and its thread."""
+        if self._stopped:
+            return
+        self._stopped = True
+        if not self.loop.is_closed():
+            with contextlib.suppress(RuntimeError):  # the loop already stopped
+                self.loop.call_soon_threadsafe(self.loop.stop)
+        if asyncio._get_running_loop() is not self.loop:  # not called from the loop itself
+            self._thread.wait(int(timeout_s * 1000))
+
+    def run_sync(self, coro: Awaitable[Any], timeout_s: float = 5.0) -> Any:
+        """For tests and shutdown only: run ``coro`` on the loop and wait for it."""
+
+        async def run() -> Any:
+            return await coro
+
+        return asyncio.run_coroutine_threadsafe(run(), self.loop).result(timeout_s)
+
+
+__all__ = ["ClientBridge", "ServerMessage", "StreamRefused"]
