@@ -89,7 +89,7 @@ def test_process_restores_panels_and_stops_on_sigterm(tmp_path: Path) -> None:
     finally:
         branch.stop()
     out = log_path.read_text(encoding="utf-8")
-    assert "event link: subscribed" in out
+    assert "event stream: subscribed" in out
     assert f"panel-1 (counter 1) shows {number}" in out
     assert out.rstrip().endswith("panel bridge stopped"), out[-500:]
     assert "Traceback" not in out
