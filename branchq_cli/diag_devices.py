@@ -54,7 +54,8 @@ def check_printer(entry: PrinterEntry) -> DeviceLine:
     from drivers.printer import PrinterError, PrinterState, open_printer
 
     try:
-        printer = open_printer(entry.url, encoding=entry.encoding, timeout_s=entry.timeout_s)
+        settings = entry.settings()
+        printer = open_printer(settings)
         try:
             status = printer.status()
         finally:
@@ -70,7 +71,9 @@ def check_printer(entry: PrinterEntry) -> DeviceLine:
     else:
         verdict = "ERROR"
     words = f"{status.message_en} / {status.message_zh}"
-    advice = words if verdict == "OK" else f"{status.what_to_do} ({words})"
+    advice = (
+        f"{words}; {settings.describe()}" if verdict == "OK" else f"{status.what_to_do} ({words})"
+    )
     if status.detail and verdict != "OK":
         advice += f" [{status.detail}]"
     return DeviceLine("printer", entry.id, entry.url, verdict, advice)

@@ -1,4 +1,7 @@
-"""`branchq diag printer URL [--test-ticket]`: printer status in words, and what to do.
+"""`branchq diag printer URL|--config SITE [--test-ticket]`: printer status in words, what to do.
+
+The printer's settings come from the URL and the options beside it (--paper, --encoding,
+--timeout; a contradiction with the URL's own options is refused), or from the site file.
 
 Exit code: 0 ready, 1 warning (paper near end; sent to a printer that cannot confirm),
 2 error or unknown (paper out, cover open, offline, no answer, bad URL, test ticket failed).
@@ -11,21 +14,54 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from drivers.printer import PrinterStatus, PrintResult, TicketLayout
+    from drivers.printer import PrinterSettings, PrinterStatus, PrintResult, TicketLayout
 
 EXIT_OK, EXIT_WARNING, EXIT_ERROR = 0, 1, 2
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("url", help="printer URL, e.g. tcp://192.168.1.50:9100 or mem://")
+    parser.add_argument(
+        "url", nargs="?", help="printer URL, e.g. tcp://192.168.1.50:9100 or mem:// (or --config)"
+    )
+    parser.add_argument(
+        "--config", help="site device file: check its printer with the settings written there"
+    )
+    parser.add_argument(
+        "--printer", dest="printer_id", help="which printer of --config (when it lists several)"
+    )
     parser.add_argument(
         "--test-ticket", action="store_true", help="print a bilingual test ticket and report"
     )
     parser.add_argument("--encoding", choices=["gb18030", "gbk"], default=None)
     parser.add_argument("--paper", type=int, choices=[58, 80], default=None, help="paper width")
     parser.add_argument(
-        "--timeout", type=float, default=2.0, help="seconds to wait for each answer"
+        "--timeout", type=float, default=None, help="seconds to wait for each answer (default 2)"
     )
+
+
+def resolve_settings(args: argparse.Namespace) -> PrinterSettings:
+    """The printer's settings from --config or from the URL and the options beside it.
+
+    Raises ``PrinterError`` or ``SiteConfigError`` (both say what is wrong).
+    """
+    from drivers.printer import PrinterSettingsError, printer_settings
+    from drivers.site import load_printer_settings
+
+    beside = {"encoding": args.encoding, "paper_mm": args.paper, "timeout_s": args.timeout}
+    if args.config:
+        if args.url:
+            raise PrinterSettingsError("give a printer URL or --config, not both")
+        named = {"--encoding": args.encoding, "--paper": args.paper, "--timeout": args.timeout}
+        flags = [flag for flag, value in named.items() if value is not None]
+        if flags:
+            raise PrinterSettingsError(
+                f"with --config the printer's settings come from the site file; drop {flags} "
+                "or change the file"
+            )
+        return load_printer_settings(args.config, args.printer_id)
+    if not args.url:
+        raise PrinterSettingsError("give a printer URL, or --config SITE.toml")
+    return printer_settings(args.url, beside, source="command line")
 
 
 def test_layout() -> TicketLayout:
@@ -49,31 +85,23 @@ def test_layout() -> TicketLayout:
 
 
 def check_printer(
-    url: str,
+    target: str | PrinterSettings,
     *,
     test_ticket: bool = False,
     encoding: str | None = None,
     paper_mm: int | None = None,
-    timeout_s: float = 2.0,
+    timeout_s: float | None = None,
 ) -> tuple[PrinterStatus, PrintResult | None]:
-    """Status of the printer at ``url`` and, if asked, the result of a test ticket.
+    """Status of the printer (a URL, or its settings) and, if asked, the result of a test ticket.
 
-    Raises ``drivers.printer.PrinterUrlError`` for a bad URL; never raises for a bad printer.
+    Raises ``drivers.printer.PrinterError`` for a bad URL or settings; never for a bad printer.
     """
-    from dataclasses import replace
+    from drivers.printer import open_printer, printer_settings
 
-    from drivers.printer import PrinterProfile, open_printer
-
-    profile = PrinterProfile()
-    if paper_mm is not None:
-        profile = replace(profile, paper_mm=paper_mm)
-    printer = open_printer(
-        url,
-        profile=profile,
-        encoding=encoding,
-        timeout_s=timeout_s,
-        confirm_timeout_s=max(timeout_s, 5.0),
-    )
+    if isinstance(target, str):
+        beside = {"encoding": encoding, "paper_mm": paper_mm, "timeout_s": timeout_s}
+        target = printer_settings(target, beside, source="command line")
+    printer = open_printer(target, confirm_timeout_s=max(target.timeout_s, 5.0))
     try:
         status = printer.status()
         result = printer.print_ticket(test_layout()) if test_ticket else None
@@ -99,24 +127,22 @@ def verdict(status: PrinterStatus, result: PrintResult | None = None) -> int:
 
 def run(args: argparse.Namespace) -> int:
     from drivers.printer import PrinterError
+    from drivers.site import SiteConfigError
 
     try:
-        status, result = check_printer(
-            args.url,
-            test_ticket=args.test_ticket,
-            encoding=args.encoding,
-            paper_mm=args.paper,
-            timeout_s=args.timeout,
-        )
-    except PrinterError as exc:
-        print(f"printer {args.url}: {exc}", file=sys.stderr)
+        settings = resolve_settings(args)
+        status, result = check_printer(settings, test_ticket=args.test_ticket)
+    except (PrinterError, SiteConfigError) as exc:
+        print(f"diag printer: {exc}", file=sys.stderr)
         return EXIT_ERROR
+    name = f"{settings.printer_id} ({settings.url})" if settings.printer_id else settings.url
     raw = " ".join("--" if b is None else f"{b:02X}" for b in status.raw)
-    print(f"printer {args.url}: {status.message_en} / {status.message_zh}")
+    print(f"printer {name}: {status.message_en} / {status.message_zh}")
     print(f"  what to do: {status.what_to_do}")
     if status.detail:
         print(f"  detail: {status.detail}")
     print(f"  DLE EOT 1-4: {raw}; flags: {', '.join(sorted(status.flags)) or '-'}")
+    print(f"  settings: {settings.describe()}")
     if result is not None:
         verdict_word = "printed" if result.ok else "NOT printed"
         print(f"  test ticket: {verdict_word}, {result.bytes_sent} bytes sent")

@@ -21,7 +21,14 @@ def register(subparsers: Any) -> None:
     )
     issue.add_argument("service", help="service code, e.g. A")
     issue.add_argument("--server", default="http://127.0.0.1:8000", help="branch server URL")
-    issue.add_argument("--printer", default="tcp://127.0.0.1:9100", help="printer URL")
+    issue.add_argument(
+        "--printer",
+        default=None,
+        help="printer URL (default tcp://127.0.0.1:9100), or with --config the printer's id",
+    )
+    issue.add_argument(
+        "--config", help="site device file: print on its printer, with the settings written there"
+    )
     issue.add_argument(
         "--category", default="NORMAL", choices=["NORMAL", "PRIORITY", "VIP", "APPOINTMENT"]
     )
@@ -32,6 +39,7 @@ def register(subparsers: Any) -> None:
 
 def _issue(args: argparse.Namespace) -> int:
     from drivers.printer import PrinterError, open_printer
+    from drivers.site import SiteConfigError, load_printer_settings
     from kiosk_app.issue_flow import KioskError, KioskFlow
     from server.contract.common import Category, Language
 
@@ -40,8 +48,11 @@ def _issue(args: argparse.Namespace) -> int:
         print("set BRANCHQ_DEVICE_TOKEN to the kiosk's device token", file=sys.stderr)
         return 2
     try:
-        printer = open_printer(args.printer)
-    except PrinterError as exc:
+        if args.config:
+            printer = open_printer(load_printer_settings(args.config, args.printer))
+        else:
+            printer = open_printer(args.printer or "tcp://127.0.0.1:9100")
+    except (PrinterError, SiteConfigError) as exc:
         print(f"printer: {exc}", file=sys.stderr)
         return 2
     flow = KioskFlow(

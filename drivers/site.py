@@ -10,6 +10,7 @@ buses) or, for a technician, every device of the branch. Example (deploy/site-de
     [[printers]]
     id = "kiosk-1"
     url = "tcp://127.0.0.1:9100"
+    paper_mm = 80                # or ?paper=80 in the url; never both with different values
 
     [[buses]]
     id = "bus-1"
@@ -34,6 +35,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from drivers.printer import SETTING_KEYS, PrinterError, PrinterSettings, printer_settings
+
 
 class SiteConfigError(Exception):
     """The site device file is missing, not TOML, or describes an impossible setup."""
@@ -56,13 +59,28 @@ class ServerLink(_Strict):
 
 
 class PrinterEntry(_Strict):
+    """One printer. Each setting is given here or as an option of ``url``, not both differently.
+
+    A setting given in neither place takes the driver's default (``PrinterProfile``).
+    """
+
     id: str
     url: str
-    encoding: Literal["gb18030", "gbk"] = "gb18030"
-    chinese_mode_bytes: bool = False  # send FS & / FS . around Chinese text
-    raster_cjk: bool = False  # printer has no Chinese font: print CJK lines as images
-    paper_mm: Literal[58, 80] = 80
-    timeout_s: float = Field(default=2.0, gt=0)
+    paper_mm: Literal[58, 80] | None = None  # url option paper=
+    encoding: Literal["gb18030", "gbk"] | None = None  # url option encoding=
+    chinese_mode_bytes: bool | None = None  # FS & / FS . around Chinese; url option mode_bytes=
+    raster_cjk: bool | None = None  # no Chinese font: CJK lines as images; url option raster=
+    model: str | None = None  # python-escpos profile, e.g. "TM-T88V"; url option model=
+    confirm_print: bool | None = None  # wait for GS r after each job; url option confirm=
+    timeout_s: float | None = Field(default=None, gt=0)  # status answer wait; url option timeout=
+
+    def settings(self) -> PrinterSettings:
+        """This printer's settings (URL options and the keys above, checked against each other).
+
+        Raises ``drivers.printer.PrinterError`` (a bad URL, a contradiction, a bad value).
+        """
+        given = {key: getattr(self, key) for key in SETTING_KEYS}
+        return printer_settings(self.url, given, source=f"printer {self.id!r}", printer_id=self.id)
 
 
 class BusEntry(_Strict):
@@ -88,6 +106,15 @@ class SiteConfig(_Strict):
     panels: list[PanelEntry] = []
 
     @model_validator(mode="after")
+    def _check_printers(self) -> SiteConfig:
+        for printer in self.printers:
+            try:
+                printer.settings()
+            except PrinterError as exc:
+                raise ValueError(str(exc)) from exc
+        return self
+
+    @model_validator(mode="after")
     def _check_references(self) -> SiteConfig:
         ids = [p.id for p in self.printers] + [b.id for b in self.buses]
         ids += [p.id for p in self.panels]
@@ -111,6 +138,22 @@ class SiteConfig(_Strict):
     def bus(self, bus_id: str) -> BusEntry:
         return next(b for b in self.buses if b.id == bus_id)
 
+    def printer(self, printer_id: str | None = None) -> PrinterEntry:
+        """The printer ``printer_id``, or the only printer when it is None."""
+        ids = [p.id for p in self.printers]
+        if printer_id is None:
+            if len(self.printers) != 1:
+                raise SiteConfigError(
+                    f"the site file lists {len(ids)} printers {ids}; name one of them"
+                    if ids
+                    else "the site file lists no printers"
+                )
+            return self.printers[0]
+        for entry in self.printers:
+            if entry.id == printer_id:
+                return entry
+        raise SiteConfigError(f"no printer {printer_id!r} in the site file; expected one of {ids}")
+
 
 def load_site(path: str | Path) -> SiteConfig:
     """Read and validate a site device file."""
@@ -127,5 +170,20 @@ def load_site(path: str | Path) -> SiteConfig:
         problems = []
         for err in exc.errors():
             key = ".".join(str(part) for part in err["loc"])
-            problems.append(f"{key}: {err['msg']}" if key else err["msg"])
+            msg = err["msg"].removeprefix("Value error, ")  # our validators' own words
+            problems.append(f"{key}: {msg}" if key else msg)
         raise SiteConfigError(f"{p}: " + "; ".join(problems)) from exc
+
+
+def load_printer_settings(path: str | Path, printer_id: str | None = None) -> PrinterSettings:
+    """The settings of one printer of a site file (the only one when ``printer_id`` is None).
+
+    The one way every program that prints (kiosk, ``branchq kiosk issue``, ``branchq diag``)
+    reads a printer's settings: open it with ``drivers.printer.open_printer(settings)``.
+    Raises ``SiteConfigError`` naming the file, the printer and the problem.
+    """
+    site = load_site(path)
+    try:
+        return site.printer(printer_id).settings()
+    except SiteConfigError as exc:
+        raise SiteConfigError(f"{path}: {exc}") from exc

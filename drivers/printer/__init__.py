@@ -20,6 +20,12 @@ from drivers.printer.printer import (
     open_printer,
 )
 from drivers.printer.render import PrinterProfile, TicketLayout, render_ticket
+from drivers.printer.settings import (
+    SETTING_KEYS,
+    PrinterSettings,
+    PrinterSettingsError,
+    printer_settings,
+)
 from drivers.printer.status import (
     ERROR_STATES,
     PRINTABLE_STATES,
@@ -33,6 +39,7 @@ __all__ = [
     "ERROR_STATES",
     "PRINTABLE_STATES",
     "SCHEMES",
+    "SETTING_KEYS",
     "CjkFontNotFoundError",
     "EscposTicketPrinter",
     "MemoryPrinter",
@@ -41,6 +48,8 @@ __all__ = [
     "PrinterConnectionError",
     "PrinterError",
     "PrinterProfile",
+    "PrinterSettings",
+    "PrinterSettingsError",
     "PrinterState",
     "PrinterStatus",
     "PrinterUrlError",
@@ -50,5 +59,6 @@ __all__ = [
     "decode_status",
     "open_printer",
     "parse_printer_url",
+    "printer_settings",
     "render_ticket",
 ]

@@ -10,10 +10,9 @@ from typing import Protocol
 from drivers.printer.errors import PrinterConnectionError, PrinterUrlError, TicketRenderError
 from drivers.printer.links import DLE_EOT, GS_R, MEMORY_STATES, Link, MemoryLink, make_link
 from drivers.printer.render import PrinterProfile, TicketLayout, render_ticket
+from drivers.printer.settings import DEFAULT_TIMEOUT_S, PrinterSettings, printer_settings
 from drivers.printer.status import PrinterState, PrinterStatus, decode_status, unknown_status
-from drivers.printer.url import PrinterAddress, parse_printer_url
 
-DEFAULT_TIMEOUT_S = 2.0
 DEFAULT_CONFIRM_TIMEOUT_S = 8.0
 
 
@@ -267,54 +266,40 @@ def _judge(
 
 
 def open_printer(
-    url: str,
+    target: str | PrinterSettings,
     *,
     profile: PrinterProfile | None = None,
     encoding: str | None = None,
     timeout_s: float | None = None,
     confirm_timeout_s: float = DEFAULT_CONFIRM_TIMEOUT_S,
 ) -> EscposTicketPrinter:
-    """A printer for ``url`` (see ``drivers.printer.url``). Connects on first use, not here."""
-    address = parse_printer_url(url)
-    profile = _profile_from(address, profile or PrinterProfile(), encoding)
-    timeout = timeout_s or address.option_number("timeout") or DEFAULT_TIMEOUT_S
+    """A printer for a URL (see ``drivers.printer.url``) or for ``PrinterSettings``.
+
+    With a URL, ``encoding`` and ``timeout_s`` are settings given beside it: a contradiction
+    with the URL's own options raises ``PrinterSettingsError``; ``profile`` supplies what
+    neither sets. Settings (``drivers.site.load_printer_settings``) are used as they are.
+    Connects on first use, not here.
+    """
+    if isinstance(target, PrinterSettings):
+        if profile is not None or encoding is not None or timeout_s is not None:
+            raise TypeError("open_printer(PrinterSettings) takes no profile, encoding or timeout")
+        settings = target
+    else:
+        settings = printer_settings(
+            target, {"encoding": encoding, "timeout_s": timeout_s}, base=profile
+        )
+    address = settings.address
     if address.scheme == "mem":
         state = address.options.get("state", "ok")
         if state not in MEMORY_STATES:
             raise PrinterUrlError(
-                f"printer url {url!r}: state={state!r}; expected one of {sorted(MEMORY_STATES)}"
+                f"printer url {address.url!r}: state={state!r}; "
+                f"expected one of {sorted(MEMORY_STATES)}"
             )
-        return MemoryPrinter(profile, state)
+        return MemoryPrinter(settings.profile, state)
     return EscposTicketPrinter(
-        make_link(address, timeout),
-        profile,
-        timeout_s=timeout,
+        make_link(address, settings.timeout_s),
+        settings.profile,
+        timeout_s=settings.timeout_s,
         confirm_timeout_s=confirm_timeout_s,
     )
-
-
-def _profile_from(
-    address: PrinterAddress, profile: PrinterProfile, encoding: str | None
-) -> PrinterProfile:
-    changes: dict[str, object] = {}
-    if "paper" in address.options:
-        paper = address.options["paper"]
-        if paper not in ("58", "80"):
-            raise PrinterUrlError(
-                f"printer url {address.url!r}: paper={paper!r}; expected 58 or 80"
-            )
-        changes["paper_mm"] = int(paper)
-    if "encoding" in address.options:
-        changes["encoding"] = address.options["encoding"].lower()
-    if encoding:
-        changes["encoding"] = encoding.lower()
-    mode_bytes = address.option_bool("mode_bytes")
-    if mode_bytes is not None:
-        changes["chinese_mode_bytes"] = mode_bytes
-    raster = address.option_bool("raster")
-    if raster is not None:
-        changes["raster_cjk"] = raster
-    try:
-        return replace(profile, **changes)  # type: ignore[arg-type]
-    except TicketRenderError as exc:
-        raise PrinterUrlError(f"printer url {address.url!r}: {exc}") from exc

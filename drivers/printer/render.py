@@ -15,6 +15,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
+from escpos.capabilities import CAPABILITIES
 from escpos.image import EscposImage
 from escpos.printer import Dummy
 
@@ -27,6 +28,7 @@ FS_CHINESE_OFF = b"\x1c."
 SUPPORTED_ENCODINGS = ("gb18030", "gbk")
 SUPPORTED_PAPER_MM = {58: (32, 384), 80: (48, 576)}  # mm -> (chars per line, dots per line)
 MAX_NUMBER_SIZE = {58: 4, 80: 6}
+ESCPOS_MODELS = frozenset(CAPABILITIES["profiles"])
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,8 @@ class PrinterProfile:
     qr_module_dots: QR module size in dots (1..16).
     confirm_print: after a job, wait for the answer to GS r 1, which the printer sends only
         after it has processed the job (turn off for printers without GS r).
+    model: python-escpos capability profile of the printer model ("default", "TM-T88V", ...):
+        which cut commands it has.
     """
 
     paper_mm: int = 80
@@ -68,8 +72,14 @@ class PrinterProfile:
     number_size: int = 0
     qr_module_dots: int = 6
     confirm_print: bool = True
+    model: str = "default"
 
     def __post_init__(self) -> None:
+        if self.model not in ESCPOS_MODELS:
+            raise TicketRenderError(
+                f"model {self.model!r} is not a python-escpos printer profile; expected one of "
+                f"{sorted(ESCPOS_MODELS)}"
+            )
         if self.paper_mm not in SUPPORTED_PAPER_MM:
             raise TicketRenderError(
                 f"paper width {self.paper_mm!r} mm; expected one of {sorted(SUPPORTED_PAPER_MM)}"
@@ -152,7 +162,7 @@ def wait_text(wait_s: int | None) -> tuple[str, str] | None:
 class _Writer:
     def __init__(self, profile: PrinterProfile) -> None:
         self.profile = profile
-        self.out = Dummy()
+        self.out = Dummy(profile=profile.model)
         self.align = "left"
         self.size = (1, 1)
 

@@ -7,7 +7,9 @@
     mem://[?state=paper_out]          in-memory printer for tests and demos
 
 Options any URL may carry: ``paper=58|80``, ``encoding=gb18030|gbk``, ``mode_bytes=0|1``
-(FS & / FS .), ``raster=0|1`` (draw Chinese as images), ``timeout=SECONDS``.
+(FS & / FS .), ``raster=0|1`` (draw Chinese as images), ``model=NAME`` (python-escpos profile),
+``confirm=0|1`` (GS r after a job), ``timeout=SECONDS``. The same settings can be given beside
+the URL instead (site file, keywords); ``drivers.printer.settings`` refuses a contradiction.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from drivers.printer.errors import PrinterUrlError
 
 SCHEMES = ("file", "mem", "serial", "tcp", "usb")
 DEFAULT_TCP_PORT = 9100
-COMMON_OPTIONS = frozenset({"paper", "encoding", "mode_bytes", "raster", "timeout"})
+COMMON_OPTIONS = frozenset(
+    {"paper", "encoding", "mode_bytes", "raster", "model", "confirm", "timeout"}
+)
 SCHEME_OPTIONS: dict[str, frozenset[str]] = {
     "tcp": frozenset(),
     "serial": frozenset({"baudrate"}),
