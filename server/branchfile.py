@@ -7,6 +7,7 @@ Every problem raises ``ConfigError`` naming the file, the key path and what was 
 
 from __future__ import annotations
 
+import re
 import tomllib
 import types
 import typing
@@ -23,7 +24,10 @@ from server.domain.errors import ConfigError
 from server.domain.model import (
     BranchConfig,
     CategoryDef,
+    ContactDef,
     CounterDef,
+    MenuEntry,
+    NoticeDef,
     PolicyConfig,
     ServiceDef,
 )
@@ -98,12 +102,53 @@ class PolicySection(_Section):
     max_priority_streak: int = Field(default=2, ge=0)
 
 
+class ContactSection(_Section):
+    label_zh: Name
+    label_en: Name
+    phone: str
+
+    @field_validator("phone")
+    @classmethod
+    def _dialable(cls, value: str) -> str:
+        if not re.fullmatch(r"\+?[0-9][0-9 ()-]{2,30}", value):
+            raise ValueError(
+                f"phone must be digits (spaces, '-', '(', ')' and a leading '+' allowed), "
+                f"got {value!r}"
+            )
+        return value
+
+
+class NoticeSection(_Section):
+    zh: Name
+    en: Name
+
+
+class MenuLeafSection(_Section):
+    label_zh: Name
+    label_en: Name
+    service_code: str
+    category: Category = Category.NORMAL
+
+
+class MenuSection(_Section):
+    """A top-level button: a leaf (service_code) or a group (children), not both."""
+
+    label_zh: Name
+    label_en: Name
+    service_code: str | None = None
+    category: Category | None = None
+    children: list[MenuLeafSection] | None = None
+
+
 class BranchFile(_Section):
     branch: BranchSection
     policy: PolicySection = PolicySection()
     services: list[ServiceSection] = Field(min_length=1)
     counters: list[CounterSection] = Field(min_length=1)
     categories: list[CategorySection] | None = None
+    contacts: list[ContactSection] = []
+    notices: list[NoticeSection] = []
+    menu: list[MenuSection] = []
 
 
 def load_branch(path: str | Path) -> BranchConfig:
@@ -236,6 +281,7 @@ def _cross_check(parsed: BranchFile) -> list[tuple[str, str]]:
             problems.append(
                 (f"counters[{i}].weights", "the counter serves no service; give one a weight > 0")
             )
+    problems += _check_menu(parsed.menu, codes)
     if parsed.categories is not None:
         problems += _duplicates(
             [c.category.value for c in parsed.categories], "categories", "category"
@@ -250,6 +296,52 @@ def _cross_check(parsed: BranchFile) -> list[tuple[str, str]]:
                 )
             )
     return problems
+
+
+def _check_menu(menu: list[MenuSection], codes: list[str]) -> list[tuple[str, str]]:
+    problems: list[tuple[str, str]] = []
+
+    def known(key: str, code: str) -> None:
+        if code not in codes:
+            problems.append((key, f"unknown service {code!r}; expected one of {codes}"))
+
+    for i, item in enumerate(menu):
+        key = f"menu[{i}]"
+        if item.children is None:
+            if item.service_code is None:
+                problems.append(
+                    (key, "needs service_code (a button) or children (a group of buttons)")
+                )
+            else:
+                known(f"{key}.service_code", item.service_code)
+            continue
+        if item.service_code is not None:
+            problems.append(
+                (
+                    f"{key}.service_code",
+                    "a group with children takes no service_code; set it on each child",
+                )
+            )
+        if item.category is not None:
+            problems.append(
+                (f"{key}.category", "a group with children takes no category; set it on each child")
+            )
+        if not item.children:
+            problems.append((f"{key}.children", "a group needs at least one child"))
+        for j, child in enumerate(item.children):
+            known(f"{key}.children[{j}].service_code", child.service_code)
+    return problems
+
+
+def _menu_entry(item: MenuSection) -> MenuEntry:
+    if item.children is None:
+        return MenuEntry(
+            item.label_zh, item.label_en, item.service_code, item.category or Category.NORMAL
+        )
+    children = tuple(
+        MenuEntry(c.label_zh, c.label_en, c.service_code, c.category) for c in item.children
+    )
+    return MenuEntry(item.label_zh, item.label_en, children=children)
 
 
 def _build(parsed: BranchFile) -> BranchConfig:
@@ -269,5 +361,8 @@ def _build(parsed: BranchFile) -> BranchConfig:
             CounterDef(c.number, c.name_zh, c.name_en, dict(c.weights)) for c in parsed.counters
         ),
         policy=PolicyConfig(**parsed.policy.model_dump()),
+        contacts=tuple(ContactDef(c.label_zh, c.label_en, c.phone) for c in parsed.contacts),
+        notices=tuple(NoticeDef(n.zh, n.en) for n in parsed.notices),
+        menu=tuple(_menu_entry(m) for m in parsed.menu),
         **extra,
     )

@@ -6,8 +6,8 @@ from fastapi import APIRouter, Path
 from sqlalchemy import text
 
 from server.api.context import BranchDep
-from server.contract.common import Bilingual
 from server.contract.rest import BranchInfo, ErrorBody, Health, QueueInfo, TicketStatusOut
+from server.services import branch as branch_service
 from server.services import tickets
 from server.services.views import Names, queue_infos
 from server.store.db import read_session
@@ -27,14 +27,10 @@ def healthz(branch: BranchDep) -> Health:
 
 
 @router.get("/branch", response_model=BranchInfo)
-async def branch_info(branch: BranchDep) -> BranchInfo:
-    """The branch's names and time zone (kiosks print local times in it)."""
-    config = branch.config
-    return BranchInfo(
-        name=Bilingual(zh=config.name_zh, en=config.name_en),
-        timezone=config.timezone,
-        business_day=branch.business_day(branch.now()).isoformat(),
-    )
+def branch_info(branch: BranchDep) -> BranchInfo:
+    """The branch's names, time zone (kiosks print local times in it), the kiosk's menu, and
+    the phone numbers and notices its screens show."""
+    return branch_service.branch_info(branch)
 
 
 @router.get("/services", response_model=list[QueueInfo])

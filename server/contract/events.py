@@ -46,7 +46,12 @@ class TicketRef(WireModel):
 
 
 class QueueInfo(WireModel):
-    """One service's queue, as a kiosk or a lobby display shows it."""
+    """One service's queue, as a kiosk or a lobby display shows it.
+
+    unavailable: why a ticket can't be taken now (the service is closed, today's tickets are
+    all issued, or the branch is serving but no counter serves this service); None when it
+    can. A kiosk shows the service disabled with this text.
+    """
 
     service_code: str
     prefix: str
@@ -55,6 +60,7 @@ class QueueInfo(WireModel):
     waiting: int
     estimated_wait_s: int
     open_counters: int
+    unavailable: Bilingual | None = None
 
 
 class CounterInfo(WireModel):

@@ -14,11 +14,14 @@ from server.contract.common import Bilingual, Category, Language, TicketState, W
 from server.contract.events import CounterInfo, QueueInfo, TicketRef
 
 __all__ = [
+    "BranchInfo",
     "CallChosen",
+    "Contact",
     "CounterActionResult",
     "CounterInfo",
     "ErrorBody",
     "Health",
+    "MenuItem",
     "PrintResult",
     "PrintResultOut",
     "QueueInfo",
@@ -48,12 +51,33 @@ class Health(WireModel):
     business_day: str
 
 
+class Contact(WireModel):
+    """A phone number for the screens: 24-hour service, card loss, complaints."""
+
+    label: Bilingual
+    phone: str  # as printed, e.g. "400-820-9588"
+
+
+class MenuItem(WireModel):
+    """One kiosk button: a leaf takes a ticket of ``service_code`` in ``category``; a group
+    (``service_code`` None) opens ``children`` (leaves; two levels at most)."""
+
+    label: Bilingual
+    service_code: str | None = None
+    category: Category = Category.NORMAL
+    children: list[MenuItem] = Field(default_factory=list)
+
+
 class BranchInfo(WireModel):
-    """The branch as a kiosk or display introduces it (names on tickets, local clock)."""
+    """The branch as a kiosk or display introduces it (names on tickets, local clock, the
+    kiosk's menu, the phone numbers and notices its screens show); all from the branch file."""
 
     name: Bilingual
     timezone: str  # IANA zone, e.g. "Asia/Shanghai": print and show times in it
     business_day: str  # ISO date of the current business day (changes at the rollover)
+    contacts: list[Contact] = Field(default_factory=list)
+    notices: list[Bilingual] = Field(default_factory=list)  # safety tips, self-service help
+    menu: list[MenuItem] = Field(default_factory=list)  # never empty when served
 
 
 class TicketCreate(WireModel):

@@ -96,6 +96,38 @@ class PolicyConfig:
     max_priority_streak: int = 2
 
 
+@dataclass(frozen=True)
+class ContactDef:
+    """A phone number the branch's screens show (24-hour service, card loss, complaints)."""
+
+    label_zh: str
+    label_en: str
+    phone: str
+
+
+@dataclass(frozen=True)
+class NoticeDef:
+    """A notice for the screens: a safety tip or a self-service instruction."""
+
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """One button of the kiosk's menu.
+
+    A leaf takes a ticket of ``service_code`` in ``category``; a group (``service_code`` None)
+    opens its ``children``, which are leaves (two levels at most).
+    """
+
+    label_zh: str
+    label_en: str
+    service_code: str | None = None
+    category: Category = Category.NORMAL
+    children: tuple[MenuEntry, ...] = ()
+
+
 _DEFAULT_CATEGORIES = (
     CategoryDef(Category.NORMAL, 1.0, "普通", "Normal"),
     CategoryDef(Category.PRIORITY, 2.0, "优先", "Priority"),
@@ -106,7 +138,9 @@ _DEFAULT_CATEGORIES = (
 
 @dataclass(frozen=True)
 class BranchConfig:
-    """The whole branch: names, daily rollover, services, counters, categories, policy."""
+    """The whole branch: names, daily rollover, services, counters, categories, policy, and
+    what its screens show (contacts, notices, the kiosk menu; an empty menu means one button
+    per service)."""
 
     name_zh: str
     name_en: str
@@ -116,11 +150,13 @@ class BranchConfig:
     counters: tuple[CounterDef, ...] = ()
     categories: tuple[CategoryDef, ...] = _DEFAULT_CATEGORIES
     policy: PolicyConfig = field(default_factory=PolicyConfig)
+    contacts: tuple[ContactDef, ...] = ()
+    notices: tuple[NoticeDef, ...] = ()
+    menu: tuple[MenuEntry, ...] = ()
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "services", tuple(self.services))
-        object.__setattr__(self, "counters", tuple(self.counters))
-        object.__setattr__(self, "categories", tuple(self.categories))
+        for name in ("services", "counters", "categories", "contacts", "notices", "menu"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
 
     def service(self, code: str) -> ServiceDef:
         for svc in self.services:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from server.domain.availability import Unavailability, issue_refusal
 from server.domain.errors import ServiceUnavailable
 from server.domain.model import ServiceDef
 
@@ -35,13 +36,17 @@ def format_number(service: ServiceDef, value: int) -> str:
 
 def check_can_issue(service: ServiceDef, issued_today: int) -> None:
     """Raise ServiceUnavailable when the service is closed or its daily cap is reached."""
-    if not service.is_open:
+    refusal = issue_refusal(
+        is_open=service.is_open, daily_cap=service.daily_cap, issued_today=issued_today
+    )
+    if refusal is Unavailability.CLOSED:
         raise ServiceUnavailable(service.code, "closed")
     _check_cap(service, issued_today)
 
 
 def _check_cap(service: ServiceDef, issued_today: int) -> None:
-    if service.daily_cap is not None and issued_today >= service.daily_cap:
+    refusal = issue_refusal(is_open=True, daily_cap=service.daily_cap, issued_today=issued_today)
+    if refusal is Unavailability.CAP_REACHED:
         raise ServiceUnavailable(
             service.code,
             "cap_reached",

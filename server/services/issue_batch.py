@@ -31,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from server.contract.common import Bilingual, Category, Language, TicketState
-from server.contract.events import QueueInfo, TicketIssued, TicketRef
+from server.contract.events import TicketIssued, TicketRef
 from server.contract.rest import TicketIssuedOut
 from server.domain.errors import ServiceUnavailable, UnknownEntity
 from server.domain.estimate import estimate_wait_s
@@ -39,10 +39,11 @@ from server.domain.model import ServiceDef
 from server.domain.numbering import check_can_issue, ticket_number
 from server.services.context import BranchContext
 from server.services.errors import BadRequest, IdempotencyConflict
-from server.services.rollover import ensure_business_day, publish_counters
-from server.services.views import Names, avg_service_s
+from server.services.rollover import ensure_business_day, publish_new_day
+from server.services.views import Names, avg_service_s, make_queue_info
 from server.store import issuing, repo
 from server.store.db import read_session, write_connection, write_transaction
+from server.store.issuing import QueueFigures
 from server.store.tables import Ticket
 
 Outcome = TicketIssuedOut | Exception
@@ -72,6 +73,7 @@ class _New:
     request: IssueRequest
     public_id: str
     number: str
+    issued_before: int  # the service's tickets issued today before this one
     id: int = 0
 
 
@@ -234,7 +236,7 @@ def _issue_batch(
         # committed: from here on the tickets exist whatever happens to the answers; events
         # are published before the writer lock is released, so they go out in commit order
         if abandoned:
-            publish_counters(ctx)
+            publish_new_day(ctx)
         left = {code: sum(1 for n in new if n.service.code == code) for code in figures}
         for n in new:  # the queue after each ticket: the batch's later ones not yet in it
             left[n.service.code] -= 1
@@ -300,7 +302,7 @@ def _number(
             recall_count=0,
             print_status="pending",
         )
-        new.append(_New(i, row, service, r, public_id, number))
+        new.append(_New(i, row, service, r, public_id, number, before + offset))
     refused = len(indexes) - len(new)
     if refused:  # the cap only refuses a tail: give its numbers back
         issuing.reserve_numbers(conn, service_code=service.code, business_day=day, count=-refused)
@@ -320,26 +322,22 @@ def _event_row(n: _New, now: datetime) -> dict[str, object]:
 def _publish_new(
     ctx: BranchContext,
     n: _New,
-    figures: tuple[int, int, float | None],
+    figures: QueueFigures,
     later: int,
     now: datetime,
 ) -> TicketIssuedOut:
-    """Publish the ticket's TicketIssued (queue as it stood right after it) and answer it."""
-    waiting_all, opened, measured = figures
+    """Publish the ticket's TicketIssued (queue as it stood right after it: a ticket that
+    fills the daily cap says so) and answer it."""
     service, r = n.service, n.request
-    waiting = waiting_all - later
-    avg_s = measured if measured is not None else float(service.default_service_s)
+    waiting = figures.waiting - later
+    figures = figures._replace(waiting=waiting, issued_today=n.issued_before + 1)
+    opened = figures.open_counters
+    avg_s = figures.measured_s
+    if avg_s is None:
+        avg_s = float(service.default_service_s)
     names = Bilingual(zh=service.name_zh, en=service.name_en)
     ahead = waiting - 1  # the newest arrival: everyone else waiting is ahead of it
-    queue = QueueInfo(
-        service_code=service.code,
-        prefix=service.prefix,
-        name=names,
-        is_open=service.is_open,
-        waiting=waiting,
-        estimated_wait_s=estimate_wait_s(waiting, avg_s, opened),
-        open_counters=opened,
-    )
+    queue = make_queue_info(service, figures)
     ref = TicketRef(
         public_id=n.public_id,
         number=n.number,

@@ -16,6 +16,7 @@ from server.contract.common import TicketState
 from server.contract.events import CounterChanged
 from server.domain.transitions import ACTIVE_STATES, Action, next_state
 from server.services.context import BranchContext
+from server.services.queues import publish_queues
 from server.services.views import Names, counter_infos
 from server.store import repo
 from server.store.db import read_session, write_session
@@ -62,17 +63,20 @@ def rollover(ctx: BranchContext) -> int:
     now = ctx.now()
     if ctx.known_day and ctx.known_day[0] == ctx.business_day(now):
         return 0
+    day_changed = bool(ctx.known_day)  # this process saw another day before
     with write_session(ctx.engine) as session:
         abandoned = ensure_business_day(session, ctx, now)
-    if abandoned:
-        publish_counters(ctx)
+    if abandoned or day_changed:
+        publish_new_day(ctx)
     return abandoned
 
 
-def publish_counters(ctx: BranchContext) -> None:
-    """After a rollover: one CounterChanged per counter, so displays drop yesterday's calls."""
+def publish_new_day(ctx: BranchContext) -> None:
+    """After a rollover: one CounterChanged per counter, so displays drop yesterday's calls,
+    and every queue (empty again; services at yesterday's daily cap available again)."""
     now = ctx.now()
     with read_session(ctx.engine) as session:
         infos = counter_infos(session, Names(session))
     for info in infos:
         ctx.publish(CounterChanged(seq=0, at=now, counter=info))
+    publish_queues(ctx, reason="new business day")

@@ -9,10 +9,13 @@ from sqlmodel import Session
 
 from server.contract.common import Bilingual, Category, CounterState, TicketState
 from server.contract.events import CallInfo, CounterInfo, QueueInfo, Snapshot, TicketRef
+from server.domain.availability import unavailable, unavailable_text
 from server.domain.estimate import estimate_wait_s
-from server.services.context import BranchContext
+from server.domain.model import ServiceDef
+from server.services.context import BranchContext, service_def
 from server.store import issuing, repo
 from server.store.db import read_session
+from server.store.issuing import QueueFigures
 from server.store.tables import Counter, Service, Ticket
 
 RECENT_CALLS = 10
@@ -69,16 +72,24 @@ def avg_service_s(session: Session, service: Service) -> float:
 
 
 def queue_infos(session: Session, *, day: date, names: Names) -> list[QueueInfo]:
-    """Every service's queue (4 queries whatever the number of services)."""
+    """Every service's queue (6 queries whatever the number of services)."""
     waiting = repo.waiting_counts(session, business_day=day)
     open_counters = repo.open_counters_by_service(session)
+    serving = repo.serving_counters_by_service(session)
+    issued = repo.issued_counts(session, business_day=day)
     times = repo.service_times(session)
+    branch_open = any(serving.values())
     out = []
     for svc in names.services.values():
-        n = waiting.get(svc.code, 0)
-        avg = times.get(svc.code, float(svc.default_service_s))
-        opened = open_counters.get(svc.code, 0)
-        out.append(_queue(svc, n, avg, opened))
+        figures = QueueFigures(
+            waiting=waiting.get(svc.code, 0),
+            open_counters=open_counters.get(svc.code, 0),
+            measured_s=times.get(svc.code),
+            issued_today=issued.get(svc.code, 0),
+            serving_counters=serving.get(svc.code, 0),
+            branch_open=branch_open,
+        )
+        out.append(make_queue_info(service_def(svc), figures))
     return out
 
 
@@ -87,22 +98,31 @@ def queue_info(session: Session, *, day: date, names: Names, service_code: str) 
     svc = names.services.get(service_code)
     if svc is None:  # removed from the branch file since
         svc = Service(code=service_code, prefix="?", name_zh=service_code, name_en=service_code)
-    waiting, opened, measured = issuing.queue_figures(
-        session, service_code=service_code, business_day=day
+    figures = issuing.queue_figures(session, service_code=service_code, business_day=day)
+    return make_queue_info(service_def(svc), figures)
+
+
+def make_queue_info(service: ServiceDef, figures: QueueFigures) -> QueueInfo:
+    """The one place a QueueInfo is made: wait estimate and availability from the figures."""
+    avg_s = figures.measured_s
+    if avg_s is None:
+        avg_s = float(service.default_service_s)
+    reason = unavailable(
+        is_open=service.is_open,
+        daily_cap=service.daily_cap,
+        issued_today=figures.issued_today,
+        serving_counters=figures.serving_counters,
+        branch_open=figures.branch_open,
     )
-    avg = measured if measured is not None else float(svc.default_service_s)
-    return _queue(svc, waiting, avg, opened)
-
-
-def _queue(svc: Service, waiting: int, avg_s: float, open_counters: int) -> QueueInfo:
     return QueueInfo(
-        service_code=svc.code,
-        prefix=svc.prefix,
-        name=Bilingual(zh=svc.name_zh, en=svc.name_en),
-        is_open=svc.is_open,
-        waiting=waiting,
-        estimated_wait_s=estimate_wait_s(waiting, avg_s, open_counters),
-        open_counters=open_counters,
+        service_code=service.code,
+        prefix=service.prefix,
+        name=Bilingual(zh=service.name_zh, en=service.name_en),
+        is_open=service.is_open,
+        waiting=figures.waiting,
+        estimated_wait_s=estimate_wait_s(figures.waiting, avg_s, figures.open_counters),
+        open_counters=figures.open_counters,
+        unavailable=unavailable_text(reason),
     )
 
 

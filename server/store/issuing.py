@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import Connection, bindparam, func, insert, select
@@ -77,6 +77,21 @@ _FIGURES = select(
     .scalar_subquery(),
     select(_stats.c.avg_service_s)
     .where(_stats.c.service_code == bindparam("code"), _stats.c.samples > 0)
+    .scalar_subquery(),
+    select(_issued.c.issued)
+    .where(_issued.c.service_code == bindparam("code"), _issued.c.business_day == bindparam("day"))
+    .scalar_subquery(),
+    select(func.count())
+    .select_from(_skill.join(_counter, _counter.c.number == _skill.c.counter_number))
+    .where(
+        _skill.c.service_code == bindparam("code"),
+        _counter.c.state != "CLOSED",  # OPEN or PAUSED
+        _skill.c.weight > 0,
+    )
+    .scalar_subquery(),
+    select(func.count())
+    .select_from(_counter)
+    .where(_counter.c.state != "CLOSED")  # OPEN or PAUSED
     .scalar_subquery(),
 )
 
@@ -213,10 +228,21 @@ def insert_events(session: Session | Connection, *, rows: Sequence[dict[str, Any
             conn.execute(_INSERT_EVENT, full)
 
 
+class QueueFigures(NamedTuple):
+    """One service's queue as the database has it now."""
+
+    waiting: int  # WAITING tickets of the day
+    open_counters: int  # OPEN counters serving it
+    measured_s: float | None  # measured average service time (seconds), None before any
+    issued_today: int  # tickets issued this business day
+    serving_counters: int  # OPEN or PAUSED counters serving it
+    branch_open: bool  # some counter of the branch is OPEN or PAUSED
+
+
 def queue_figures(
     session: Session | Connection, *, service_code: str, business_day: date
-) -> tuple[int, int, float | None]:
-    """(waiting, open counters serving it, measured average service time or None): 1 query."""
+) -> QueueFigures:
+    """One service's queue figures in 1 query."""
     conn = _conn(session)
     params = {"code": service_code, "day": business_day}
     raw = _raw(conn)
@@ -225,7 +251,14 @@ def queue_figures(
         if raw is not None
         else conn.execute(_FIGURES, params).one()
     )
-    return int(row[0]), int(row[1]), (float(row[2]) if row[2] is not None else None)
+    return QueueFigures(
+        waiting=int(row[0]),
+        open_counters=int(row[1]),
+        measured_s=float(row[2]) if row[2] is not None else None,
+        issued_today=int(row[3] or 0),
+        serving_counters=int(row[4]),
+        branch_open=int(row[5]) > 0,
+    )
 
 
 def waiting_rows(session: Session, *, business_day: date) -> Sequence[Any]:

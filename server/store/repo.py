@@ -19,6 +19,7 @@ from server.store.tables import (
     CategoryWeight,
     Counter,
     CounterSkill,
+    IssuedCounter,
     Service,
     ServiceStats,
     Ticket,
@@ -78,6 +79,25 @@ def open_counters_by_service(session: Session) -> dict[str, int]:
         .join(Counter, col(Counter.number) == col(CounterSkill.counter_number))
         .where(Counter.state == "OPEN", col(CounterSkill.weight) > 0)
         .group_by(col(CounterSkill.service_code))
+    )
+    return {code: int(n) for code, n in session.exec(stmt).all()}
+
+
+def serving_counters_by_service(session: Session) -> dict[str, int]:
+    """service code -> how many OPEN or PAUSED counters serve it (a pause is a short break)."""
+    stmt = (
+        select(CounterSkill.service_code, func.count())
+        .join(Counter, col(Counter.number) == col(CounterSkill.counter_number))
+        .where(col(Counter.state).in_(("OPEN", "PAUSED")), col(CounterSkill.weight) > 0)
+        .group_by(col(CounterSkill.service_code))
+    )
+    return {code: int(n) for code, n in session.exec(stmt).all()}
+
+
+def issued_counts(session: Session, *, business_day: date) -> dict[str, int]:
+    """service code -> tickets issued on the business day."""
+    stmt = select(IssuedCounter.service_code, IssuedCounter.issued).where(
+        IssuedCounter.business_day == business_day
     )
     return {code: int(n) for code, n in session.exec(stmt).all()}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import tomllib
 from datetime import time
 from pathlib import Path
@@ -51,7 +52,9 @@ def write(tmp_path: Path, data: dict[str, Any]) -> Path:
         if isinstance(v, bool):
             return "true" if v else "false"
         if isinstance(v, str):
-            return '"' + v + '"'
+            return json.dumps(v, ensure_ascii=False)  # a JSON string is a TOML basic string
+        if isinstance(v, list):
+            return "[ " + ", ".join(value(x) for x in v) + " ]"
         if isinstance(v, dict):
             return "{ " + ", ".join(f'"{k}" = {value(x)}' for k, x in v.items()) + " }"
         if isinstance(v, time):
@@ -108,7 +111,8 @@ def test_prefix_must_be_one_letter(tmp_path: Path) -> None:
             "A",
             "services[1].code: duplicate code 'A', already services[0]\n"
             "counters[3].weights.B: unknown service 'B'; expected one of ['A', 'F', 'V']\n"
-            "counters[5].weights.B: unknown service 'B'; expected one of ['A', 'F', 'V']",
+            "counters[5].weights.B: unknown service 'B'; expected one of ['A', 'F', 'V']\n"
+            "menu[1].service_code: unknown service 'B'; expected one of ['A', 'F', 'V']",
         ),
         (
             "services",

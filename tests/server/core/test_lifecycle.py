@@ -9,6 +9,7 @@ from websockets.sync.client import connect
 
 from server.contract.events import (
     CounterChanged,
+    QueuesChanged,
     Snapshot,
     Subscribe,
     TicketCalled,
@@ -98,4 +99,9 @@ def test_rollover_tells_subscribers_the_counters_are_free(branch: Branch) -> Non
         first = changed[0]
         assert isinstance(first, CounterChanged)
         assert (first.counter.counter_number, first.counter.current) == (1, None)
+        queues = parse_server_message(ws.recv(timeout=10))
+        assert isinstance(queues, QueuesChanged)  # yesterday's queues and caps are gone
+        assert queues.reason == "new business day"
+        a = next(q for q in queues.queues if q.service_code == "A")
+        assert (a.waiting, a.unavailable) == (1, None)  # only today's A001
         assert isinstance(parse_server_message(ws.recv(timeout=10)), TicketIssued)

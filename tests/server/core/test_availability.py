@@ -1,0 +1,153 @@
+"""QueueInfo.unavailable reaches the kiosk: in the snapshot, in queues.changed and in the
+ticket.issued event of the ticket that fills a daily cap; GET /branch serves the screens'
+contacts, notices and menu from the branch file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from websockets.sync.client import ClientConnection, connect
+
+from server.contract.common import Bilingual, Category, Role
+from server.contract.events import (
+    QueueInfo,
+    QueuesChanged,
+    ServerMessage,
+    Snapshot,
+    Subscribe,
+    TicketIssued,
+    parse_server_message,
+)
+from server.contract.rest import BranchInfo
+from server.domain.availability import TEXTS, Unavailability
+from tests.server.core.conftest import Branch
+
+CAP = TEXTS[Unavailability.CAP_REACHED]
+CLOSED = TEXTS[Unavailability.CLOSED]
+NO_COUNTER = TEXTS[Unavailability.NO_COUNTER]
+
+
+@contextmanager
+def _kiosk_stream(branch: Branch) -> Iterator[tuple[ClientConnection, Snapshot]]:
+    url = str(branch.client.base_url).replace("http://", "ws://") + "/api/v1/ws"
+    token = branch.kiosk()["Authorization"].removeprefix("Bearer ")
+    with connect(url, open_timeout=10) as ws:
+        ws.send(Subscribe(token=token).model_dump_json())
+        snap = parse_server_message(ws.recv(timeout=10))
+        assert isinstance(snap, Snapshot)
+        yield ws, snap
+
+
+def _next(ws: ClientConnection) -> ServerMessage:
+    return parse_server_message(ws.recv(timeout=10))
+
+
+def _next_queues(ws: ClientConnection) -> QueuesChanged:
+    for _ in range(5):  # a counter's change comes first
+        message = _next(ws)
+        if isinstance(message, QueuesChanged):
+            return message
+    raise AssertionError("no queues.changed among the next 5 events")
+
+
+def _by_code(queues: list[QueueInfo]) -> dict[str, Bilingual | None]:
+    return {q.service_code: q.unavailable for q in queues}
+
+
+def _admin_patch(branch: Branch, code: str, body: dict[str, object]) -> None:
+    r = branch.client.patch(
+        f"/api/v1/admin/services/{code}", json=body, headers=branch.user("boss", Role.ADMIN)
+    )
+    assert r.status_code == 200, r.text
+
+
+def test_the_ticket_that_fills_the_cap_says_so(branch: Branch) -> None:
+    _admin_patch(branch, "V", {"daily_cap": 2})
+    with _kiosk_stream(branch) as (ws, snap):
+        assert _by_code(snap.queues)["V"] is None
+        branch.issue("V", category="VIP")
+        first = _next(ws)
+        assert isinstance(first, TicketIssued) and first.queue.unavailable is None
+        branch.issue("V", category="VIP")
+        filled = _next(ws)
+        assert isinstance(filled, TicketIssued)
+        assert filled.ticket.number == "V02"
+        assert filled.queue.unavailable == CAP
+    r = branch.client.post("/api/v1/tickets", json={"service_code": "V"}, headers=branch.kiosk())
+    assert r.status_code == 409 and r.json()["error"] == "service_unavailable"
+    services = {q["service_code"]: q for q in branch.client.get("/api/v1/services").json()}
+    assert services["V"]["unavailable"] == CAP.model_dump()
+    assert services["A"]["unavailable"] is None
+    with _kiosk_stream(branch) as (_, snap):  # a kiosk that connects now sees it too
+        assert _by_code(snap.queues)["V"] == CAP
+    _admin_patch(branch, "V", {"daily_cap": 0})  # the admin lifts the cap
+    services = {q["service_code"]: q for q in branch.client.get("/api/v1/services").json()}
+    assert services["V"]["unavailable"] is None
+
+
+def test_a_cap_lowered_below_today_s_count_and_a_closed_service(branch: Branch) -> None:
+    branch.issue("F")
+    with _kiosk_stream(branch) as (ws, _):
+        _admin_patch(branch, "F", {"daily_cap": 1})
+        changed = _next(ws)
+        assert isinstance(changed, QueuesChanged)
+        assert _by_code(changed.queues) == {"A": None, "B": None, "V": None, "F": CAP}
+        _admin_patch(branch, "B", {"is_open": False})
+        changed = _next(ws)
+        assert isinstance(changed, QueuesChanged)
+        assert _by_code(changed.queues) == {"A": None, "B": CLOSED, "V": None, "F": CAP}
+
+
+def test_no_counter_serves_a_service_while_the_branch_is_serving(branch: Branch) -> None:
+    with _kiosk_stream(branch) as (ws, snap):
+        # before any counter opens, customers take tickets for the opening
+        assert set(_by_code(snap.queues).values()) == {None}
+        branch.teller_post("dora", "/counters/4/open")  # counter 4 serves B only
+        changed = _next_queues(ws)
+        assert _by_code(changed.queues) == {
+            "A": NO_COUNTER,
+            "B": None,
+            "V": NO_COUNTER,
+            "F": NO_COUNTER,
+        }
+        branch.teller_post("dora", "/counters/4/pause")  # a short break keeps B available
+        changed = _next_queues(ws)
+        assert _by_code(changed.queues)["B"] is None
+        assert _by_code(changed.queues)["A"] == NO_COUNTER
+        branch.teller_post("erin", "/counters/6/open")  # counter 6 serves F and B
+        changed = _next_queues(ws)
+        assert _by_code(changed.queues) == {
+            "A": NO_COUNTER,
+            "B": None,
+            "V": NO_COUNTER,
+            "F": None,
+        }
+
+
+def test_branch_serves_contacts_notices_and_the_menu(branch: Branch) -> None:
+    r = branch.client.get("/api/v1/branch")
+    assert r.status_code == 200, r.text
+    info = BranchInfo.model_validate(r.json())
+    assert info.name == Bilingual(zh="示范支行", en="Demo Branch")
+    assert [(c.label.zh, c.phone) for c in info.contacts] == [
+        ("24小时客服热线", "400-820-9588"),
+        ("挂失专线", "400-820-9599"),
+        ("投诉电话", "021-6210-8000"),
+    ]
+    assert any("密码" in n.zh and "PIN" in n.en for n in info.notices)
+    personal = info.menu[0]
+    assert (personal.label.zh, personal.service_code, len(personal.children)) == (
+        "个人业务",
+        None,
+        4,
+    )
+    assert personal.children[0].label == Bilingual(zh="开户", en="Open an account")
+    assert personal.children[0].service_code == "A"
+    leaves = [c for m in info.menu for c in (m.children or [m])]
+    assert {(leaf.service_code, leaf.category) for leaf in leaves} >= {
+        ("A", Category.PRIORITY),
+        ("V", Category.VIP),
+        ("B", Category.NORMAL),
+    }
+    assert all(not leaf.children for leaf in leaves)

@@ -1,0 +1,76 @@
+"""Why a service can't be taken now: the one rule behind QueueInfo.unavailable and issuing."""
+
+from __future__ import annotations
+
+import pytest
+
+from server.domain.availability import (
+    TEXTS,
+    Unavailability,
+    issue_refusal,
+    unavailable,
+    unavailable_text,
+)
+from server.domain.errors import ServiceUnavailable
+from server.domain.model import ServiceDef
+from server.domain.numbering import check_can_issue
+
+
+def _unavailable(**overrides: object) -> Unavailability | None:
+    figures: dict[str, object] = {
+        "is_open": True,
+        "daily_cap": None,
+        "issued_today": 0,
+        "serving_counters": 1,
+        "branch_open": True,
+    }
+    figures.update(overrides)
+    return unavailable(**figures)  # type: ignore[arg-type]
+
+
+def test_available_when_open_under_cap_and_served() -> None:
+    assert _unavailable() is None
+    assert _unavailable(daily_cap=3, issued_today=2) is None
+    assert unavailable_text(None) is None
+
+
+@pytest.mark.parametrize(
+    ("overrides", "reason"),
+    [
+        ({"is_open": False}, Unavailability.CLOSED),
+        ({"daily_cap": 3, "issued_today": 3}, Unavailability.CAP_REACHED),
+        ({"daily_cap": 3, "issued_today": 7}, Unavailability.CAP_REACHED),
+        ({"serving_counters": 0}, Unavailability.NO_COUNTER),
+        # closed beats the cap, the cap beats "no counter"
+        ({"is_open": False, "daily_cap": 1, "issued_today": 1}, Unavailability.CLOSED),
+        ({"serving_counters": 0, "daily_cap": 1, "issued_today": 1}, Unavailability.CAP_REACHED),
+    ],
+)
+def test_reasons(overrides: dict[str, object], reason: Unavailability) -> None:
+    assert _unavailable(**overrides) is reason
+
+
+def test_before_the_branch_opens_tickets_are_taken_for_the_opening() -> None:
+    assert _unavailable(serving_counters=0, branch_open=False) is None
+
+
+def test_every_reason_has_both_languages() -> None:
+    assert set(TEXTS) == set(Unavailability)
+    for reason in Unavailability:
+        text = unavailable_text(reason)
+        assert text is not None and text.zh and text.en
+        assert not any("\u4e00" <= ch <= "\u9fff" for ch in text.en)
+
+
+def test_issuing_refuses_what_the_rule_refuses() -> None:
+    """The server's refusal and the kiosk's greyed-out button come from the same rule."""
+    capped = ServiceDef("V", "V", "贵宾理财", "VIP wealth", daily_cap=2)
+    check_can_issue(capped, 1)
+    with pytest.raises(ServiceUnavailable) as info:
+        check_can_issue(capped, 2)
+    assert info.value.reason == "cap_reached"
+    assert issue_refusal(is_open=True, daily_cap=2, issued_today=2) is Unavailability.CAP_REACHED
+    closed = ServiceDef("B", "B", "对公业务", "Corporate", is_open=False)
+    with pytest.raises(ServiceUnavailable) as info:
+        check_can_issue(closed, 0)
+    assert info.value.reason == "closed"
