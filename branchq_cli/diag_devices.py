@@ -138,6 +138,17 @@ def check_site(site: SiteConfig) -> list[DeviceLine]:
     return lines
 
 
+def _error_text(response: Any) -> str:
+    """The English text of the server's error answer (its body's ``message.en``)."""
+    try:
+        message = response.json().get("message")
+    except (ValueError, AttributeError):
+        message = None
+    if isinstance(message, dict) and isinstance(message.get("en"), str):
+        return str(message["en"])
+    return str(response.text[:300])
+
+
 def server_lines(server_url: str, token: str, timeout_s: float = 5.0) -> tuple[list[str], int]:
     """The server's view of its devices, one line per device and per component."""
     import httpx
@@ -149,7 +160,7 @@ def server_lines(server_url: str, token: str, timeout_s: float = 5.0) -> tuple[l
         return [f"server  {url}: cannot reach it ({exc!r}); is branchq serve running?"], EXIT_ERROR
     if response.status_code != 200:
         return [
-            f"server  {url}: HTTP {response.status_code} {response.text[:300]}; expected 200 "
+            f"server  {url}: HTTP {response.status_code} {_error_text(response)}; expected 200 "
             "(a technician or admin token)"
         ], EXIT_ERROR
     lines, code = [], EXIT_OK

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from server.contract.common import Bilingual
 from server.contract.rest import ErrorBody
 
-# What each error code means, for a server message that is not (yet) bilingual.
+# What each error code means, for an answer that is not the server's ErrorBody (a proxy's page).
 _ZH_BY_CODE = {
     "invalid_transition": "当前状态不允许此操作",
     "counter_unavailable": "窗口暂不可用",
@@ -54,7 +54,7 @@ class ApiError(ClientError):
         self.body = body
         self.code = body.error
         self.field = body.field
-        super().__init__(_message_text(body.error, body.message))
+        super().__init__(body.message)
 
     @property
     def unauthorized(self) -> bool:
@@ -70,18 +70,14 @@ class ApiError(ClientError):
             except ValidationError:
                 pass
         shown = str(data)[:200] if data is not None else ""
-        return cls(
-            status,
-            ErrorBody(error=f"http_{status}", message=f"HTTP {status} {shown}".strip()),
+        code = _CODE_BY_STATUS.get(status, f"http_{status}")
+        text = Bilingual(
+            zh=_ZH_BY_CODE.get(code, "服务器拒绝了此操作"), en=f"HTTP {status} {shown}".strip()
         )
+        return cls(status, ErrorBody(error=f"http_{status}", message=text))
 
 
-def _message_text(code: str, message: object) -> Bilingual:
-    if isinstance(message, Bilingual):
-        return message
-    text = str(message)
-    zh = _ZH_BY_CODE.get(code, "服务器拒绝了此操作")
-    return Bilingual(zh=zh, en=text)
+_CODE_BY_STATUS = {401: "unauthorized", 403: "forbidden", 404: "not_found", 429: "too_many_requests"}
 
 
 class ServerUnreachable(ClientError):
@@ -100,12 +96,14 @@ class ServerUnreachable(ClientError):
 class StreamRefused(ClientError):
     """The server answered the subscription with ``ErrorMessage`` and closed."""
 
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: Bilingual) -> None:
         self.code = code
         self.message = message
-        zh = _ZH_BY_CODE.get(code, "服务器拒绝了实时连接")
         super().__init__(
-            Bilingual(zh=zh, en=f"server refused the subscription ({code}): {message}")
+            Bilingual(
+                zh=f"服务器拒绝了实时连接：{message.zh}",
+                en=f"server refused the subscription ({code}): {message.en}",
+            )
         )
 
 

@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import httpx
+from pydantic import ValidationError
 
 from drivers.printer import PrinterState, PrinterStatus, PrintResult, TicketLayout, TicketPrinter
 from server.contract.auth import ComponentReport, Heartbeat
 from server.contract.common import Category, DeviceStatus, Language
-from server.contract.rest import BranchInfo, TicketIssuedOut
+from server.contract.rest import BranchInfo, ErrorBody, TicketIssuedOut
 
 
 class KioskError(Exception):
@@ -201,29 +202,20 @@ def _device_status(state: PrinterState) -> DeviceStatus:
 
 def _refused(response: httpx.Response, service_code: str) -> KioskError:
     """The server refused the ticket: say why in both languages (no English in the zh line)."""
-    message = _error_message(response)
-    code = _error_code(response)
-    if code == "service_unavailable" and " / " in message:
-        en, _, zh = message.partition(" / ")
-        return KioskError(f"no ticket: {en}", f"未能取号：{zh}")
-    if code == "not_found":
-        return KioskError(f"no ticket: {message}", f"未能取号：没有这项业务（{service_code}）")
-    return KioskError(f"no ticket: {message}", "未能取号，请咨询工作人员")
+    body = _error_body(response)
+    if body is None:
+        return KioskError(f"no ticket: HTTP {response.status_code}", "未能取号，请咨询工作人员")
+    text = body.message
+    if body.error == "service_unavailable":
+        return KioskError(f"no ticket: {text.en}", f"未能取号：{text.zh}")
+    if body.error == "not_found":
+        return KioskError(f"no ticket: {text.en}", f"未能取号：没有这项业务（{service_code}）")
+    return KioskError(f"no ticket: {text.en}", "未能取号，请咨询工作人员")
 
 
-def _error_code(response: httpx.Response) -> str:
+def _error_body(response: httpx.Response) -> ErrorBody | None:
+    """The server's error answer, or None when the answer is not one (a proxy's page)."""
     try:
-        data = response.json()
-    except ValueError:
-        return ""
-    return str(data.get("error", "")) if isinstance(data, dict) else ""
-
-
-def _error_message(response: httpx.Response) -> str:
-    try:
-        data = response.json()
-    except ValueError:
-        return f"HTTP {response.status_code}"
-    if isinstance(data, dict) and isinstance(data.get("message"), str):
-        return str(data["message"])
-    return f"HTTP {response.status_code}"
+        return ErrorBody.model_validate_json(response.content)
+    except ValidationError:
+        return None

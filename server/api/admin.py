@@ -7,13 +7,12 @@ branch file's definitions (``server.store.seed``), keeping only a service's open
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, Query, status
 from sqlalchemy import Engine
 from sqlmodel import Session, col, delete, select
 
 from server.api.context import BranchDep
-from server.api.deps import AdminDep, EngineDep, NowDep, SessionDep, auth_http_error
-from server.auth.errors import AuthError
+from server.api.deps import AdminDep, EngineDep, NowDep, SessionDep
 from server.contract.auth import (
     CategorySettings,
     CategoryUpdate,
@@ -30,7 +29,9 @@ from server.contract.auth import (
     UserPublic,
 )
 from server.contract.common import Bilingual
+from server.domain.errors import UnknownEntity
 from server.services import devices, users
+from server.services.errors import ActionRefused, BadRequest
 from server.services.queues import publish_queues
 from server.store.auth_tables import User
 from server.store.db import write_session
@@ -56,18 +57,15 @@ def _user_public(user: User) -> UserPublic:
 
 @router.post("/users", status_code=status.HTTP_201_CREATED)
 def create_user(body: UserCreate, _: AdminDep, engine: EngineDep, now: NowDep) -> UserPublic:
-    try:
-        with write_session(engine) as session:  # argon2 runs before the lock is taken
-            user = users.create_user(
-                session,
-                username=body.username,
-                password=body.password,
-                role=body.role,
-                display_name=body.display_name,
-                now=now,
-            )
-    except AuthError as exc:
-        raise auth_http_error(exc) from exc
+    with write_session(engine) as session:  # argon2 runs before the lock is taken
+        user = users.create_user(
+            session,
+            username=body.username,
+            password=body.password,
+            role=body.role,
+            display_name=body.display_name,
+            now=now,
+        )
     return _user_public(user)
 
 
@@ -82,15 +80,12 @@ def disable_user(
 ) -> UserPublic:
     """Disable (``{"disabled": true}``) or re-enable a user; disabling ends their sessions."""
     if body.disabled and admin.kind == "user" and admin.name == username.strip().lower():
-        raise HTTPException(
-            status_code=status.HTTP_409_CONFLICT,
-            detail=f"admin {admin.name!r} cannot disable their own account; ask another admin",
+        raise ActionRefused(
+            f"admin {admin.name!r} cannot disable their own account; ask another admin",
+            "管理员不能停用自己的账户，请由另一位管理员操作",
         )
-    try:
-        with write_session(engine) as session:
-            user = users.disable_user(session, username=username, disabled=body.disabled, now=now)
-    except AuthError as exc:
-        raise auth_http_error(exc) from exc
+    with write_session(engine) as session:
+        user = users.disable_user(session, username=username, disabled=body.disabled, now=now)
     return _user_public(user)
 
 
@@ -99,11 +94,8 @@ def reset_password(
     username: str, body: PasswordReset, _: AdminDep, engine: EngineDep, now: NowDep
 ) -> UserPublic:
     """Set a new password; the user's open sessions end."""
-    try:
-        with write_session(engine) as session:  # argon2 runs before the lock is taken
-            user = users.reset_password(session, username=username, password=body.password, now=now)
-    except AuthError as exc:
-        raise auth_http_error(exc) from exc
+    with write_session(engine) as session:  # argon2 runs before the lock is taken
+        user = users.reset_password(session, username=username, password=body.password, now=now)
     return _user_public(user)
 
 
@@ -115,17 +107,14 @@ def register_device(
     body: DeviceCreate, _: AdminDep, engine: EngineDep, now: NowDep
 ) -> DeviceCreated:
     """Register a kiosk, display or panel bridge. The token is in this answer only."""
-    try:
-        with write_session(engine) as session:
-            device, token = devices.register_device(
-                session,
-                name=body.name,
-                role=body.role,
-                now=now,
-                heartbeat_interval_s=body.heartbeat_interval_s,
-            )
-    except AuthError as exc:
-        raise auth_http_error(exc) from exc
+    with write_session(engine) as session:
+        device, token = devices.register_device(
+            session,
+            name=body.name,
+            role=body.role,
+            now=now,
+            heartbeat_interval_s=body.heartbeat_interval_s,
+        )
     return DeviceCreated(device=device, token=token)
 
 
@@ -142,21 +131,15 @@ def list_devices(
 @router.post("/devices/{name}/revoke")
 def revoke_device(name: str, _: AdminDep, engine: EngineDep, now: NowDep) -> DevicePublic:
     """Revoke a device: its token stops working at once."""
-    try:
-        with write_session(engine) as session:
-            return devices.revoke_device(session, name=name, now=now)
-    except AuthError as exc:
-        raise auth_http_error(exc) from exc
+    with write_session(engine) as session:
+        return devices.revoke_device(session, name=name, now=now)
 
 
 # ---- branch settings -----------------------------------------------------------------------
 
 
-def _not_found(what: str, value: object, known: list[str]) -> HTTPException:
-    return HTTPException(
-        status_code=status.HTTP_404_NOT_FOUND,
-        detail=f"no {what} {value!r}; expected one of {known}",
-    )
+def _not_found(what: str, value: object, known: list[str]) -> UnknownEntity:
+    return UnknownEntity(what, value, known)
 
 
 def _service_settings(row: Service) -> ServiceSettings:
@@ -221,15 +204,17 @@ def set_counter_skills(
         codes = _service_codes(session)
         for code, weight in body.skills.items():
             if code not in codes:
-                raise HTTPException(
-                    status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
-                    detail=f"skills: unknown service code {code!r}; expected one of {codes}",
+                raise BadRequest(
+                    "skills",
+                    f"unknown service code {code!r}; expected one of {codes}",
+                    f"没有业务代码 {code}（可选：{'、'.join(codes)}）",
                 )
             if not weight > 0:
-                raise HTTPException(
-                    status_code=status.HTTP_422_UNPROCESSABLE_CONTENT,
-                    detail=f"skills.{code}: weight {weight} must be greater than 0 "
+                raise BadRequest(
+                    f"skills.{code}",
+                    f"weight {weight} must be greater than 0 "
                     "(leave a service out to stop serving it)",
+                    f"权重 {weight} 必须大于 0（不办理的业务请不要列出）",
                 )
         session.exec(delete(CounterSkill).where(col(CounterSkill.counter_number) == number))
         for code, weight in sorted(body.skills.items()):

@@ -13,9 +13,7 @@ from server.api.deps import (
     LoginPolicyDep,
     NowDep,
     PrincipalDep,
-    auth_http_error,
 )
-from server.auth.errors import AuthError
 from server.contract.auth import LoginRequest, LoginResponse, Me
 from server.services import users
 from server.store.db import write_session
@@ -38,19 +36,16 @@ def login(
 ) -> LoginResponse:
     """Exchange a username and password for a bearer token (a user session)."""
     client_ip = request.client.host if request.client else "unknown"
-    try:
-        # a plain session: login ends its read before hashing, then writes briefly
-        with Session(engine, expire_on_commit=False) as session:
-            token, principal, expires_at = users.login(
-                session,
-                username=body.username,
-                password=body.password,
-                now=now,
-                client_ip=client_ip,
-                policy=policy,
-            )
-    except AuthError as exc:
-        raise auth_http_error(exc) from exc
+    # a plain session: login ends its read before hashing, then writes briefly
+    with Session(engine, expire_on_commit=False) as session:
+        token, principal, expires_at = users.login(
+            session,
+            username=body.username,
+            password=body.password,
+            now=now,
+            client_ip=client_ip,
+            policy=policy,
+        )
     return LoginResponse(token=token, role=principal.role, expires_at=expires_at)
 
 

@@ -14,18 +14,12 @@ from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, Request
 from sqlalchemy import Engine
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
-from server.auth.errors import (
-    AuthError,
-    LoginFailed,
-    LoginRateLimited,
-    UnknownPrincipal,
-    UserExists,
-)
+from server.auth.errors import NotAuthenticated, RoleRefused
 from server.auth.principal import Principal
 from server.config import Settings
 from server.contract.common import Role
@@ -78,12 +72,8 @@ SessionDep = Annotated[Session, Depends(get_session)]
 LoginPolicyDep = Annotated[LoginPolicy, Depends(get_login_policy)]
 
 
-def _unauthorized(message: str) -> HTTPException:
-    return HTTPException(
-        status_code=status.HTTP_401_UNAUTHORIZED,
-        detail=message,
-        headers={"WWW-Authenticate": "Bearer"},
-    )
+def _unauthorized(message: str, zh: str) -> NotAuthenticated:
+    return NotAuthenticated(message, zh=zh)
 
 
 async def get_bearer_token(request: Request) -> str:
@@ -94,14 +84,18 @@ async def get_bearer_token(request: Request) -> str:
 def _bearer_token(request: Request) -> str:
     header = request.headers.get("authorization")
     if header is None:
-        raise _unauthorized(f"no Authorization header; {_BEARER_HINT}")
+        raise _unauthorized(f"no Authorization header; {_BEARER_HINT}", "请求未携带登录凭据")
     scheme, _, token = header.strip().partition(" ")
     if scheme.lower() != "bearer":
         raise _unauthorized(
-            f"Authorization scheme {scheme[:20]!r} is not supported; {_BEARER_HINT}"
+            f"Authorization scheme {scheme[:20]!r} is not supported; {_BEARER_HINT}",
+            "登录凭据格式不正确（需要 Bearer 令牌）",
         )
     if not token.strip():
-        raise _unauthorized(f"Authorization header has no token after 'Bearer'; {_BEARER_HINT}")
+        raise _unauthorized(
+            f"Authorization header has no token after 'Bearer'; {_BEARER_HINT}",
+            "登录凭据中缺少令牌",
+        )
     return token.strip()
 
 
@@ -126,7 +120,8 @@ async def get_principal(request: Request) -> Principal:
     if principal is None:
         raise _unauthorized(
             "bearer token is unknown, expired or revoked; log in again "
-            "(POST /api/v1/auth/login) or ask an admin for a new device token"
+            "(POST /api/v1/auth/login) or ask an admin for a new device token",
+            "登录已失效或令牌已被撤销，请重新登录或向管理员申请新的设备令牌",
         )
     return principal
 
@@ -153,12 +148,10 @@ def require_roles(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
 
     async def dependency(principal: PrincipalDep) -> Principal:
         if principal.role not in allowed:
-            raise HTTPException(
-                status_code=status.HTTP_403_FORBIDDEN,
-                detail=(
-                    f"this needs the role {names}; {principal.kind} {principal.name!r} "
-                    f"has the role {principal.role.value}"
-                ),
+            raise RoleRefused(
+                f"this needs the role {names}; {principal.kind} {principal.name!r} "
+                f"has the role {principal.role.value}",
+                zh=f"此操作需要 {names} 角色；{principal.name} 的角色是 {principal.role.value}",
             )
         return principal
 
@@ -171,21 +164,3 @@ TechnicianDep = Annotated[Principal, Depends(require_roles(Role.TECHNICIAN, Role
 DeviceDep = Annotated[
     Principal, Depends(require_roles(Role.KIOSK, Role.DISPLAY, Role.PANEL_BRIDGE))
 ]
-
-
-def auth_http_error(exc: AuthError) -> HTTPException:
-    """Map an auth error to its HTTP answer (the message says what was wrong)."""
-    message = str(exc)
-    if isinstance(exc, LoginRateLimited):
-        return HTTPException(
-            status_code=status.HTTP_429_TOO_MANY_REQUESTS,
-            detail=message,
-            headers={"Retry-After": str(exc.retry_after_s)},
-        )
-    if isinstance(exc, LoginFailed):
-        return _unauthorized(message)
-    if isinstance(exc, UnknownPrincipal):
-        return HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail=message)
-    if isinstance(exc, UserExists):
-        return HTTPException(status_code=status.HTTP_409_CONFLICT, detail=message)
-    return HTTPException(status_code=status.HTTP_422_UNPROCESSABLE_CONTENT, detail=message)

@@ -19,11 +19,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
-from fastapi import APIRouter, FastAPI, HTTPException, Request, status
+from fastapi import APIRouter, FastAPI, Request
 from starlette.concurrency import run_in_threadpool
 
 from server.api.deps import DeviceDep, EngineDep, NowDep, SessionDep, TechnicianDep
-from server.auth.errors import UnknownPrincipal
+from server.auth.errors import NotAuthenticated, RoleRefused, UnknownPrincipal
 from server.contract.auth import DevicePublic, Heartbeat, HeartbeatAck
 from server.services import devices
 from server.store.db import read_session, write_session
@@ -83,9 +83,9 @@ def heartbeat(
 ) -> HeartbeatAck:
     """A device reports its status and its components' (printer, panels)."""
     if device.kind != "device":
-        raise HTTPException(
-            status_code=status.HTTP_403_FORBIDDEN,
-            detail=f"heartbeats come from device tokens; {device.kind} {device.name!r} is not one",
+        raise RoleRefused(
+            f"heartbeats come from device tokens; {device.kind} {device.name!r} is not one",
+            zh="心跳只能由设备令牌发送",
         )
     hub = getattr(request.app.state, "hub", None)
     try:
@@ -98,5 +98,5 @@ def heartbeat(
                 publish=hub.publish if hub is not None else None,
             )
     except UnknownPrincipal as exc:  # revoked between authentication and now
-        raise HTTPException(status_code=status.HTTP_401_UNAUTHORIZED, detail=str(exc)) from exc
+        raise NotAuthenticated(exc.message, zh="设备令牌已被撤销") from exc
     return HeartbeatAck(device=public, changed=[e.device_id for e in events])

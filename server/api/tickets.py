@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Request, status
+from fastapi import APIRouter, Depends, Path, Request, status
 
 from server.api.context import BranchDep
 from server.api.deps import require_roles
@@ -19,7 +19,7 @@ from server.contract.rest import (
 )
 from server.services import tickets
 from server.services.issue_batch import IssueRequest
-from server.services.issuer import IssuerClosed, TicketIssuer
+from server.services.issuer import TicketIssuer
 
 router = APIRouter(tags=["kiosk"])
 
@@ -33,7 +33,7 @@ async def get_issuer(request: Request) -> TicketIssuer:
 
 IssuerDep = Annotated[TicketIssuer, Depends(get_issuer)]
 _ERRORS: dict[int | str, dict[str, object]] = {
-    code: {"model": ErrorBody} for code in (401, 403, 404, 409, 422)
+    code: {"model": ErrorBody} for code in (401, 403, 404, 409, 422, 503)
 }
 
 
@@ -54,10 +54,7 @@ async def issue_ticket(body: TicketCreate, issuer: IssuerDep, kiosk: KioskDep) -
         appointment_at=body.appointment_at,
         device_id=kiosk.id if kiosk.kind == "device" else None,
     )
-    try:
-        return await issuer.issue(request)
-    except IssuerClosed as exc:
-        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail=exc.message) from exc
+    return await issuer.issue(request)
 
 
 @router.post("/tickets/{public_id}/print-result", response_model=PrintResultOut, responses=_ERRORS)

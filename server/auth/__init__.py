@@ -4,7 +4,9 @@ Pure helpers with no web framework or database imports, so every layer may use t
 
 Exceptions (base ``AuthError``, in ``server.auth.errors``)::
 
-    AuthError
+    AuthError                 ``.message`` in English, ``.zh`` in Chinese
+     +-- NotAuthenticated     no usable bearer token (HTTP 401)
+     +-- RoleRefused          the caller's role may not do this (HTTP 403)
      +-- LoginFailed          wrong username/password, or the user is disabled
      +-- LoginRateLimited     too many failed logins; carries ``retry_after_s``
      +-- UserExists           a user or device with that name already exists

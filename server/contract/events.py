@@ -43,6 +43,7 @@ class TicketRef(WireModel):
     state: TicketState
     counter_number: int | None = None
     issued_at: datetime
+    recall_count: int = 0  # times recalled at its counter (a transfer starts it again at 0)
 
 
 class QueueInfo(WireModel):
@@ -117,7 +118,7 @@ class TicketCalled(_Event):
 
     type: Literal["ticket.called"] = "ticket.called"
     call: CallInfo
-    reason: str  # why the policy chose this ticket (shown to the teller)
+    reason: Bilingual  # why the policy chose this ticket (shown to the teller)
     queue: QueueInfo
 
 
@@ -177,9 +178,11 @@ class EmergencyChanged(_Event):
 
 
 class ErrorMessage(WireModel):
+    """The server refuses the subscription (then closes): why, in both languages."""
+
     type: Literal["error"] = "error"
-    code: str  # "unauthorized", "bad_message"
-    message: str
+    code: str  # "unauthorized", "bad_message", "server_error"
+    message: Bilingual
 
 
 Event = Annotated[

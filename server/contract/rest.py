@@ -35,13 +35,16 @@ __all__ = [
 
 
 class ErrorBody(WireModel):
-    """Every error response: ``{"error": "conflict", "message": "ticket A042 is DONE; ..."}``.
+    """Every error response: ``{"error": "invalid_transition", "message": {"zh": "A042号当前为
+    已办结，重呼需要已叫号", "en": "ticket A042 is DONE; recall needs CALLED"}}``.
 
+    error: a stable code for programs (``not_found``, ``invalid_transition``, ...; the table is
+    in ``server/api/errors.py``); message: what was wrong, for people, in both languages;
     field: the request field at fault (422 only), e.g. ``body.service_code``.
     """
 
     error: str
-    message: str
+    message: Bilingual
     field: str | None = None
 
 
@@ -181,6 +184,8 @@ class CounterActionResult(WireModel):
     """The counter after a teller action, the ticket acted on, and for a call why it was chosen.
 
     ticket is None after call-next when nothing is waiting for the counter (reason says so).
+    recall_count: how many times the ticket was recalled (the ticket's own count, the same in
+    every answer and event about it; 0 when there is no ticket).
     """
 
     counter: CounterInfo

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from server.contract.common import Category, CounterState, TicketState
+from server.domain.desk import check_can_close, check_can_take, check_may_call
 from server.domain.errors import CounterUnavailable, ServiceUnavailable, UnknownEntity
 from server.domain.estimate import estimate_wait_s, ewma
 from server.domain.model import BranchConfig, CounterDef
@@ -115,24 +116,17 @@ class BranchQueue:
         """Closing is refused while the counter holds a CALLED or SERVING ticket."""
         self._counter(counter_number)
         held = self.held_by(counter_number)
-        if held is not None:
-            raise CounterUnavailable(
-                counter_number,
-                f"holds ticket {held.number} ({held.state.value}); "
-                "finish, park or transfer it before closing",
-            )
+        check_can_close(counter_number, None if held is None else (held.number, held.state))
         self.counter_states[counter_number] = CounterState.CLOSED
 
     def _check_can_take(self, counter_number: int) -> CounterDef:
         counter = self._counter(counter_number)
-        state = self.counter_states[counter_number]
-        if state != CounterState.OPEN:
-            raise CounterUnavailable(counter_number, f"is {state.value}; calling needs OPEN")
         held = self.held_by(counter_number)
-        if held is not None:
-            raise CounterUnavailable(
-                counter_number, f"already holds ticket {held.number} ({held.state.value})"
-            )
+        check_can_take(
+            counter_number,
+            self.counter_states[counter_number],
+            None if held is None else (held.number, held.state),
+        )
         return counter
 
     # -- issuing -------------------------------------------------------------------------
@@ -195,17 +189,12 @@ class BranchQueue:
         counter = self._check_can_take(counter_number)
         ticket = self.ticket(ticket_id)
         next_state(ticket.number, ticket.state, Action.CALL)
-        if ticket.target_counter is not None and ticket.target_counter != counter_number:
-            raise CounterUnavailable(
-                counter_number,
-                f"ticket {ticket.number} was transferred to counter {ticket.target_counter}",
-            )
-        if ticket.target_counter is None and not counter.serves(ticket.service_code):
-            served = sorted(code for code, w in counter.weights.items() if w > 0)
-            raise CounterUnavailable(
-                counter_number,
-                f"does not serve service {ticket.service_code}; it serves {served}",
-            )
+        check_may_call(
+            counter,
+            number=ticket.number,
+            service_code=ticket.service_code,
+            target_counter=ticket.target_counter,
+        )
         ticket = self._call(ticket, counter_number, now)
         ticket.reason_en, ticket.reason_zh = "chosen by the teller", "柜员选号"
         return ticket
@@ -236,6 +225,7 @@ class BranchQueue:
             raise CounterUnavailable(
                 counter_number,
                 f"ticket {ticket.number} is held by counter {ticket.counter_number}",
+                f"：{ticket.number}号由{ticket.counter_number}号窗口办理",
             )
         ticket.state = new_state
         ticket.history.append(TicketEvent(action.value, now, ticket.counter_number, detail))
@@ -277,8 +267,15 @@ class BranchQueue:
         next_state(ticket.number, ticket.state, Action.UNPARK)
         target = counter_number if counter_number is not None else ticket.counter_number
         if target is None:  # pragma: no cover - a parked ticket always has a counter
-            raise CounterUnavailable(0, f"ticket {ticket.number} has no counter")
-        self._check_can_take(target)
+            raise CounterUnavailable(0, f"ticket {ticket.number} has no counter", "")
+        counter = self._check_can_take(target)
+        check_may_call(
+            counter,
+            number=ticket.number,
+            service_code=ticket.service_code,
+            target_counter=ticket.target_counter,
+            action=Action.UNPARK.value,
+        )
         ticket.state = next_state(ticket.number, ticket.state, Action.UNPARK)
         ticket.counter_number = target
         ticket.history.append(TicketEvent(Action.UNPARK.value, now, target))

@@ -34,6 +34,7 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.websockets import WebSocketDisconnect
 
+from server.contract.common import Bilingual
 from server.contract.events import ErrorMessage, Subscribe
 from server.realtime.hub import EventHub, HubClosedError, Signal, Subscription
 
@@ -50,7 +51,10 @@ _log = logging.getLogger(__name__)
 
 _SUBSCRIBE_SHAPE = '{"type": "subscribe", "token": "<bearer token>", "last_seq": <int or null>}'
 
-_NO_TOKEN = "token refused: expected a valid bearer token of a user or a device"
+_NO_TOKEN = Bilingual(
+    zh="令牌无效：需要用户或设备的有效令牌",
+    en="token refused: expected a valid bearer token of a user or a device",
+)
 
 # Errors that mean the client is gone while we send to it.
 _GONE = (WebSocketDisconnect, RuntimeError, OSError)
@@ -76,7 +80,13 @@ def make_router(
             principal = await run_in_threadpool(authenticate, request.token)
         except Exception:
             _log.exception("websocket: checking a token failed")
-            await _refuse(websocket, "server_error", "could not check the token; retry later")
+            await _refuse(
+                websocket,
+                "server_error",
+                Bilingual(
+                    zh="无法验证令牌，请稍后重试", en="could not check the token; retry later"
+                ),
+            )
             return
         if principal is None:
             await _refuse(websocket, "unauthorized", _NO_TOKEN)
@@ -89,7 +99,13 @@ def make_router(
             return
         except Exception:
             _log.exception("websocket: taking the snapshot failed")
-            await _refuse(websocket, "server_error", "could not take a snapshot; retry later")
+            await _refuse(
+                websocket,
+                "server_error",
+                Bilingual(
+                    zh="无法获取当前状态，请稍后重试", en="could not take a snapshot; retry later"
+                ),
+            )
             return
         try:
             await _run_connection(websocket, hub, sub)
@@ -107,7 +123,10 @@ async def _read_subscribe(websocket: WebSocket, timeout_s: float) -> Subscribe |
         await _refuse(
             websocket,
             "bad_message",
-            f"received nothing within {timeout_s:g} s; expected {_SUBSCRIBE_SHAPE}",
+            Bilingual(
+                zh=f"{timeout_s:g} 秒内未收到订阅消息",
+                en=f"received nothing within {timeout_s:g} s; expected {_SUBSCRIBE_SHAPE}",
+            ),
         )
         return None
     if message["type"] == "websocket.disconnect":
@@ -128,7 +147,10 @@ async def _read_subscribe(websocket: WebSocket, timeout_s: float) -> Subscribe |
         await _refuse(
             websocket,
             "bad_message",
-            f"received an invalid subscribe ({problems}); expected {_SUBSCRIBE_SHAPE}",
+            Bilingual(
+                zh=f"订阅消息格式不正确（{problems}）",
+                en=f"received an invalid subscribe ({problems}); expected {_SUBSCRIBE_SHAPE}",
+            ),
         )
         return None
 
@@ -173,7 +195,7 @@ async def _watch_disconnect(websocket: WebSocket) -> None:
             return
 
 
-async def _refuse(websocket: WebSocket, code: str, message: str) -> None:
+async def _refuse(websocket: WebSocket, code: str, message: Bilingual) -> None:
     close_code = {"bad_message": CLOSE_BAD_MESSAGE, "unauthorized": CLOSE_UNAUTHORIZED}.get(
         code, CLOSE_SERVER_ERROR
     )

@@ -16,8 +16,9 @@ from sqlmodel import Session
 from server.contract.common import Bilingual, Category, CounterState, TicketState
 from server.contract.events import TicketCalled, TicketRecalled
 from server.contract.rest import CounterActionResult
+from server.domain.desk import check_can_take, check_holds, check_may_call
 from server.domain.errors import CounterUnavailable, InvalidTransition, UnknownEntity
-from server.domain.model import Candidate
+from server.domain.model import Candidate, CounterDef
 from server.domain.policy import WeightedPolicy
 from server.domain.transitions import Action, next_state
 from server.services.context import BranchContext, live_config
@@ -41,15 +42,30 @@ def ready_counter(
         teller_user_id=teller_user_id,
         teller_name=teller_name,
     )
-    if counter.state != CounterState.OPEN.value:
-        raise CounterUnavailable(counter_number, f"is {counter.state}; calling needs OPEN")
     held = repo.held_ticket(session, counter_number=counter_number)
-    if held is not None:
-        raise CounterUnavailable(
-            counter_number,
-            f"still holds ticket {held.number} ({held.state}); finish, park or transfer it first",
-        )
+    check_can_take(
+        counter_number,
+        CounterState(counter.state),
+        None if held is None else (held.number, TicketState(held.state)),
+    )
     return counter
+
+
+def counter_def(session: Session, *, counter: Counter) -> CounterDef:
+    """The counter as the rules see it: its number, names and the services it serves."""
+    skills = repo.counter_skills(session).get(counter.number, {})
+    return CounterDef(counter.number, counter.name_zh, counter.name_en, skills)
+
+
+def check_may_take(session: Session, *, counter: Counter, ticket: Ticket, action: Action) -> None:
+    """Refuse a ticket of a service the counter does not serve, or transferred elsewhere."""
+    check_may_call(
+        counter_def(session, counter=counter),
+        number=ticket.number,
+        service_code=ticket.service_code,
+        target_counter=ticket.target_counter,
+        action=action.value,
+    )
 
 
 def call_next(
@@ -105,7 +121,11 @@ def call_next(
                 break
             # another counter took it between our read and our claim: choose again
         else:
-            raise CounterUnavailable(counter_number, "other counters kept taking the tickets")
+            raise CounterUnavailable(
+                counter_number,
+                "other counters kept taking the tickets; try again",
+                "的候选客户一直被其他窗口叫走，请重试",
+            )
         ticket = session.get_one(Ticket, choice.ticket_id)
         reason = Bilingual(zh=choice.reason_zh, en=choice.reason_en)
         details: dict[str, Any] = {
@@ -138,6 +158,7 @@ def call_ticket(
         )
         ticket = find_today(session, ctx, number=number, now=now)
         next_state(ticket.number, TicketState(ticket.state), Action.CALL)
+        check_may_take(session, counter=counter, ticket=ticket, action=Action.CALL)
         assert ticket.id is not None
         if not repo.claim_waiting(
             session, ticket_id=ticket.id, counter_number=counter_number, at=now
@@ -216,18 +237,18 @@ def _called(
     )
     info = counter_info(counter, ticket, names)
     session.commit()
-    event = TicketCalled(seq=0, at=now, call=call, reason=f"{reason.zh} / {reason.en}", queue=queue)
+    event = TicketCalled(seq=0, at=now, call=call, reason=reason, queue=queue)
     ctx.publish(event)
-    return CounterActionResult(counter=info, ticket=call.ticket, reason=reason)
+    return CounterActionResult(
+        counter=info, ticket=call.ticket, reason=reason, recall_count=ticket.recall_count
+    )
 
 
 def held_or_refuse(session: Session, *, counter_number: int, action: Action) -> Ticket:
     """The counter's CALLED/SERVING ticket; CounterUnavailable naming the action otherwise."""
     ticket = repo.held_ticket(session, counter_number=counter_number)
-    if ticket is None:
-        raise CounterUnavailable(
-            counter_number, f"holds no called or serving ticket; {action.value} needs one"
-        )
+    check_holds(counter_number, ticket, action.value)
+    assert ticket is not None
     return ticket
 
 

@@ -1,30 +1,37 @@
 """Errors of the use cases (the queue rules' own errors come from ``server.domain.errors``).
 
+Every error says what happened in English (``.message``) and Simplified Chinese (``.zh``).
+
 Tree::
 
     UseCaseError        base; ``.message`` says what was received and what was expected
     ├── NotSignedIn     the teller is not signed in to the counter they act on (HTTP 403)
     ├── BadRequest      a request the use case cannot act on (HTTP 422), names the field
-    └── IdempotencyConflict  a used idempotency key sent with a different request (HTTP 409)
+    ├── IdempotencyConflict  a used idempotency key sent with a different request (HTTP 409)
+    ├── ActionRefused   a request the rules of the use case refuse (HTTP 409)
+    └── IssuerClosed    the ticket issuer is not running (starting or stopping; HTTP 503)
 """
 
 from __future__ import annotations
 
 
 class UseCaseError(Exception):
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, zh: str) -> None:
         super().__init__(message)
         self.message = message
+        self.zh = zh
 
 
 class NotSignedIn(UseCaseError):
-    """``teller 'bob' is not signed in to counter 3 (signed in: nobody); open it first``."""
+    """``teller 'bob' is not signed in to counter 3; open the counter first``."""
 
 
 class BadRequest(UseCaseError):
-    def __init__(self, field: str, message: str) -> None:
+    """``appointment_at: needs a time zone``; ``zh`` defaults to "the field is not valid"."""
+
+    def __init__(self, field: str, message: str, zh: str | None = None) -> None:
         self.field = field
-        super().__init__(f"{field}: {message}")
+        super().__init__(f"{field}: {message}", f"{field}：{zh or '取值无效'}")
 
 
 class IdempotencyConflict(UseCaseError):
@@ -33,5 +40,20 @@ class IdempotencyConflict(UseCaseError):
     def __init__(self, key: str, number: str, used_for: str, asked_for: str) -> None:
         super().__init__(
             f"idempotency key {key!r} was used for ticket {number} ({used_for}); this request "
-            f"asks for {asked_for}: send a new key for a new ticket"
+            f"asks for {asked_for}: send a new key for a new ticket",
+            f"请求标识 {key} 已用于{number}号（{used_for}），与本次请求不同；新取号请使用新的标识",
+        )
+
+
+class ActionRefused(UseCaseError):
+    """``admin 'root' cannot disable their own account; ask another admin``."""
+
+
+class IssuerClosed(UseCaseError):
+    """The issuer thread is not running (the server is starting or shutting down)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "the server is not issuing tickets (starting or shutting down); retry",
+            "服务器暂不能取号，请稍后重试",
         )

@@ -13,7 +13,7 @@ from server.contract.events import TicketChanged, TicketTransferred
 from server.contract.rest import CounterActionResult
 from server.domain.estimate import ewma
 from server.domain.transitions import Action, next_state
-from server.services.calls import find_today, held_or_refuse, ready_counter
+from server.services.calls import check_may_take, find_today, held_or_refuse, ready_counter
 from server.services.context import BranchContext
 from server.services.counters import signed_in_counter
 from server.services.views import Names, counter_info, queue_info, queue_infos, ticket_ref
@@ -117,7 +117,9 @@ def unpark(
             teller_name=teller_name,
         )
         ticket = find_today(session, ctx, number=number, now=now)
-        ticket.state = next_state(ticket.number, TicketState(ticket.state), Action.UNPARK).value
+        new_state = next_state(ticket.number, TicketState(ticket.state), Action.UNPARK)
+        check_may_take(session, counter=counter, ticket=ticket, action=Action.UNPARK)
+        ticket.state = new_state.value
         ticket.counter_number = counter_number
         ticket.called_at = now
         return _changed(ctx, session, ticket, counter, teller_user_id, now, Action.UNPARK)
@@ -184,7 +186,7 @@ def _changed(
             queue=queue,
         )
     )
-    return CounterActionResult(counter=info, ticket=ref)
+    return CounterActionResult(counter=info, ticket=ref, recall_count=ref.recall_count)
 
 
 def transfer(
@@ -266,4 +268,4 @@ def transfer(
                 queues=queues,
             )
         )
-    return CounterActionResult(counter=info, ticket=ref)
+    return CounterActionResult(counter=info, ticket=ref, recall_count=ref.recall_count)

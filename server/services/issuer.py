@@ -25,15 +25,13 @@ from sqlalchemy import Connection
 
 from server.contract.rest import TicketIssuedOut
 from server.services.context import BranchContext
-from server.services.errors import UseCaseError
+from server.services.errors import IssuerClosed
 from server.services.issue_batch import IssueRequest, Outcome, issue_batch
 from server.store.db import writer_connection
 
+__all__ = ["IssuerClosed", "TicketIssuer"]
+
 DEFAULT_MAX_BATCH = 256
-
-
-class IssuerClosed(UseCaseError):
-    """The server is shutting down and issues no more tickets."""
 
 
 @dataclass
@@ -72,10 +70,7 @@ class TicketIssuer:
         future: asyncio.Future[TicketIssuedOut] = loop.create_future()
         with self._guard:
             if self._closed or self._thread is None:
-                raise IssuerClosed(
-                    "the server is not issuing tickets (starting or shutting down); retry"
-                    " / 服务器暂不能取号，请稍后重试"
-                )
+                raise IssuerClosed()
             self._jobs.put(_Job(request, future, loop))
         return await future
 

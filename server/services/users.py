@@ -233,7 +233,7 @@ def _check_rate_limit(
     retry_after_s = max(1, int((retry_at - now).total_seconds() + 0.999))
     raise LoginRateLimited(
         f"too many failed logins for {what}; try again after {retry_at:%H:%M:%S} UTC "
-        f"(in {retry_after_s} s) / 登录失败次数过多，请在 {retry_after_s} 秒后重试",
+        f"(in {retry_after_s} s)",
         retry_at=retry_at,
         retry_after_s=retry_after_s,
     )
@@ -272,10 +272,7 @@ def login(
     if found is None or not ok or found[3]:
         session.add(LoginFailure(username=name, client_ip=ip, at=now))
         session.commit()
-        raise LoginFailed(
-            "wrong username or password, or the account is disabled"
-            " / 用户名或密码错误，或账户已停用"
-        )
+        raise LoginFailed("wrong username or password, or the account is disabled")
     user_id, user_name, role, _ = found
     assert user_id is not None
     if new_hash is not None:

@@ -61,6 +61,7 @@ def ticket_ref(ticket: Ticket, names: Names) -> TicketRef:
         state=TicketState(ticket.state),
         counter_number=ticket.counter_number,
         issued_at=ticket.issued_at,
+        recall_count=ticket.recall_count,
     )
 
 

@@ -15,6 +15,7 @@ from server.contract.events import (
 )
 
 AT = datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
+REASON = Bilingual(zh="先到先叫", en="first come, first served")
 NAME = Bilingual(zh="个人业务", en="Personal")
 
 
@@ -65,7 +66,7 @@ def counter_info(n: int, state: CounterState, current: TicketRef | None = None) 
 def test_call_shows_blinking_number_on_that_counter_only() -> None:
     planner = PanelPlanner([1, 3])
     cmds = planner.apply(
-        TicketCalled(seq=5, at=AT, call=call("A023", 3, 5), reason="fifo", queue=queue())
+        TicketCalled(seq=5, at=AT, call=call("A023", 3, 5), reason=REASON, queue=queue())
     )
     assert cmds == [PanelCommand(3, "show", "A023", blink=True)]
     assert planner.last_seq == 5
@@ -75,21 +76,21 @@ def test_call_shows_blinking_number_on_that_counter_only() -> None:
 def test_call_to_counter_without_panel_is_ignored() -> None:
     planner = PanelPlanner([1])
     cmds = planner.apply(
-        TicketCalled(seq=1, at=AT, call=call("A001", 4, 1), reason="fifo", queue=queue())
+        TicketCalled(seq=1, at=AT, call=call("A001", 4, 1), reason=REASON, queue=queue())
     )
     assert cmds == []
 
 
 def test_recall_blinks_again() -> None:
     planner = PanelPlanner([3])
-    planner.apply(TicketCalled(seq=1, at=AT, call=call("A023", 3, 1), reason="", queue=queue()))
+    planner.apply(TicketCalled(seq=1, at=AT, call=call("A023", 3, 1), reason=REASON, queue=queue()))
     cmds = planner.apply(TicketRecalled(seq=2, at=AT, call=call("A023", 3, 2, recalls=1)))
     assert cmds == [PanelCommand(3, "show", "A023", blink=True)]
 
 
 def test_closing_counter_clears_its_panel() -> None:
     planner = PanelPlanner([3])
-    planner.apply(TicketCalled(seq=1, at=AT, call=call("A023", 3, 1), reason="", queue=queue()))
+    planner.apply(TicketCalled(seq=1, at=AT, call=call("A023", 3, 1), reason=REASON, queue=queue()))
     cmds = planner.apply(CounterChanged(seq=2, at=AT, counter=counter_info(3, CounterState.CLOSED)))
     assert cmds == [PanelCommand(3, "clear")]
     assert planner.shown == {}
@@ -97,7 +98,7 @@ def test_closing_counter_clears_its_panel() -> None:
 
 def test_finished_ticket_stays_on_panel_until_next_call() -> None:
     planner = PanelPlanner([3])
-    planner.apply(TicketCalled(seq=1, at=AT, call=call("A023", 3, 1), reason="", queue=queue()))
+    planner.apply(TicketCalled(seq=1, at=AT, call=call("A023", 3, 1), reason=REASON, queue=queue()))
     done = ticket("A023", TicketState.DONE)
     cmds = planner.apply(
         TicketChanged(seq=2, at=AT, action="finished", ticket=done, counter_number=3, queue=queue())
@@ -108,7 +109,7 @@ def test_finished_ticket_stays_on_panel_until_next_call() -> None:
 
 def test_parking_clears_the_parked_number() -> None:
     planner = PanelPlanner([3])
-    planner.apply(TicketCalled(seq=1, at=AT, call=call("A023", 3, 1), reason="", queue=queue()))
+    planner.apply(TicketCalled(seq=1, at=AT, call=call("A023", 3, 1), reason=REASON, queue=queue()))
     parked = ticket("A023", TicketState.PARKED)
     cmds = planner.apply(
         TicketChanged(seq=2, at=AT, action="parked", ticket=parked, counter_number=3, queue=queue())
@@ -118,7 +119,7 @@ def test_parking_clears_the_parked_number() -> None:
 
 def test_snapshot_after_reconnect_restores_every_panel_without_blinking() -> None:
     planner = PanelPlanner([1, 2, 3])
-    planner.apply(TicketCalled(seq=1, at=AT, call=call("A020", 2, 1), reason="", queue=queue()))
+    planner.apply(TicketCalled(seq=1, at=AT, call=call("A020", 2, 1), reason=REASON, queue=queue()))
     snap = Snapshot(
         seq=9,
         at=AT,

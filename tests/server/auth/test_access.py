@@ -13,23 +13,26 @@ async def test_missing_header_is_401_saying_how_to_authenticate(client: httpx.As
     assert r.headers["WWW-Authenticate"] == "Bearer"
     assert r.json() == {
         "error": "unauthorized",
-        "message": "no Authorization header; send the header 'Authorization: Bearer <token>'",
+        "message": {
+            "zh": "请求未携带登录凭据",
+            "en": "no Authorization header; send the header 'Authorization: Bearer <token>'",
+        },
     }
 
 
 async def test_wrong_scheme_and_empty_token_are_401(client: httpx.AsyncClient) -> None:
     r = await client.get("/api/v1/auth/me", headers={"Authorization": "Basic YWxpY2U6eA=="})
     assert r.status_code == 401
-    assert "scheme 'Basic' is not supported" in r.json()["message"]
+    assert "scheme 'Basic' is not supported" in r.json()["message"]["en"]
     r = await client.get("/api/v1/auth/me", headers={"Authorization": "Bearer "})
     assert r.status_code == 401
-    assert "no token after 'Bearer'" in r.json()["message"]
+    assert "no token after 'Bearer'" in r.json()["message"]["en"]
 
 
 async def test_unknown_token_is_401(client: httpx.AsyncClient) -> None:
     r = await client.get("/api/v1/devices", headers={"Authorization": "Bearer not-a-token"})
     assert r.status_code == 401
-    assert r.json()["message"].startswith("bearer token is unknown, expired or revoked")
+    assert r.json()["message"]["en"].startswith("bearer token is unknown, expired or revoked")
 
 
 async def test_wrong_role_is_403_naming_needed_and_held_roles(
@@ -41,11 +44,14 @@ async def test_wrong_role_is_403_naming_needed_and_held_roles(
     assert r.status_code == 403
     assert r.json() == {
         "error": "forbidden",
-        "message": "this needs the role admin; user 'alice' has the role teller",
+        "message": {
+            "zh": "此操作需要 admin 角色；alice 的角色是 teller",
+            "en": "this needs the role admin; user 'alice' has the role teller",
+        },
     }
     r = await client.get("/api/v1/devices", headers=teller)
     assert r.status_code == 403
-    assert r.json()["message"] == (
+    assert r.json()["message"]["en"] == (
         "this needs the role admin or technician; user 'alice' has the role teller"
     )
 
@@ -66,7 +72,7 @@ async def test_device_tokens_carry_their_role(branch: Branch, client: httpx.Asyn
         # devices may report, but not read other devices nor administer
         r = await client.get("/api/v1/devices", headers=headers)
         assert r.status_code == 403
-        assert f"has the role {role}" in r.json()["message"]
+        assert f"has the role {role}" in r.json()["message"]["en"]
     # device tokens do not expire
     branch.clock.advance(400 * 24 * 3600)
     me = (await client.get("/api/v1/auth/me", headers=tokens["kiosk"])).json()
@@ -78,7 +84,7 @@ async def test_a_user_cannot_send_heartbeats(branch: Branch, client: httpx.Async
     admin = await login(client, "root")
     r = await client.post("/api/v1/devices/me/heartbeat", json={"status": "OK"}, headers=admin)
     assert r.status_code == 403
-    assert "needs the role display or kiosk or panel_bridge" in r.json()["message"]
+    assert "needs the role display or kiosk or panel_bridge" in r.json()["message"]["en"]
 
 
 async def test_openapi_documents_the_auth_admin_and_device_routes(

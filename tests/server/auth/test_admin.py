@@ -40,7 +40,7 @@ async def test_user_errors_say_what_was_wrong(branch: Branch, client: httpx.Asyn
     admin = await _admin(branch, client)
     body = {"username": "root", "password": "long enough", "role": "admin"}
     r = await client.post("/api/v1/admin/users", json=body, headers=admin)
-    assert (r.status_code, r.json()["message"]) == (409, "user 'root' already exists")
+    assert (r.status_code, r.json()["message"]["en"]) == (409, "user 'root' already exists")
     body = {"username": "eve", "password": "short", "role": "teller"}
     r = await client.post("/api/v1/admin/users", json=body, headers=admin)
     assert r.status_code == 422
@@ -52,10 +52,10 @@ async def test_user_errors_say_what_was_wrong(branch: Branch, client: httpx.Asyn
     r = await client.post(
         "/api/v1/admin/users/nobody/disable", json={"disabled": True}, headers=admin
     )
-    assert (r.status_code, r.json()["message"]) == (404, "no user named 'nobody'")
+    assert (r.status_code, r.json()["message"]["en"]) == (404, "no user named 'nobody'")
     r = await client.post("/api/v1/admin/users/root/disable", json={}, headers=admin)
     assert r.status_code == 409
-    assert "cannot disable their own account" in r.json()["message"]
+    assert "cannot disable their own account" in r.json()["message"]["en"]
 
 
 async def test_service_settings_change_what_the_public_sees(
@@ -89,7 +89,10 @@ async def test_service_settings_change_what_the_public_sees(
     assert fx["name"]["en"] == "Currency exchange"
     r = await client.patch("/api/v1/admin/services/Z", json={"is_open": True}, headers=admin)
     assert r.status_code == 404
-    assert r.json()["message"] == "no service 'Z'; expected one of ['A', 'B', 'F', 'V']"
+    assert r.json()["message"] == {
+        "zh": "没有这个业务：Z（可选：A、B、F、V）",
+        "en": "unknown service 'Z'; expected one of ['A', 'B', 'F', 'V']",
+    }
 
 
 async def test_counter_skills_and_category_weights(
@@ -104,7 +107,7 @@ async def test_counter_skills_and_category_weights(
         "/api/v1/admin/counters/1/skills", json={"skills": {"Q": 1.0}}, headers=admin
     )
     assert r.status_code == 422
-    assert "unknown service code 'Q'" in r.json()["message"]
+    assert "unknown service code 'Q'" in r.json()["message"]["en"]
     r = await client.put("/api/v1/admin/counters/99/skills", json={"skills": {}}, headers=admin)
     assert r.status_code == 404
     r = await client.patch("/api/v1/admin/categories/vip", json={"weight": 7.5}, headers=admin)

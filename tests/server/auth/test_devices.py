@@ -146,7 +146,7 @@ async def test_bad_heartbeat_is_422_naming_the_field(
     r = await client.post("/api/v1/devices/me/heartbeat", json={"status": "FINE"}, headers=kiosk)
     assert r.status_code == 422
     assert r.json()["field"] == "body.status"
-    assert "'FINE'" in r.json()["message"]
+    assert "'FINE'" in r.json()["message"]["en"]
 
 
 async def test_revoked_device_is_locked_out_and_hidden(
@@ -170,7 +170,7 @@ async def test_duplicate_device_name_is_409(branch: Branch, client: httpx.AsyncC
         "/api/v1/admin/devices", json={"name": "kiosk-1", "role": "display"}, headers=admin
     )
     assert r.status_code == 409
-    assert r.json()["message"] == (
+    assert r.json()["message"]["en"] == (
         "device 'kiosk-1' already exists; revoke it or pick another name"
     )
 

@@ -55,8 +55,8 @@ async def test_wrong_password_and_unknown_user_get_the_same_401(
     )
     assert wrong.status_code == unknown.status_code == 401
     assert wrong.json() == unknown.json()
-    assert "wrong username or password" in wrong.json()["message"]
-    assert "用户名或密码错误" in wrong.json()["message"]
+    assert "wrong username or password" in wrong.json()["message"]["en"]
+    assert wrong.json()["message"]["zh"] == "用户名或密码错误，或账户已停用"
 
 
 async def test_disabled_user_cannot_log_in(branch: Branch, client: httpx.AsyncClient) -> None:
@@ -87,8 +87,8 @@ async def test_five_failures_lock_the_username_with_retry_after(
     r = await client.post("/api/v1/auth/login", json={"username": "alice", "password": PASSWORD})
     assert r.status_code == 429
     assert r.headers["Retry-After"] == "250"  # the first failure leaves the window at 09:05:00
-    assert "too many failed logins for user 'alice'" in r.json()["message"]
-    assert "09:05:00 UTC" in r.json()["message"]
+    assert "too many failed logins for user 'alice'" in r.json()["message"]["en"]
+    assert "09:05:00 UTC" in r.json()["message"]["en"]
     branch.clock.advance(249)
     r = await client.post("/api/v1/auth/login", json={"username": "alice", "password": PASSWORD})
     assert r.status_code == 429
@@ -126,7 +126,7 @@ async def test_many_usernames_from_one_address_lock_the_address(branch: Branch) 
             "/api/v1/auth/login", json={"username": "alice", "password": PASSWORD}
         )
     assert r.status_code == 429
-    assert "address 127.0.0.1" in r.json()["message"]
+    assert "address 127.0.0.1" in r.json()["message"]["en"]
 
 
 async def test_a_session_expires_after_its_ttl(branch: Branch, client: httpx.AsyncClient) -> None:
@@ -137,7 +137,7 @@ async def test_a_session_expires_after_its_ttl(branch: Branch, client: httpx.Asy
     branch.clock.advance(1)
     r = await client.get("/api/v1/auth/me", headers=headers)
     assert r.status_code == 401
-    assert "unknown, expired or revoked" in r.json()["message"]
+    assert "unknown, expired or revoked" in r.json()["message"]["en"]
 
 
 async def test_logout_ends_the_session(branch: Branch, client: httpx.AsyncClient) -> None:

@@ -33,7 +33,7 @@ def test_call_next_refuses_while_the_counter_holds_a_ticket(branch: Branch) -> N
     branch.teller_post("alice", "/counters/1/call-next")
     r = branch.client.post("/api/v1/counters/1/call-next", headers=branch.user("alice"))
     assert r.status_code == 409
-    assert r.json()["message"] == (
+    assert r.json()["message"]["en"] == (
         "counter 1: still holds ticket A001 (CALLED); finish, park or transfer it first"
     )
 
@@ -107,12 +107,12 @@ def test_transfer_needs_a_destination_and_a_known_service(branch: Branch) -> Non
     r = branch.client.post("/api/v1/counters/1/transfer", json={}, headers=branch.user("alice"))
     assert r.status_code == 422
     expected = "give to_service (a service code) or to_counter (a counter number)"
-    assert expected in r.json()["message"]
+    assert expected in r.json()["message"]["en"]
     r = branch.client.post(
         "/api/v1/counters/1/transfer", json={"to_service": "Q"}, headers=branch.user("alice")
     )
     assert r.status_code == 404
-    assert r.json()["message"].startswith("unknown service 'Q'")
+    assert r.json()["message"]["en"].startswith("unknown service 'Q'")
 
 
 def test_cancel_and_call_chosen(branch: Branch) -> None:
@@ -130,7 +130,7 @@ def test_cancel_and_call_chosen(branch: Branch) -> None:
         "/api/v1/counters/1/call", json={"number": "A001"}, headers=branch.user("alice")
     )
     assert r.status_code == 409
-    assert r.json()["message"] == "ticket A001 is CANCELLED; call needs WAITING"
+    assert r.json()["message"]["en"] == "ticket A001 is CANCELLED; call needs WAITING"
     r = branch.client.post(
         "/api/v1/counters/1/call", json={"number": "A999"}, headers=branch.user("alice")
     )
@@ -143,7 +143,7 @@ def test_close_refused_while_holding_then_signs_out(branch: Branch) -> None:
     branch.teller_post("alice", "/counters/1/call-next")
     r = branch.client.post("/api/v1/counters/1/close", headers=branch.user("alice"))
     assert r.status_code == 409
-    assert "still holds ticket A001 (CALLED)" in r.json()["message"]
+    assert "still holds ticket A001 (CALLED)" in r.json()["message"]["en"]
     branch.teller_post("alice", "/counters/1/start")
     branch.teller_post("alice", "/counters/1/finish")
     closed = branch.teller_post("alice", "/counters/1/close")
@@ -158,4 +158,4 @@ def test_close_refused_while_holding_then_signs_out(branch: Branch) -> None:
     assert branch.teller_post("bob", "/counters/1/open")["counter"]["teller"] == "bob"
     r = branch.client.post("/api/v1/counters/2/open", headers=branch.user("bob"))
     assert r.status_code == 409
-    assert "teller 'bob' is signed in to counter 1; close it first" in r.json()["message"]
+    assert "teller 'bob' is signed in to counter 1; close it first" in r.json()["message"]["en"]

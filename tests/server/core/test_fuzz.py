@@ -41,7 +41,7 @@ def _check(status: int, body: dict[str, Any]) -> None:
     assert status < 500, body
     if status >= 400:
         assert set(body) <= {"error", "message", "field"}
-        assert body["message"] and body["error"]
+        assert body["message"]["en"] and body["message"]["zh"] and body["error"]
 
 
 @_SETTINGS

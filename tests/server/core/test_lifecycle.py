@@ -77,7 +77,8 @@ def test_events_reach_a_websocket_subscriber(branch: Branch) -> None:
         assert called.call.ticket.number == "A001"
         assert called.call.counter_number == 1
         assert called.call.counter_name.en == "Counter 1"
-        assert called.reason.endswith("Normal x1, waited 0 min, counter weight 1.0")
+        assert called.reason.en == "Normal x1, waited 0 min, counter weight 1.0"
+        assert called.reason.zh == "普通 ×1，已等待0分钟，窗口权重1.0"
         assert called.queue.waiting == 0
 
 

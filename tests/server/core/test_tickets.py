@@ -143,8 +143,12 @@ def test_a_used_key_with_another_request_is_refused(branch: Branch) -> None:
     assert r.status_code == 409
     assert r.json() == {
         "error": "idempotency_conflict",
-        "message": "idempotency key 'press-0001' was used for ticket A001 (service A, NORMAL, "
-        "zh); this request asks for service B, NORMAL, zh: send a new key for a new ticket",
+        "message": {
+            "zh": "请求标识 press-0001 已用于A001号（service A, NORMAL, zh），与本次请求不同；"
+            "新取号请使用新的标识",
+            "en": "idempotency key 'press-0001' was used for ticket A001 (service A, NORMAL, "
+            "zh); this request asks for service B, NORMAL, zh: send a new key for a new ticket",
+        },
     }
     again = branch.issue("A", idempotency_key="press-0001")  # the true retry still works
     assert again["public_id"] == first["public_id"] and again["replayed"] is True

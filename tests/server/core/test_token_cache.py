@@ -62,7 +62,7 @@ def test_revoking_a_device_in_this_process_ends_its_token_at_once(branch: Branch
         devices.revoke_device(session, name="kiosk-1", now=branch.clock())
     assert cache.get(token, branch.clock()) is None
     r = branch.client.post("/api/v1/tickets", json={"service_code": "A"}, headers=kiosk)
-    assert r.status_code == 401 and "revoked" in r.json()["message"]
+    assert r.status_code == 401 and "revoked" in r.json()["message"]["en"]
 
 
 def test_logout_and_disable_end_sessions_at_once(branch: Branch) -> None:
@@ -75,7 +75,7 @@ def test_logout_and_disable_end_sessions_at_once(branch: Branch) -> None:
     with write_session(branch.app.state.engine) as session:
         users.disable_user(session, username="bob", now=branch.clock())
     r = branch.client.get("/api/v1/auth/me", headers=bob)
-    assert r.status_code == 401 and "unknown, expired or revoked" in r.json()["message"]
+    assert r.status_code == 401 and "unknown, expired or revoked" in r.json()["message"]["en"]
 
 
 def test_another_process_revoking_is_seen_within_the_ttl(branch: Branch) -> None:

@@ -56,9 +56,8 @@ def test_cap_reached() -> None:
     with pytest.raises(ServiceUnavailable) as info:
         ticket_number(CAPPED, 3)
     assert info.value.reason == "cap_reached"
-    assert info.value.message == (
-        "service V reached its daily cap / 该业务今日号源已满 (3 issued, cap 3)"
-    )
+    assert info.value.message == ("service V reached its daily cap (3 issued, cap 3)")
+    assert info.value.zh == "该业务今日号源已满"
 
 
 def test_check_can_issue() -> None:
@@ -71,7 +70,7 @@ def test_check_can_issue() -> None:
     with pytest.raises(ServiceUnavailable) as info:
         check_can_issue(closed, 0)
     assert info.value.reason == "closed"
-    assert info.value.message == "service B is closed / 该业务暂停取号"
+    assert (info.value.message, info.value.zh) == ("service B is closed", "该业务暂停取号")
 
 
 def test_negative_count_refused() -> None:

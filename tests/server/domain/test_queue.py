@@ -90,13 +90,16 @@ def test_counter_holds_one_ticket(q: BranchQueue) -> None:
     q.call_next(1, T0)
     with pytest.raises(CounterUnavailable) as info:
         q.call_next(1, T0)
-    assert info.value.message == "counter 1: already holds ticket A001 (CALLED)"
-    with pytest.raises(CounterUnavailable, match="already holds ticket A001"):
+    assert info.value.message == (
+        "counter 1: still holds ticket A001 (CALLED); finish, park or transfer it first"
+    )
+    assert info.value.zh == "1号窗口仍有A001号（已叫号），请先办结、暂挂或转移"
+    with pytest.raises(CounterUnavailable, match="still holds ticket A001"):
         q.call(b.ticket_id, 1, T0)
     with pytest.raises(CounterUnavailable) as info:
         q.close_counter(1)
     assert info.value.message == (
-        "counter 1: holds ticket A001 (CALLED); finish, park or transfer it before closing"
+        "counter 1: still holds ticket A001 (CALLED); finish, park or transfer it before closing"
     )
     q.pause_counter(1)  # pausing is allowed while serving
     assert q.counter_states[1] == CounterState.PAUSED
@@ -123,7 +126,9 @@ def test_call_a_chosen_ticket(q: BranchQueue) -> None:
     a2 = q.issue("A", NORMAL, T0)
     with pytest.raises(CounterUnavailable) as info:
         q.call(b.ticket_id, 1, T0)
-    assert info.value.message == "counter 1: does not serve service B; it serves ['A']"
+    assert info.value.message == (
+        "counter 1: does not serve service B (ticket B001); it serves ['A']"
+    )
     assert q.call(a2.ticket_id, 1, T0) is a2
     assert (a2.state, a2.reason_en, a2.reason_zh) == (
         TicketState.CALLED,
@@ -143,7 +148,7 @@ def test_park_frees_the_counter_and_unpark_brings_it_back(q: BranchQueue) -> Non
     assert (a1.state, a1.counter_number) == (TicketState.PARKED, 1)
     assert q.held_by(1) is None
     assert q.call_next(1, T0 + minutes(2)) is a2
-    with pytest.raises(CounterUnavailable, match="counter 1: already holds ticket A002"):
+    with pytest.raises(CounterUnavailable, match="counter 1: still holds ticket A002"):
         q.unpark(a1.ticket_id, T0 + minutes(3))
     assert a1.state == TicketState.PARKED
     q.no_show(a2.ticket_id, T0 + minutes(4))
@@ -227,9 +232,7 @@ def test_a_wrapped_number_still_in_use_is_refused() -> None:
     q.issue("S", NORMAL, T0)
     with pytest.raises(ServiceUnavailable) as info:
         q.issue("S", NORMAL, T0)
-    assert info.value.message == (
-        "service S reached its daily cap / 该业务今日号源已满 (number S1 still in use)"
-    )
+    assert info.value.message == ("service S reached its daily cap (number S1 still in use)")
     q.cancel(first.ticket_id, T0)
     assert q.issue("S", NORMAL, T0).number == "S1"
 

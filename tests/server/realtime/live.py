@@ -33,7 +33,9 @@ def authenticate(token: str) -> str | None:
     return "teller-1" if token == TOKEN else None
 
 
-def build_app(hub: EventHub, loop_box: list[asyncio.AbstractEventLoop]) -> FastAPI:
+def build_app(
+    hub: EventHub, loop_box: list[asyncio.AbstractEventLoop], subscribe_timeout_s: float
+) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         loop = asyncio.get_running_loop()
@@ -47,7 +49,7 @@ def build_app(hub: EventHub, loop_box: list[asyncio.AbstractEventLoop]) -> FastA
         make_router(
             hub_getter=lambda: hub,
             authenticate=authenticate,
-            subscribe_timeout_s=1.0,
+            subscribe_timeout_s=subscribe_timeout_s,
         )
     )
     return app
@@ -63,14 +65,22 @@ def wait_until(condition: Callable[[], bool], *, timeout_s: float = 10.0, what: 
 
 
 @contextmanager
-def serve(hub: EventHub) -> Iterator[LiveServer]:
-    """Run the app in a uvicorn server on its own thread and event loop."""
+def serve(hub: EventHub, *, subscribe_timeout_s: float = 10.0) -> Iterator[LiveServer]:
+    """Run the app in a uvicorn server on its own thread and event loop.
+
+    subscribe_timeout_s: how long a client may take to send its Subscribe after the server
+    accepted it. The server's default (10 s): a short one refuses clients of a loaded machine
+    (100 clients connecting at once on 2 busy CPUs can take over a second between accept and
+    send), and they would get an ``error`` message instead of their snapshot.
+    """
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     loop_box: list[asyncio.AbstractEventLoop] = []
-    config = uvicorn.Config(build_app(hub, loop_box), log_level="warning", lifespan="on")
+    config = uvicorn.Config(
+        build_app(hub, loop_box, subscribe_timeout_s), log_level="warning", lifespan="on"
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

@@ -73,7 +73,8 @@ async def test_bad_or_missing_token_gets_unauthorized_then_close_4401(live: Live
             error = await receive(ws)
             assert error["type"] == "error"
             assert error["code"] == "unauthorized"
-            assert "expected a valid bearer token" in error["message"]
+            assert "expected a valid bearer token" in error["message"]["en"]
+            assert error["message"]["zh"] == "令牌无效：需要用户或设备的有效令牌"
             assert await close_code(ws) == 4401
     assert live.hub.stats.clients == 0
 
@@ -82,7 +83,10 @@ async def test_a_failing_token_check_gets_server_error_then_close_1011(live: Liv
     async with await subscribe(live.url, token=EXPLODING_TOKEN) as ws:
         error = await receive(ws)
         assert (error["type"], error["code"]) == ("error", "server_error")
-        assert error["message"] == "could not check the token; retry later"
+        assert error["message"] == {
+            "zh": "无法验证令牌，请稍后重试",
+            "en": "could not check the token; retry later",
+        }
         assert await close_code(ws) == 1011
     assert live.hub.stats.clients == 0
 
@@ -95,14 +99,20 @@ async def test_malformed_first_message_gets_bad_message_then_close_4400(
             await ws.send(raw)
             error = await receive(ws)
             assert (error["type"], error["code"]) == ("error", "bad_message")
-            assert 'expected {"type": "subscribe"' in error["message"]
-            assert "Traceback" not in error["message"]
+            assert 'expected {"type": "subscribe"' in error["message"]["en"]
+            assert error["message"]["zh"].startswith("订阅消息格式不正确")
+            assert "Traceback" not in str(error["message"])
             assert await close_code(ws) == 4400
-    async with connect(live.url, compression=None) as ws:  # says nothing at all
-        error = await receive(ws)
-        assert error["code"] == "bad_message"
-        assert error["message"].startswith("received nothing within 1 s")
-        assert await close_code(ws) == 4400
+
+
+async def test_a_client_that_says_nothing_gets_bad_message_then_close_4400() -> None:
+    with serve(EventHub(snapshot=snapshot, first_seq=FIRST_SEQ), subscribe_timeout_s=0.5) as live:
+        async with connect(live.url, compression=None) as ws:
+            error = await receive(ws)
+            assert error["code"] == "bad_message"
+            assert error["message"]["en"].startswith("received nothing within 0.5 s")
+            assert error["message"]["zh"] == "0.5 秒内未收到订阅消息"
+            assert await close_code(ws) == 4400
 
 
 async def test_a_slow_client_does_not_delay_a_fast_one_and_later_gets_a_snapshot(
@@ -175,6 +185,8 @@ async def test_one_hundred_clients_all_receive_an_event(live: LiveServer) -> Non
     clients = await asyncio.gather(*(subscribe(live.url) for _ in range(100)))
     try:
         snaps = await asyncio.gather(*(receive(ws) for ws in clients))
+        refused = [s for s in snaps if s["type"] != "snapshot"]
+        assert not refused, f"{len(refused)} clients refused, e.g. {refused[0]}"
         assert {(s["type"], s["seq"]) for s in snaps} == {("snapshot", FIRST_SEQ)}
         assert live.hub.stats.clients == 100
         live.hub.publish(health(7))
