@@ -77,7 +77,12 @@ class ApiError(ClientError):
         return cls(status, ErrorBody(error=f"http_{status}", message=text))
 
 
-_CODE_BY_STATUS = {401: "unauthorized", 403: "forbidden", 404: "not_found", 429: "too_many_requests"}
+_CODE_BY_STATUS = {
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    429: "too_many_requests",
+}
 
 
 class ServerUnreachable(ClientError):

@@ -87,7 +87,7 @@ async def test_wrong_password_and_no_token_are_unauthorized(branch: LiveBranch) 
         with pytest.raises(ApiError) as anonymous:
             await api.counter_action(3, "open")
     assert wrong.value.unauthorized and anonymous.value.unauthorized
-    assert anonymous.value.text.zh == "登录已失效，请重新登录"
+    assert anonymous.value.text.zh == "请求未携带登录凭据"  # the server's own words
 
 
 async def test_no_server_is_server_unreachable() -> None:
