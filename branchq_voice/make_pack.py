@@ -30,11 +30,41 @@ EN_VOICE = "en-us"
 
 ZH_DIGITS = ["ling2", "yi1", "er4", "san1", "si4", "wu3", "liu4", "qi1", "ba1", "jiu3"]
 EN_NUMBERS = {
-    **{i: w for i, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen "
-        "fourteen fifteen sixteen seventeen eighteen nineteen".split()
-    )},
-    **{t: w for t, w in zip(range(20, 100, 10), "twenty thirty forty fifty sixty seventy eighty ninety".split(), strict=True)},
+    **{
+        i: w
+        for i, w in enumerate(
+            [
+                "zero",
+                "one",
+                "two",
+                "three",
+                "four",
+                "five",
+                "six",
+                "seven",
+                "eight",
+                "nine",
+                "ten",
+                "eleven",
+                "twelve",
+                "thirteen",
+                "fourteen",
+                "fifteen",
+                "sixteen",
+                "seventeen",
+                "eighteen",
+                "nineteen",
+            ]
+        )
+    },
+    **{
+        t: w
+        for t, w in zip(
+            range(20, 100, 10),
+            ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"],
+            strict=True,
+        )
+    },
 }
 EN_DIGITS = [EN_NUMBERS[d] for d in range(10)]
 
@@ -113,7 +143,16 @@ def make_voice_pack(
     with tempfile.TemporaryDirectory() as tmp:
         for i, (name, (voice, text)) in enumerate(sorted(texts.items()), 1):
             raw = Path(tmp) / "clip.wav"
-            cmd = [exe, "-v", voice, "-s", "165" if voice == EN_VOICE else "150", "-w", str(raw), text]
+            cmd = [
+                exe,
+                "-v",
+                voice,
+                "-s",
+                "165" if voice == EN_VOICE else "150",
+                "-w",
+                str(raw),
+                text,
+            ]
             result = subprocess.run(cmd, capture_output=True, text=True, timeout=30, check=False)
             if result.returncode != 0 or not raw.is_file():
                 raise VoicePackError(

@@ -66,7 +66,9 @@ class LanguageRecipe:
                 for kind, ch in spell(ticket_number):
                     names.append((self.letter if kind == "letter" else self.digit).format(ch))
             elif item == "{counter}":
-                names.extend(self.number.format(w) for w in number_words(counter_number, self.numbers))
+                names.extend(
+                    self.number.format(w) for w in number_words(counter_number, self.numbers)
+                )
             else:
                 names.append(item)
         return names
@@ -157,7 +159,9 @@ class VoicePack:
             needed |= recipe.required()
         return needed
 
-    def clip_names(self, ticket_number: str, counter_number: int, languages: list[str]) -> list[str]:
+    def clip_names(
+        self, ticket_number: str, counter_number: int, languages: list[str]
+    ) -> list[str]:
         """The clips of one announcement in order (gaps not included)."""
         names = [self.chime]
         for code in languages:
@@ -228,10 +232,8 @@ def _read_manifest(folder: Path) -> dict[str, Any]:
 
     def need(table: dict[str, Any], key: str, kind: type, ctx: str) -> Any:
         value = table.get(key)
-        if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
-            raise VoicePackError(
-                f"{path}: {ctx}{key} must be a {kind.__name__}, got {value!r}"
-            )
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+            raise VoicePackError(f"{path}: {ctx}{key} must be a {kind.__name__}, got {value!r}")
         return value
 
     if data.get("format") != FORMAT:
@@ -246,7 +248,9 @@ def _read_manifest(folder: Path) -> dict[str, Any]:
         ctx = f"languages.{code}."
         rule = need(table, "numbers", str, ctx)
         if rule not in NUMBER_RULES:
-            raise VoicePackError(f"{path}: {ctx}numbers must be one of {NUMBER_RULES}, got {rule!r}")
+            raise VoicePackError(
+                f"{path}: {ctx}numbers must be one of {NUMBER_RULES}, got {rule!r}"
+            )
         sequence = need(table, "sequence", list, ctx)
         if not sequence or not all(isinstance(s, str) and s for s in sequence):
             raise VoicePackError(f"{path}: {ctx}sequence must be a list of clip names")

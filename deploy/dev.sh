@@ -40,6 +40,11 @@ setup() {
     .venv/bin/python -m pip install -q -e '.[dev]'
     touch "$stamp"
   fi
+  # the lobby's default voice pack (espeak-ng clips; kept out of git under var/)
+  if [ ! -f var/voice/default/manifest.toml ]; then
+    echo "== generating the lobby voice pack in var/voice/default (espeak-ng)"
+    .venv/bin/branchq lobby make-voice-pack var/voice/default >/dev/null
+  fi
 }
 
 run_tests() {

@@ -61,23 +61,23 @@ class ScreenSection(_Strict):
 
 class VoiceSection(_Strict):
     speak: bool = False  # only displays configured to speak speak (one per room is enough)
-    languages: list[Literal["zh", "en"]] = Field(default_factory=lambda: ["zh", "en"])
+    languages: tuple[Literal["zh", "en"], ...] = ("zh", "en")  # spoken, in this order
     volume: float = Field(default=0.8, ge=0.0, le=1.0)  # 0..1
-    quiet_hours: list[str] = Field(default_factory=list)  # "HH:MM-HH:MM", branch local time
+    quiet_hours: tuple[str, ...] = ()  # "HH:MM-HH:MM", branch local time
     max_call_age_s: float = Field(default=60.0, gt=0)  # older calls are shown, not spoken
     output: str = "default://"  # default://[DEVICE], file:///abs/path.wav or null://
     pack: Path = Path("var/voice/default")  # a voice pack folder (make-voice-pack)
 
     @field_validator("languages")
     @classmethod
-    def _distinct(cls, value: list[str]) -> list[str]:
+    def _distinct(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         if not value or len(set(value)) != len(value):
             raise ValueError("list each language once, at least one")
         return value
 
     @field_validator("quiet_hours")
     @classmethod
-    def _hours(cls, value: list[str]) -> list[str]:
+    def _hours(cls, value: tuple[str, ...]) -> tuple[str, ...]:
         for item in value:
             if not _QUIET.match(item):
                 raise ValueError(f"{item!r}: expected HH:MM-HH:MM, e.g. 22:00-07:00")

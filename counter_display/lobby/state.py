@@ -147,10 +147,13 @@ class LobbyState:
         out.announce.reverse()  # speak in call order
         fresh = [a for a in out.announce if a.age_s <= self.max_call_age_s]
         newest = newest_first[0] if newest_first else None
-        if newest is not None and not self.handled(newest.key):
-            # a call made while this display was away flashes; at start-up only a fresh one
-            if self.synced or any(a.key == newest.key for a in fresh):
-                out.flash = newest
+        # a call made while this display was away flashes; at start-up only a fresh one
+        if (
+            newest is not None
+            and not self.handled(newest.key)
+            and (self.synced or any(a.key == newest.key for a in fresh))
+        ):
+            out.flash = newest
         for a in out.announce:
             self._remember(a.key)
         out.announce = fresh

@@ -208,7 +208,9 @@ class LobbyWindow(QWidget):
 
     def _flash(self, shown: ShownCall) -> None:
         screen = self.model.config.screen
-        self.newest.show_call(shown.call.ticket.number, shown.call.counter_name, recall=shown.recall)
+        self.newest.show_call(
+            shown.call.ticket.number, shown.call.counter_name, recall=shown.recall
+        )
         self.newest.flash(screen.flash_count, screen.flash_period_ms)
 
     def _tick(self) -> None:
@@ -216,6 +218,6 @@ class LobbyWindow(QWidget):
         self.clock.setText(now.strftime("%H:%M"))
         self.date.setText(f"{now:%Y-%m-%d}  星期{WEEKDAYS[now.weekday()]}  {now:%a}")
 
-    def resizeEvent(self, event: QResizeEvent | None) -> None:  # noqa: N802 (Qt name)
+    def resizeEvent(self, event: QResizeEvent | None) -> None:
         super().resizeEvent(event)
         self.cover.setGeometry(self.rect())

@@ -72,7 +72,7 @@ class NewestCall(QWidget):
             self.flash_on = not self.flash_on
         self.update()
 
-    def paintEvent(self, event: QPaintEvent | None) -> None:  # noqa: N802 (Qt name)
+    def paintEvent(self, event: QPaintEvent | None) -> None:
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         u, w, h = self.u, float(self.width()), float(self.height())
@@ -112,7 +112,9 @@ class NewestCall(QWidget):
             p.setPen(DIM)
             p.setFont(font(64 * u))
             p.drawText(
-                self.rect(), Qt.AlignmentFlag.AlignCenter, "请留意叫号\nPlease listen for your number"
+                self.rect(),
+                Qt.AlignmentFlag.AlignCenter,
+                "请留意叫号\nPlease listen for your number",
             )
         p.end()
         self.painted.emit(self.number)
@@ -147,7 +149,7 @@ class NoticeBar(QWidget):
         self.offset += self._px_per_step
         self.update()
 
-    def paintEvent(self, event: QPaintEvent | None) -> None:  # noqa: N802 (Qt name)
+    def paintEvent(self, event: QPaintEvent | None) -> None:
         p = QPainter(self)
         p.fillRect(self.rect(), QColor("#071426"))
         if self.text:
@@ -171,7 +173,7 @@ class EmergencyCover(QWidget):
         self.notice: Bilingual | None = None
         self.latest = ""  # the newest call, still shown small at the bottom
 
-    def paintEvent(self, event: QPaintEvent | None) -> None:  # noqa: N802 (Qt name)
+    def paintEvent(self, event: QPaintEvent | None) -> None:
         if self.notice is None:
             return
         p = QPainter(self)
@@ -180,13 +182,21 @@ class EmergencyCover(QWidget):
         pad = 60 * u
         p.setPen(TEXT)
         p.setFont(font(80 * u, bold=True))
-        p.drawText(QRectF(pad, pad, w - 2 * pad, 110 * u), Qt.AlignmentFlag.AlignCenter, "通知  Notice")
+        p.drawText(
+            QRectF(pad, pad, w - 2 * pad, 110 * u), Qt.AlignmentFlag.AlignCenter, "通知  Notice"
+        )
         flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
         p.setFont(font(84 * u, bold=True))
         p.drawText(QRectF(pad, 200 * u, w - 2 * pad, h * 0.42 - 120 * u), flags, self.notice.zh)
         p.setFont(font(60 * u))
-        p.drawText(QRectF(pad, h * 0.42 + 100 * u, w - 2 * pad, h * 0.4 - 100 * u), flags, self.notice.en)
+        p.drawText(
+            QRectF(pad, h * 0.42 + 100 * u, w - 2 * pad, h * 0.4 - 100 * u), flags, self.notice.en
+        )
         if self.latest:
             p.setFont(font(48 * u))
-            p.drawText(QRectF(pad, h - 110 * u, w - 2 * pad, 80 * u), Qt.AlignmentFlag.AlignCenter, self.latest)
+            p.drawText(
+                QRectF(pad, h - 110 * u, w - 2 * pad, 80 * u),
+                Qt.AlignmentFlag.AlignCenter,
+                self.latest,
+            )
         p.end()
