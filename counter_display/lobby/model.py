@@ -98,8 +98,8 @@ class LobbyModel(QObject):
         items: list[Bilingual] = []
         if self.branch is None:
             return items
-        items.extend(getattr(self.branch, "notices", []) or [])
-        for contact in getattr(self.branch, "contacts", []) or []:
+        items.extend(self.branch.notices)
+        for contact in self.branch.contacts:
             items.append(
                 Bilingual(
                     zh=f"{contact.label.zh} {contact.phone}",

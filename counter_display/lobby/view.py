@@ -108,9 +108,10 @@ class LobbyWindow(QWidget):
             body.addLayout(left, 63)
             body.addLayout(history_box, 37)
         else:
+            self.newest.setMaximumHeight(round(860 * u))
             body.addWidget(self.newest, 1)
             body.addLayout(history_box)
-            body.addLayout(queue_area)
+            body.addLayout(queue_area, 1)
         root.addLayout(body, 1)
         root.addWidget(self.notice_bar)
 
@@ -148,6 +149,7 @@ class LobbyWindow(QWidget):
         m = self.model
         self.title_zh.setText(m.branch_name.zh)
         self.title_en.setText(m.branch_name.en)
+        self._tick()  # the branch's time zone may have just arrived
         newest = m.newest
         if newest is not None:
             self.newest.show_call(
@@ -179,18 +181,22 @@ class LobbyWindow(QWidget):
             self.cover.update()
 
     def _fill_queues(self) -> None:
+        """One row per service; rows are made once and reused (only their texts change)."""
         u = self.u
-        for cell in self.queue_cells:
-            self.queue_box.removeWidget(cell)
-            cell.deleteLater()
-        self.queue_cells = []
-        for row, q in enumerate(self.model.queues):
+        queues = self.model.queues
+        while len(self.queue_cells) < 3 * len(queues):
+            row, col = divmod(len(self.queue_cells), 3)
+            label = self._label(40 * u, bold=True)
+            self.queue_box.addWidget(label, row, col)
+            self.queue_cells.append(label)
+        for i, label in enumerate(self.queue_cells):
+            label.setVisible(i < 3 * len(queues))
+        for row, q in enumerate(queues):
             zh_wait, en_wait = wait_text(q.estimated_wait_s)
             wait_color = "white"
-            unavailable = getattr(q, "unavailable", None)
-            if unavailable is not None or not q.is_open:
-                zh_wait = unavailable.zh if unavailable is not None else "暂停服务"
-                en_wait = unavailable.en if unavailable is not None else "closed"
+            if q.unavailable is not None or not q.is_open:
+                zh_wait = q.unavailable.zh if q.unavailable is not None else "暂停服务"
+                en_wait = q.unavailable.en if q.unavailable is not None else "closed"
                 wait_color = "#ffb300"
             cells = [
                 (f"{q.prefix}  {q.name.zh}", q.name.en, "white"),
@@ -198,13 +204,11 @@ class LobbyWindow(QWidget):
                 (zh_wait, en_wait, wait_color),
             ]
             for col, (zh, en, color) in enumerate(cells):
-                label = self._label(40 * u, bold=True, color=color)
-                label.setText(
-                    f"{html.escape(zh)}&nbsp;&nbsp;<span style='font-size:{round(26 * u)}px;"
-                    f" font-weight: normal; color:#a9c1e0'>{html.escape(en)}</span>"
+                self.queue_cells[row * 3 + col].setText(
+                    f"<span style='color:{color}'>{html.escape(zh)}</span>&nbsp;&nbsp;"
+                    f"<span style='font-size:{round(26 * u)}px; font-weight: normal;"
+                    f" color:#a9c1e0'>{html.escape(en)}</span>"
                 )
-                self.queue_box.addWidget(label, row, col)
-                self.queue_cells.append(label)
 
     def _flash(self, shown: ShownCall) -> None:
         screen = self.model.config.screen

@@ -104,7 +104,14 @@ def branch(tmp_path: Path) -> Iterator[Branch]:
 
 
 def write_lobby_file(
-    path: Path, *, server_url: str, pack: Path, wav: Path, extra: str = "", speak: bool = True
+    path: Path,
+    *,
+    server_url: str,
+    pack: Path,
+    wav: Path,
+    extra: str = "",
+    speak: bool = True,
+    orientation: str = "landscape",
 ) -> Path:
     path.write_text(
         f"""
@@ -113,7 +120,7 @@ name = "{path.stem}"
 url = "{server_url}"
 token_env = "BRANCHQ_TEST_LOBBY_TOKEN_UNSET"
 [screen]
-orientation = "landscape"
+orientation = "{orientation}"
 [voice]
 speak = {"true" if speak else "false"}
 volume = 1.0
@@ -138,7 +145,13 @@ def make_lobby(
 ) -> Iterator[LobbyFactory]:
     apps: list[LobbyApp] = []
 
-    def make(name: str = "lobby-1", *, extra: str = "", speak: bool = True) -> LobbyApp:
+    def make(
+        name: str = "lobby-1",
+        *,
+        extra: str = "",
+        speak: bool = True,
+        orientation: str = "landscape",
+    ) -> LobbyApp:
         config: LobbyConfig = load_lobby_config(
             write_lobby_file(
                 tmp_path / f"{name}.toml",
@@ -147,6 +160,7 @@ def make_lobby(
                 wav=tmp_path / f"{name}.wav",
                 extra=extra,
                 speak=speak,
+                orientation=orientation,
             )
         )
         token = branch.live.device_token(name, Role.DISPLAY)

@@ -60,7 +60,7 @@ def test_waiting_counts_follow_issuing(qtbot, branch: Branch, make_lobby: LobbyF
     branch.issue("B", 1)
     qtbot.waitUntil(lambda: waiting("A") == 3 and waiting("B") == 1)
     texts = [label.text() for label in lobby.window.queue_cells]
-    assert any(t.startswith("3 人") for t in texts)
+    assert any(">3 人<" in t for t in texts)
     branch.call_next(1)
     qtbot.waitUntil(lambda: waiting("A") == 2)
 
@@ -162,3 +162,16 @@ def test_an_emergency_notice_covers_the_screen_and_goes(
     branch.set_emergency(None)
     qtbot.waitUntil(lambda: not lobby.window.cover.isVisibleTo(lobby.window))
     qtbot.waitUntil(lambda: not later.window.cover.isVisibleTo(later.window))
+
+
+def test_notice_bar_scrolls_the_branch_notices_and_phone_numbers(
+    qtbot, branch: Branch, make_lobby: LobbyFactory
+) -> None:
+    lobby = make_lobby()
+    bar = lobby.window.notice_bar
+    qtbot.waitUntil(lambda: "400-820-9599" in bar.text)
+    assert "挂失专线 400-820-9599" in bar.text and "Lost or stolen card 400-820-9599" in bar.text
+    assert "银行工作人员不会向您索要密码或验证码" in bar.text
+    assert lobby.window.title_zh.text() == "示范支行"
+    start = bar.offset
+    qtbot.waitUntil(lambda: bar.offset > start + 10)  # it moves
