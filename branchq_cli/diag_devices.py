@@ -26,7 +26,7 @@ _RANK = {"OK": EXIT_OK, "WARNING": EXIT_WARNING, "ERROR": EXIT_ERROR, "UNKNOWN":
 
 @dataclass(frozen=True)
 class DeviceLine:
-    kind: str  # "printer" or "panel"
+    kind: str  # "printer", "panel", or "bus" (a finding about a whole bus)
     id: str
     address: str
     verdict: str  # OK / WARNING / ERROR / UNKNOWN
@@ -80,8 +80,12 @@ def check_printer(entry: PrinterEntry) -> DeviceLine:
 
 
 def check_bus_panels(bus: BusEntry, panels: list[PanelEntry]) -> list[DeviceLine]:
-    """Read back every panel of one bus (one retry, the bus's own timeout)."""
-    from drivers.panel import PanelBus, PanelError, PanelTransportError
+    """Read back every panel of one bus (one retry, the bus's own timeout).
+
+    A panel configured with a blink register has it read too: one it lacks is a WARNING. When
+    every panel of the bus is silent, one ``bus`` line says so (with the wiring advice once).
+    """
+    from drivers.panel import PanelBus, PanelError, PanelNoAnswerError, PanelTransportError
 
     where = {p.id: f"{bus.url} #{p.address}" for p in panels}
     try:
@@ -94,10 +98,15 @@ def check_bus_panels(bus: BusEntry, panels: list[PanelEntry]) -> list[DeviceLine
         )
     except PanelError as exc:
         return [DeviceLine("panel", p.id, where[p.id], "ERROR", str(exc)) for p in panels]
-    out = []
+    out: list[DeviceLine] = []
+    silent: dict[str, PanelNoAnswerError] = {}
     with panel_bus:
         for entry in panels:
-            panel = panel_bus.panel(entry.address)
+            try:
+                panel = panel_bus.panel(entry.address, blink_register=entry.blink_register)
+            except PanelError as exc:
+                out.append(DeviceLine("panel", entry.id, where[entry.id], "ERROR", str(exc)))
+                continue
             if not panel.capabilities.can_read_back:
                 out.append(
                     DeviceLine(
@@ -107,6 +116,7 @@ def check_bus_panels(bus: BusEntry, panels: list[PanelEntry]) -> list[DeviceLine
                 continue
             try:
                 shown = panel.read_text()
+                unsupported = panel.check_features()
             except PanelTransportError as exc:
                 # the line itself is down: every panel on it fails the same way
                 advice = f"bus {bus.id}: {exc.advice} ({exc})"
@@ -118,14 +128,47 @@ def check_bus_panels(bus: BusEntry, panels: list[PanelEntry]) -> list[DeviceLine
                 ]
                 break
             except PanelError as exc:
+                if type(exc) is PanelNoAnswerError:  # not a late reply: nothing came at all
+                    silent[entry.id] = exc
                 advice = f"panel {entry.address} {exc.advice} ({exc})"
                 out.append(DeviceLine("panel", entry.id, where[entry.id], "ERROR", advice))
                 continue
             rtt = panel.health().last_round_trip_ms
             took = f", answers in {rtt:.0f} ms" if rtt is not None else ""
             text = f"shows {(shown or '').rstrip()!r}{took} (counter {entry.counter})"
-            out.append(DeviceLine("panel", entry.id, where[entry.id], "OK", text))
+            if unsupported:
+                text += f"; {'; '.join(unsupported)}; what to do: {_UNSUPPORTED_ADVICE}"
+                out.append(DeviceLine("panel", entry.id, where[entry.id], "WARNING", text))
+            else:
+                out.append(DeviceLine("panel", entry.id, where[entry.id], "OK", text))
+    if len(panels) > 1 and len(silent) == len(panels):
+        return _whole_bus_silent(bus, panels, where)
     return out
+
+
+_UNSUPPORTED_ADVICE = (
+    "set blink_register to this model's register, or remove it (the panel then does not "
+    "blink) / 按型号设置 blink_register 或删除（屏不闪烁）"
+)
+
+
+def _whole_bus_silent(
+    bus: BusEntry, panels: list[PanelEntry], where: dict[str, str]
+) -> list[DeviceLine]:
+    """Every panel of the bus is silent: the cause is what they share, said once."""
+    lines = [
+        DeviceLine("panel", p.id, where[p.id], "ERROR", f"no answer (bus {bus.id} is silent)")
+        for p in panels
+    ]
+    advice = (
+        f"the whole bus is silent: none of its {len(panels)} panels answered within "
+        f"{bus.timeout_s * 1000:.0f} ms. Check what they share: the RS-485 converter and its "
+        f"power, A/B wiring at the converter (swap A and B), baud rate {bus.baudrate} and "
+        f"protocol {bus.protocol} as set on the panels, and that {bus.url} is the right port / "
+        "整条总线无应答：检查RS-485转换器及电源、A/B接线、波特率和协议、端口是否正确"
+    )
+    lines.append(DeviceLine("bus", bus.id, bus.url, "ERROR", advice))
+    return lines
 
 
 def check_site(site: SiteConfig) -> list[DeviceLine]:
@@ -214,9 +257,10 @@ def run(args: argparse.Namespace) -> int:
         for text in texts:
             print(text)
         code = max(code, server_code)
-    bad = sum(1 for line in lines if line.verdict != "OK")
+    devices = [line for line in lines if line.kind != "bus"]
+    bad = sum(1 for line in devices if line.verdict != "OK")
     needs = "needs" if bad == 1 else "need"
-    print(f"{len(lines)} devices checked, {bad} {needs} attention", flush=True)
+    print(f"{len(devices)} devices checked, {bad} {needs} attention", flush=True)
     return code
 
 

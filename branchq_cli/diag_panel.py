@@ -1,6 +1,7 @@
 """`branchq diag panel URL --protocol modbus --address N`: test pattern, read back, verdict.
 
-Exit code 0 when the panel answered and read back the pattern, 2 otherwise.
+Exit code 0 when the panel answered and read back the pattern, 1 when it works but lacks an
+optional feature it was configured with (--blink-register), 2 otherwise.
 """
 
 from __future__ import annotations
@@ -18,6 +19,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--timeout", type=float, default=0.5, help="seconds to wait for each answer"
     )
+    parser.add_argument(
+        "--blink-register",
+        type=lambda text: int(text, 0),
+        default=None,
+        help="modbus: the blink register of this model (e.g. 0x0005), to check it is there",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -30,10 +37,13 @@ def run(args: argparse.Namespace) -> int:
         baudrate=args.baudrate,
         timeout_s=args.timeout,
         characters=args.characters,
+        blink_register=args.blink_register,
     )
     print(f"{args.url} ({args.protocol}) {verdict(health)}")
     sys.stdout.flush()
-    return 0 if health.status is HealthStatus.OK else 2
+    if health.status is not HealthStatus.OK:
+        return 2
+    return 1 if health.unsupported else 0
 
 
 if __name__ == "__main__":

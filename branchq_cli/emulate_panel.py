@@ -23,12 +23,33 @@ def parse_addresses(text: str) -> list[int]:
     return sorted(addresses)
 
 
+def _register(text: str) -> int | None:
+    if text.lower() == "none":
+        return None
+    try:
+        value = int(text, 0)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"blink register {text!r}: expected a number such as 0x0005, or 'none'"
+        ) from exc
+    if not 0 <= value <= 0xFFFF:
+        raise argparse.ArgumentTypeError(f"blink register {text!r}: expected 0..0xFFFF")
+    return value
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=7001, help="TCP port of the line (0: any)")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--protocol", choices=["modbus", "ascii"], default="modbus")
     parser.add_argument("--addresses", type=parse_addresses, default=list(range(1, 7)))
     parser.add_argument("--characters", type=int, default=None, help="panel width (8 / 16)")
+    parser.add_argument(
+        "--blink-register",
+        type=_register,
+        default=0x0005,
+        help="modbus: the blink register of the emulated model (default 0x0005); 'none' for "
+        "a panel with only the documented register map (it answers exception 02)",
+    )
     parser.add_argument(
         "--control-port",
         type=int,
@@ -88,6 +109,7 @@ def run(args: argparse.Namespace) -> int:
         protocol=args.protocol,
         addresses=args.addresses,
         characters=args.characters,
+        blink_register=args.blink_register,
         host=args.host,
         port=args.port,
         control_port=control,

@@ -22,6 +22,7 @@ buses) or, for a technician, every device of the branch. Example (deploy/site-de
     bus = "bus-1"
     address = 1
     counter = 1
+    blink_register = 0x0005   # this model's blink register; leave out: the panel never blinks
 
 Any problem raises ``SiteConfigError`` naming the file, the key and what was expected.
 """
@@ -92,11 +93,16 @@ class BusEntry(_Strict):
 
 
 class PanelEntry(_Strict):
+    """One panel. Modbus panels blink only with ``blink_register`` (the documented map has no
+    blink register; models that blink keep it at a vendor-specific address); ASCII signs blink
+    by command. ``blink_s`` 0 never blinks."""
+
     id: str
     bus: str
     address: int = Field(ge=0, le=255)
     counter: int = Field(ge=1)
-    blink_s: float = Field(default=5.0, ge=0)  # how long a new call blinks
+    blink_register: int | None = Field(default=None, ge=0, le=0xFFFF)  # modbus, e.g. 0x0005
+    blink_s: float = Field(default=5.0, ge=0)  # how long a new call blinks, seconds
 
 
 class SiteConfig(_Strict):
@@ -123,14 +129,21 @@ class SiteConfig(_Strict):
             raise ValueError(f"device ids must be unique; repeated: {dupes}")
         bus_ids = [b.id for b in self.buses]
         seen: set[tuple[str, int]] = set()
-        for i, panel in enumerate(self.panels):
+        for panel in self.panels:
             if panel.bus not in bus_ids:
                 raise ValueError(
-                    f"panels[{i}].bus: unknown bus {panel.bus!r}; expected one of {bus_ids}"
+                    f"panel {panel.id!r} bus: unknown bus {panel.bus!r}; expected one of {bus_ids}"
+                )
+            protocol = self.bus(panel.bus).protocol
+            if panel.blink_register is not None and protocol != "modbus":
+                raise ValueError(
+                    f"panel {panel.id!r} blink_register: {protocol} signs blink by command; "
+                    "blink_register is for modbus panels only"
                 )
             if (panel.bus, panel.address) in seen:
                 raise ValueError(
-                    f"panels[{i}].address: address {panel.address} used twice on {panel.bus!r}"
+                    f"panel {panel.id!r} address: address {panel.address} used twice "
+                    f"on {panel.bus!r}"
                 )
             seen.add((panel.bus, panel.address))
         return self

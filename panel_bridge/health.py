@@ -1,21 +1,24 @@
 """Panel health -> the heartbeat the bridge posts to the server (pure, no I/O).
 
-One component per panel: OK when its last exchange was acknowledged, ERROR when it stopped
-answering (or answers wrongly), UNKNOWN before the first exchange or for panels that never
-acknowledge. The bridge itself is OK while every panel is OK or UNKNOWN, WARNING when some
-panels fail, ERROR when none works or the server's event stream is down.
+One component per panel: OK when its last exchange was acknowledged, WARNING when it works but
+refused an optional feature it is configured with (blink at a register its model lacks: said
+once, never retried), ERROR when it stopped answering (or answers wrongly), UNKNOWN before the
+first exchange or for panels that never acknowledge. The bridge itself is OK while every panel
+is OK or UNKNOWN, WARNING when some panels fail or lack a feature, ERROR when none works or the
+server's event stream is down.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from drivers.panel import HealthStatus, PanelHealth
+from drivers.panel import HealthStatus, PanelFeatureUnsupportedError, PanelHealth
 from drivers.site import PanelEntry
 from server.contract.auth import ComponentReport, Heartbeat
 from server.contract.common import DeviceStatus
 
 DETAIL_MAX = 1000
+UNSUPPORTED_ADVICE = PanelFeatureUnsupportedError.advice
 
 _STATUS = {
     HealthStatus.OK: DeviceStatus.OK,
@@ -36,6 +39,9 @@ def component(
         detail = f"{where}: answers in {rtt:.1f} ms" if rtt is not None else where
     else:
         detail = f"{where}: not confirmed yet"
+    if health.unsupported and status is not DeviceStatus.ERROR:
+        status = DeviceStatus.WARNING
+        detail += f"; {'; '.join(health.unsupported)}; what to do: {UNSUPPORTED_ADVICE}"
     if note:
         detail += f"; last call not shown: {note}"
     return ComponentReport(id=entry.id, kind="panel", status=status, detail=detail[:DETAIL_MAX])
@@ -50,10 +56,11 @@ def heartbeat(
 ) -> Heartbeat:
     parts = list(components)
     bad = [c.id for c in parts if c.status is DeviceStatus.ERROR]
+    lacking = [c.id for c in parts if c.status is DeviceStatus.WARNING]
     ok = [c for c in parts if c.status is not DeviceStatus.ERROR]
     if not connected or (parts and not ok):
         status = DeviceStatus.ERROR
-    elif bad:
+    elif bad or lacking:
         status = DeviceStatus.WARNING
     else:
         status = DeviceStatus.OK
@@ -61,6 +68,8 @@ def heartbeat(
     detail = f"{len(ok)}/{len(parts)} panels working; {events}"
     if bad:
         detail += f"; not answering: {', '.join(bad)}"
+    if lacking:
+        detail += f"; a configured feature not supported (see each panel): {', '.join(lacking)}"
     return Heartbeat(
         status=status,
         detail=detail[:DETAIL_MAX],

@@ -6,10 +6,12 @@ never delays another bus, and the event loop never waits for a panel. Within one
 unhealthy and skipped until its next probe).
 
 Per panel the worker remembers what it should show. A new call shows the number and blinks
-for ``blink_s`` seconds, then the worker makes it steady. A command that did not reach the
-panel is retried every ``retry_s``; every ``probe_s`` an idle panel that can report its text is
-read back, and shown again if it lost it (power cycled, replaced). Every change of a panel's
-health calls ``on_health()`` (from the worker thread).
+for ``blink_s`` seconds (on a panel that can blink), then the worker makes it steady. A command
+that did not reach the panel is retried every ``retry_s``; a call retried that way still blinks
+when it is finally shown. A panel that refuses to blink (its model lacks the register) is
+reported once and never asked to blink again. Every ``probe_s`` an idle panel that can report
+its text is read back, and shown again (steady) if it lost it (power cycled, replaced). Every
+change of a panel's health calls ``on_health()`` (from the worker thread).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from drivers.panel import (
     PanelBus,
     PanelContentError,
     PanelError,
+    PanelFeatureUnsupportedError,
     PanelHealth,
     PanelUnavailableError,
     SerialCallPanel,
@@ -48,10 +51,12 @@ class PanelSlot:
     panel: SerialCallPanel
     wanted: PanelCommand | None = None  # None: never told anything yet
     applied: bool = True  # ``wanted`` reached the panel
+    blink_pending: bool = False  # ``wanted`` is a new call: blink when it reaches the panel
     retry_at: float = 0.0
     steady_at: float | None = None  # when to stop blinking
     last_io: float = 0.0
     reported: HealthStatus = HealthStatus.UNKNOWN
+    reported_unsupported: tuple[str, ...] = ()
     note: str = ""  # why the last command could not be shown (not a panel fault)
 
     def expected_text(self) -> str:
@@ -84,7 +89,10 @@ class BusWorker:
                 recheck_s=recheck_s,
                 clock=clock,
             )
-            self.slots = {p.id: PanelSlot(p, self.bus.panel(p.address)) for p in panels}
+            self.slots = {
+                p.id: PanelSlot(p, self.bus.panel(p.address, blink_register=p.blink_register))
+                for p in panels
+            }
         except PanelError as exc:
             raise BridgeConfigError(f"bus {bus.id!r}: {exc}") from exc
         self.entry = bus
@@ -143,23 +151,24 @@ class BusWorker:
     def _take(self, slot: PanelSlot, command: PanelCommand) -> None:
         slot.wanted = command
         slot.applied = False
+        slot.blink_pending = command.blink
         slot.steady_at = None
-        self._apply(slot, blink=command.blink)
+        self._apply(slot)
 
-    def _apply(self, slot: PanelSlot, *, blink: bool) -> None:
+    def _apply(self, slot: PanelSlot) -> None:
         command = slot.wanted
         if command is None:
             return
         panel, entry = slot.panel, slot.entry
+        blink = slot.blink_pending and command.action == "show" and entry.blink_s > 0
         slot.last_io = self._clock()
         try:
             if command.action == "clear":
                 panel.clear()
             else:
                 panel.show(command.ticket_number, entry.counter)
-                if panel.capabilities.can_blink:
-                    panel.blink(entry.blink_s if blink and entry.blink_s > 0 else False)
-                if blink and entry.blink_s > 0:
+                blink = self._set_blink(slot, blink)
+                if blink:
                     slot.steady_at = self._clock() + entry.blink_s
         except PanelContentError as exc:
             slot.applied, slot.note = True, str(exc)  # retrying cannot help
@@ -171,16 +180,29 @@ class BusWorker:
             level = logging.DEBUG if isinstance(exc, PanelUnavailableError) else logging.WARNING
             log.log(level, "%s (counter %d): %s", entry.id, entry.counter, exc)
             return
-        slot.applied, slot.note = True, ""
+        slot.applied, slot.note, slot.blink_pending = True, "", False
         what = "cleared" if command.action == "clear" else f"shows {command.ticket_number}"
         log.info("%s (counter %d) %s%s", entry.id, entry.counter, what, " blinking" * blink)
+
+    def _set_blink(self, slot: PanelSlot, blink: bool) -> bool:
+        """Blink (or stop) where the panel can; False when it did not blink."""
+        panel, entry = slot.panel, slot.entry
+        if not panel.capabilities.can_blink:
+            return False
+        try:
+            panel.blink(entry.blink_s if blink else False)
+        except PanelFeatureUnsupportedError as exc:
+            # said once (health and heartbeat keep it); the number is shown, nothing to retry
+            log.warning("%s (counter %d): %s; %s", entry.id, entry.counter, exc, exc.advice)
+            return False
+        return blink
 
     def _due_work(self) -> None:
         now = self._clock()
         for slot in self.slots.values():
             if not slot.applied:
                 if now >= slot.retry_at:
-                    self._apply(slot, blink=False)
+                    self._apply(slot)  # a call not shown yet still blinks when it is
             elif slot.steady_at is not None and now >= slot.steady_at:
                 self._make_steady(slot)
             elif slot.wanted is not None and now - slot.last_io >= self._probe_s:
@@ -189,10 +211,8 @@ class BusWorker:
     def _make_steady(self, slot: PanelSlot) -> None:
         slot.steady_at = None
         slot.last_io = self._clock()
-        if not slot.panel.capabilities.can_blink:
-            return
         try:
-            slot.panel.blink(False)
+            self._set_blink(slot, False)
         except PanelError as exc:
             log.warning("%s: could not stop blinking: %s", slot.entry.id, exc)
 
@@ -209,16 +229,19 @@ class BusWorker:
         expected = slot.expected_text()
         if (shown or "").rstrip() != expected.rstrip():
             log.info("%s shows %r, expected %r: restoring", slot.entry.id, shown, expected)
-            slot.applied = False
-            self._apply(slot, blink=False)
+            slot.applied, slot.blink_pending = False, False  # a restored state does not blink
+            self._apply(slot)
 
     def _check_health(self) -> None:
         changed = False
         for slot in self.slots.values():
-            status = slot.panel.health().status
-            if status is not slot.reported:
-                log.info("%s health %s -> %s", slot.entry.id, slot.reported, status)
-                slot.reported = status
+            health = slot.panel.health()
+            if health.status is not slot.reported:
+                log.info("%s health %s -> %s", slot.entry.id, slot.reported, health.status)
+                slot.reported = health.status
+                changed = True
+            if health.unsupported != slot.reported_unsupported:
+                slot.reported_unsupported = health.unsupported
                 changed = True
         if changed:
             self._on_health()

@@ -61,7 +61,9 @@ class AsciiSignProtocol(PanelProtocol):
     def encode_show(self, address: int, text: str) -> list[Exchange]:
         return [self._exchange(address, "D", self.fit_text(text), f"show {text!r}")]
 
-    def encode_blink(self, address: int, seconds: int) -> list[Exchange]:
+    def encode_blink(
+        self, address: int, seconds: int, register: int | None = None
+    ) -> list[Exchange]:
         return [self._exchange(address, "B", str(seconds), f"blink {seconds}")]
 
     def encode_clear(self, address: int) -> list[Exchange]:

@@ -109,11 +109,12 @@ class PanelBus:
         self._tracks: dict[int, _Track] = {}
 
     # --- lifecycle ------------------------------------------------------------------------
-    def panel(self, address: int) -> SerialCallPanel:
+    def panel(self, address: int, *, blink_register: int | None = None) -> SerialCallPanel:
+        """The panel at ``address``; ``blink_register``: where its model blinks (modbus)."""
         from drivers.panel.panel import SerialCallPanel
 
         self.protocol.check_address(address)
-        return SerialCallPanel(self, address)
+        return SerialCallPanel(self, address, blink_register=blink_register)
 
     def close(self) -> None:
         with self._lock:
@@ -160,8 +161,19 @@ class PanelBus:
         with self._state_lock:
             track = self._track(address)
             track.health = PanelHealth(
-                address, HealthStatus.OK, last_round_trip_ms=round(round_trip_ms, 2)
+                address,
+                HealthStatus.OK,
+                last_round_trip_ms=round(round_trip_ms, 2),
+                unsupported=track.health.unsupported,
             )
+
+    def record_unsupported(self, address: int, reason: str) -> None:
+        """The panel refused an optional feature: remember it (once) so it is not sent again."""
+        with self._state_lock:
+            track = self._track(address)
+            if reason not in track.health.unsupported:
+                unsupported = (*track.health.unsupported, reason)
+                track.health = replace(track.health, unsupported=unsupported)
 
     def record_failure(self, address: int, error: PanelError) -> None:
         with self._state_lock:

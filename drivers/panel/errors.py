@@ -11,6 +11,7 @@ Tree::
             PanelCrcError       ... its checksum/CRC is wrong
             PanelGarbledError   ... wrong address, function or length (noise, wrong baud)
             PanelRejectedError  ... the panel answered with an exception/NAK
+                PanelFeatureUnsupportedError  ... to an optional feature (blink): not retried
             PanelReadbackError  ... the panel reports other text than was written
         PanelUnavailableError   the panel is marked unhealthy; not retried until its next probe
 
@@ -80,6 +81,16 @@ class PanelRejectedError(PanelReplyError):
     advice = (
         "the panel refused the command: check the protocol and register map of this model / "
         "屏拒绝命令：检查该型号的协议和寄存器表"
+    )
+
+
+class PanelFeatureUnsupportedError(PanelRejectedError):
+    """The panel refused an optional feature (e.g. blink at a register its model lacks). It is
+    recorded in the panel's health once and not sent again; the panel itself works."""
+
+    advice = (
+        "this panel model lacks the feature: fix or remove its setting in the site file "
+        "(blink_register) / 该型号屏不支持此功能：修改或删除站点配置中的设置（blink_register）"
     )
 
 

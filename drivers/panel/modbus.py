@@ -4,8 +4,11 @@ Register map (holding registers, function 06 writes one, 16 writes several, 03 r
 
     0x0000  value (int16)           0x0003  baud code
     0x0002  unit id                 0x0004  decimal point
-    0x0005  blink seconds (0 off, 0xFFFF until stopped) - vendor extension, configurable
     0x0080  raw characters, two per register (high byte first): "A023" = 0x4130 0x3233
+
+The documented map has no blink register. Models that blink keep it at a vendor-specific
+address (often 0x0005: seconds, 0 off, 0xFFFF until stopped), given per panel in the site file
+(``blink_register``); a panel without it answers exception 02 (illegal data address).
 
 Framing and CRC-16/Modbus come from minimalmodbus (already a project dependency, pure
 functions over bytes, no I/O): ``_embed_payload`` builds address + function + data + CRC,
@@ -36,7 +39,7 @@ REG_VALUE = 0x0000
 REG_UNIT_ID = 0x0002
 REG_BAUD_CODE = 0x0003
 REG_DECIMAL_POINT = 0x0004
-REG_BLINK = 0x0005
+REG_BLINK = 0x0005  # a common vendor extension, not part of the documented map
 REG_TEXT = 0x0080
 
 FC_READ_HOLDING = 3
@@ -76,19 +79,20 @@ class ModbusProtocol(PanelProtocol):
     name = "modbus"
     bits_per_char = 11  # the Modbus spec counts 11 bits per character for the 3.5-char gap
 
-    def __init__(self, *, characters: int = 8, blink_register: int | None = REG_BLINK) -> None:
+    blink_needs_register = True
+
+    def __init__(self, *, characters: int = 8) -> None:
         if characters < 2 or characters > 64 or characters % 2:
             raise PanelConfigError(
                 f"modbus panel width {characters} characters; expected an even number 2..64 "
                 "(two characters per register)"
             )
-        self.blink_register = blink_register
         self.capabilities = PanelCapabilities(
             characters=characters,
             charset=MODBUS_CHARSET,
             acknowledges=True,
             can_read_back=True,
-            can_blink=blink_register is not None,
+            can_blink=False,  # per panel: only with its model's blink register
             upper_only=True,
             min_address=1,
             max_address=247,
@@ -119,16 +123,25 @@ class ModbusProtocol(PanelProtocol):
     def encode_show(self, address: int, text: str) -> list[Exchange]:
         return [self.write_text(address, self.fit_text(text), f"show {text!r}")]
 
-    def encode_blink(self, address: int, seconds: int) -> list[Exchange]:
-        if self.blink_register is None:
-            raise PanelConfigError("this modbus panel has no blink register; expected one set")
-        return [self.write_register(address, self.blink_register, seconds, f"blink {seconds}")]
+    def encode_blink(
+        self, address: int, seconds: int, register: int | None = None
+    ) -> list[Exchange]:
+        if register is None:
+            raise PanelConfigError(
+                "this modbus panel has no blink register set; the documented register map has "
+                "none: give the model's register as blink_register, or do not blink"
+            )
+        what = f"blink {seconds} (register 0x{register:04X})"
+        return [self.write_register(address, register, seconds, what)]
+
+    def encode_feature_probe(self, address: int, register: int) -> Exchange:
+        self.check_address(address)
+        frame = build_frame(address, FC_READ_HOLDING, _u16(register) + _u16(1))
+        what = f"read register 0x{register:04X}"
+        return Exchange(address, frame, True, what, read_registers=1, raw_reply=True)
 
     def encode_clear(self, address: int) -> list[Exchange]:
-        frames = [self.write_text(address, self.fit_text(""), "clear")]
-        if self.blink_register is not None:
-            frames.append(self.write_register(address, self.blink_register, 0, "blink off"))
-        return frames
+        return [self.write_text(address, self.fit_text(""), "clear")]
 
     def test_pattern_text(self) -> str:
         return "8" * self.capabilities.characters
@@ -192,6 +205,8 @@ class ModbusProtocol(PanelProtocol):
                     f"reply {got!r} to {exchange.what}: expected {count} data bytes"
                 )
             data = reply[3 : 3 + count]
+            if exchange.raw_reply:
+                return data.hex()
             try:
                 return data.decode("ascii")
             except UnicodeDecodeError as exc:

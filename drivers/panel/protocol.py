@@ -52,9 +52,20 @@ class PanelProtocol(ABC):
     @abstractmethod
     def encode_show(self, address: int, text: str) -> list[Exchange]: ...
 
+    blink_needs_register = False  # True: blinking is a model-specific register, set per panel
+
     @abstractmethod
-    def encode_blink(self, address: int, seconds: int) -> list[Exchange]:
-        """``seconds`` 0 stops blinking, ``BLINK_FOREVER`` blinks until stopped."""
+    def encode_blink(
+        self, address: int, seconds: int, register: int | None = None
+    ) -> list[Exchange]:
+        """``seconds`` 0 stops blinking, ``BLINK_FOREVER`` blinks until stopped.
+
+        ``register``: where the panel's model keeps blinking, for protocols that need it.
+        """
+
+    def encode_feature_probe(self, address: int, register: int) -> Exchange | None:
+        """A harmless read of an optional register (to learn whether the model has it)."""
+        return None
 
     @abstractmethod
     def encode_clear(self, address: int) -> list[Exchange]: ...

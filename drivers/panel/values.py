@@ -23,6 +23,9 @@ class PanelHealth:
     advice: str | None = None  # what to check, from the last error's class
     last_round_trip_ms: float | None = None
     consecutive_failures: int = 0
+    # optional features this panel refused (once), each "feature: why", e.g. blink at a
+    # register the model lacks; they are not tried again
+    unsupported: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,7 @@ class PanelCapabilities:
     charset: frozenset[str]  # characters it can show (after upper-casing when upper_only)
     acknowledges: bool  # answers each addressed frame
     can_read_back: bool  # can report the text it shows
-    can_blink: bool
+    can_blink: bool  # for modbus: only with a blink register set for the panel's model
     upper_only: bool  # lower-case letters are shown as upper-case
     min_address: int
     max_address: int
@@ -47,3 +50,4 @@ class Exchange:
     expects_reply: bool
     what: str  # e.g. "write text", for error messages
     read_registers: int = 0  # >0: this exchange reads back that many registers/characters
+    raw_reply: bool = False  # the registers read are numbers: the reply comes back as hex

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import deque
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -39,10 +40,16 @@ class PanelDisplay:
 class PanelBank:
     """All panels behind one emulated line, for one protocol."""
 
-    def __init__(self, protocol: str, addresses: list[int], characters: int) -> None:
+    def __init__(
+        self,
+        protocol: str,
+        addresses: list[int],
+        characters: int,
+        blink_register: int | None = modbus_slave.BLINK_REG,
+    ) -> None:
         if protocol == "modbus":
             self._slaves: modbus_slave.ModbusPanels | ascii_slave.AsciiSigns = (
-                modbus_slave.ModbusPanels(addresses, characters)
+                modbus_slave.ModbusPanels(addresses, characters, blink_register)
             )
             self._take = modbus_slave.take_frame
         elif protocol == "ascii":
@@ -52,6 +59,7 @@ class PanelBank:
             raise ValueError(f"emulated protocol {protocol!r}; expected 'modbus' or 'ascii'")
         self.protocol = protocol
         self.addresses = sorted(addresses)
+        self.frames: deque[bytes] = deque(maxlen=10_000)  # every request received, in order
         self._faults: dict[int, Fault] = {}
         self._lock = threading.Lock()
 
@@ -88,6 +96,7 @@ class PanelBank:
         """Consume complete frames from ``buffer``; return (reply, delay_s) pairs to send."""
         out: list[tuple[bytes, float]] = []
         while (frame := self._take(buffer)) is not None:
+            self.frames.append(frame)
             address = frame[0] if self.protocol == "modbus" else _ascii_address(frame)
             fault = self.fault_for(address) if address else Fault()
             if fault.kind is FaultKind.NO_ANSWER:

@@ -1,7 +1,9 @@
 """Modbus RTU slave side of LED-485 panels: split frames, check CRC, answer like the device.
 
 Holding registers per panel: 0x0000 value, 0x0002 unit id, 0x0003 baud code, 0x0004 decimal
-point, 0x0005 blink seconds, 0x0080.. characters (two per register, high byte first).
+point, 0x0080.. characters (two per register, high byte first): the documented map. Some models
+add a blink register (seconds; 0 off, 0xFFFF until stopped) at a vendor-specific address: the
+emulator has it at ``blink_register`` (0x0005 by default; None emulates a panel without it).
 Functions 03, 06 and 16; anything else gets exception 01, a register outside the map 02.
 Frames with a bad CRC are ignored (as a device does). Broadcast (address 0) is obeyed, never
 answered.
@@ -13,7 +15,7 @@ from hardware_mocks.panel.crc import crc16_modbus
 
 TEXT_BASE = 0x0080
 BLINK_REG = 0x0005
-CONTROL_REGS = (0x0000, 0x0002, 0x0003, 0x0004, BLINK_REG)
+CONTROL_REGS = (0x0000, 0x0002, 0x0003, 0x0004)
 
 
 def take_frame(buffer: bytearray) -> bytes | None:
@@ -47,11 +49,16 @@ def _frame(body: bytes) -> bytes:
 class ModbusPanels:
     """Register banks of the panels at ``addresses``, each ``characters`` wide."""
 
-    def __init__(self, addresses: list[int], characters: int) -> None:
+    def __init__(
+        self, addresses: list[int], characters: int, blink_register: int | None = BLINK_REG
+    ) -> None:
         self.characters = characters
+        self.blink_register = blink_register
         self.registers: dict[int, dict[int, int]] = {}
         for address in addresses:
             regs = dict.fromkeys(CONTROL_REGS, 0)
+            if blink_register is not None:
+                regs[blink_register] = 0
             regs[0x0002] = address
             for i in range(characters // 2):
                 regs[TEXT_BASE + i] = 0x2020
@@ -63,7 +70,9 @@ class ModbusPanels:
         return "".join(chr(b) if 0x20 <= b < 0x7F else "?" for b in raw)
 
     def blink_s(self, address: int) -> int:
-        return self.registers[address][BLINK_REG]
+        if self.blink_register is None:
+            return 0
+        return self.registers[address][self.blink_register]
 
     def handle(self, frame: bytes) -> tuple[list[int], bytes | None]:
         """Apply one request; return (addresses whose display it touched, reply or None)."""

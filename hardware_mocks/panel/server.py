@@ -21,6 +21,7 @@ import time
 import tty
 from dataclasses import asdict
 
+from hardware_mocks.panel import modbus_slave
 from hardware_mocks.panel.bank import ALL, FaultKind, PanelBank, PanelDisplay
 
 
@@ -31,12 +32,13 @@ class PanelEmulator:
         protocol: str = "modbus",
         addresses: list[int] | None = None,
         characters: int | None = None,
+        blink_register: int | None = modbus_slave.BLINK_REG,
         host: str = "127.0.0.1",
         port: int = 0,
         control_port: int | None = 0,
     ) -> None:
         chars = characters or (8 if protocol == "modbus" else 16)
-        self.bank = PanelBank(protocol, addresses or list(range(1, 7)), chars)
+        self.bank = PanelBank(protocol, addresses or list(range(1, 7)), chars, blink_register)
         self.host = host
         self._want_port = port
         self._want_control = control_port

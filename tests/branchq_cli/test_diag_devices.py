@@ -162,3 +162,59 @@ def test_with_server_needs_a_token(
     monkeypatch.delenv("BRANCHQ_TECHNICIAN_TOKEN", raising=False)
     assert main(["diag", "devices", "--config", str(site), "--server"]) == 2
     assert "$BRANCHQ_TECHNICIAN_TOKEN" in capsys.readouterr().err
+
+
+def test_a_silent_bus_is_said_once(
+    site: Path, panels: PanelEmulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    panels.set_fault(None, "no_answer")
+    assert main(["diag", "devices", "--config", str(site)]) == 2
+    out = capsys.readouterr().out
+    assert out.count("the whole bus is silent") == 1
+    assert out.count("check RS-485") == 0 and out.count("A/B wiring") == 1  # advice once
+    bus_line = next(line for line in out.splitlines() if line.startswith("bus "))
+    assert "bus-1" in bus_line and "ERROR" in bus_line and "none of its 3 panels" in bus_line
+    lines = lines_of(out)
+    assert all("no answer (bus bus-1 is silent)" in lines[f"panel-{n}"] for n in (1, 2, 3))
+    assert "4 devices checked, 3 need attention" in out
+
+
+def test_one_silent_panel_keeps_its_own_advice(
+    site: Path, panels: PanelEmulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    panels.set_fault(2, "no_answer")
+    main(["diag", "devices", "--config", str(site)])
+    out = capsys.readouterr().out
+    assert "the whole bus is silent" not in out
+    assert "panel 2 no answer: check RS-485 wiring" in lines_of(out)["panel-2"]
+
+
+def test_a_panel_lacking_its_configured_blink_register_is_a_warning(
+    tmp_path: Path, printer: PrinterEmulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with PanelEmulator(protocol="modbus", addresses=[1, 2, 3], blink_register=None) as plain:
+        site = write_site(tmp_path / "site.toml", printer.port, plain.port)
+        text = site.read_text(encoding="utf-8").replace(
+            "counter = 1\n", "counter = 1\nblink_register = 0x0005\n"
+        )
+        site.write_text(text, encoding="utf-8")
+        assert main(["diag", "devices", "--config", str(site)]) == 1
+        frames = list(plain.bank.frames)
+    lines = lines_of(capsys.readouterr().out)
+    assert " WARNING " in lines["panel-1"]
+    assert "blink not supported at register 0x0005" in lines["panel-1"]
+    assert "illegal data address" in lines["panel-1"] and "blink_register" in lines["panel-1"]
+    assert " OK " in lines["panel-2"]  # no blink register configured: nothing asked
+    assert not any(f[1] == 6 for f in frames)  # diag only reads: nothing was written
+
+
+def test_diag_panel_checks_the_blink_register(capsys: pytest.CaptureFixture[str]) -> None:
+    with PanelEmulator(protocol="modbus", addresses=[3], blink_register=None) as plain:
+        url = f"socket://127.0.0.1:{plain.port}"
+        args = ["diag", "panel", url, "--address", "3", "--timeout", "0.3"]
+        assert main(args) == 0
+        assert "panel 3: OK" in capsys.readouterr().out
+        assert main([*args, "--blink-register", "0x0005"]) == 1
+    out = capsys.readouterr().out
+    assert "panel 3: WARNING" in out and "blink not supported at register 0x0005" in out
+    assert "what to do: this panel model lacks the feature" in out

@@ -49,3 +49,26 @@ def test_bad_site_file_names_file_key_and_problem(tmp_path: Path, body: str, exp
 def test_missing_site_file(tmp_path: Path) -> None:
     with pytest.raises(SiteConfigError, match="no such file"):
         load_site(tmp_path / "absent.toml")
+
+
+def test_blink_register_is_per_panel_and_off_by_default(tmp_path: Path) -> None:
+    path = tmp_path / "site.toml"
+    path.write_text(
+        "[[buses]]\nid='b'\nurl='loop://'\n"
+        "[[panels]]\nid='p1'\nbus='b'\naddress=1\ncounter=1\nblink_register=0x0005\n"
+        "[[panels]]\nid='p2'\nbus='b'\naddress=2\ncounter=2\n",
+        encoding="utf-8",
+    )
+    site = load_site(path)
+    assert [p.blink_register for p in site.panels] == [5, None]
+
+
+def test_blink_register_on_an_ascii_sign_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "site.toml"
+    path.write_text(
+        "[[buses]]\nid='b'\nurl='loop://'\nprotocol='ascii'\n"
+        "[[panels]]\nid='sign'\nbus='b'\naddress=1\ncounter=1\nblink_register=5\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SiteConfigError, match="panel 'sign' blink_register: ascii signs blink"):
+        load_site(path)

@@ -19,7 +19,14 @@ from tests.e2e.live import LiveBranch, wait_until
 COUNTERS = (1, 2, 3)
 
 
-def write_site(path: Path, *, server_url: str, panel_port: int, blink_s: float = 0.5) -> Path:
+def write_site(
+    path: Path,
+    *,
+    server_url: str,
+    panel_port: int,
+    blink_s: float = 0.5,
+    blink_register: int | None = 5,
+) -> Path:
     text = f"""
 [server]
 url = "{server_url}"
@@ -41,6 +48,8 @@ address = {n}
 counter = {n}
 blink_s = {blink_s}
 """
+        if blink_register is not None:
+            text += f"blink_register = {blink_register}\n"
     path.write_text(text, encoding="utf-8")
     return path
 

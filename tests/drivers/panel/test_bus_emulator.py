@@ -32,7 +32,7 @@ def url(emu: PanelEmulator) -> str:
 
 
 def test_show_blink_clear_self_test_modbus(emulator: PanelEmulator) -> None:
-    with open_panel(url(emulator), protocol="modbus", address=3) as panel:
+    with open_panel(url(emulator), protocol="modbus", address=3, blink_register=5) as panel:
         assert panel.health().status is HealthStatus.UNKNOWN
         panel.show("A023", 5)
         assert emulator.displays[3].text == "A023  05"
@@ -155,7 +155,9 @@ def test_wrong_crc_is_detected(emulator: PanelEmulator) -> None:
 
 def test_garbled_reply_is_detected(emulator: PanelEmulator) -> None:
     emulator.set_fault(None, "garbled")
-    with open_panel(url(emulator), address=6, timeout_s=0.2, retries=1, backoff_s=0.01) as panel:
+    with open_panel(
+        url(emulator), address=6, blink_register=5, timeout_s=0.2, retries=1, backoff_s=0.01
+    ) as panel:
         with pytest.raises(PanelGarbledError, match="expected"):
             panel.blink(2)
         assert panel.health().status is HealthStatus.UNHEALTHY
@@ -217,7 +219,7 @@ def test_bad_url_and_settings() -> None:
 
 def test_loop_url_echoes_a_single_register_write() -> None:
     # loop:// echoes: a function 06 reply IS the echo, so the driver accepts it
-    with open_panel("loop://", address=7) as panel:
+    with open_panel("loop://", address=7, blink_register=5) as panel:
         panel.blink(False)
         assert panel.health().status is HealthStatus.OK
 

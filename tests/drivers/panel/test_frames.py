@@ -15,7 +15,7 @@ from drivers.panel import (
     PanelRejectedError,
     format_call,
 )
-from drivers.panel.modbus import crc16
+from drivers.panel.modbus import REG_BLINK, crc16
 from drivers.panel.protocol import check_blink_seconds
 
 H = bytes.fromhex
@@ -38,18 +38,26 @@ def test_modbus_golden_frames() -> None:
     p = ModbusProtocol()
     (show,) = p.encode_show(1, "A023  05")
     assert show.request == H("01 10 00 80 00 04 08 41 30 32 33 20 20 30 35 9f f0")
-    (blink,) = p.encode_blink(3, 5)
+    (blink,) = p.encode_blink(3, 5, REG_BLINK)
     assert blink.request == H("03 06 00 05 00 05 58 2a")
-    clear = p.encode_clear(1)
-    assert [e.request for e in clear] == [
-        H("01 10 00 80 00 04 08 20 20 20 20 20 20 20 20 03 6b"),
-        H("01 06 00 05 00 00 99 cb"),
-    ]
+    (clear,) = p.encode_clear(1)  # a panel that blinks adds "blink off" itself
+    assert clear.request == H("01 10 00 80 00 04 08 20 20 20 20 20 20 20 20 03 6b")
+    (blink_off,) = p.encode_blink(1, 0, REG_BLINK)
+    assert blink_off.request == H("01 06 00 05 00 00 99 cb")
+    probe = p.encode_feature_probe(1, REG_BLINK)
+    assert probe.request == H("01 03 00 05 00 01 94 0b")
     (test,) = p.encode_test_pattern(2)
     assert test.request == H("02 10 00 80 00 04 08 38 38 38 38 38 38 38 38 77 b6")
     read = p.encode_read_back(1)
     assert read.request == H("01 03 00 80 00 04 45 e1")
     assert read.read_registers == 4
+
+
+def test_modbus_blink_needs_the_models_register() -> None:
+    p = ModbusProtocol()
+    assert p.capabilities.can_blink is False  # the documented register map has no blink
+    with pytest.raises(PanelConfigError, match="no blink register set"):
+        p.encode_blink(1, 5)
 
 
 def test_modbus_lower_case_is_shown_upper_case_and_padded() -> None:
@@ -76,7 +84,7 @@ def test_ascii_golden_frames() -> None:
 
 def test_modbus_replies() -> None:
     p = ModbusProtocol()
-    (blink,) = p.encode_blink(3, 5)
+    (blink,) = p.encode_blink(3, 5, REG_BLINK)
     assert p.reply_length(blink, blink.request[:2]) == 8
     assert p.parse_reply(blink, blink.request) is None  # fn 06 answers with an echo
     (show,) = p.encode_show(1, "A023")
@@ -102,7 +110,7 @@ def test_modbus_reply_errors_say_what_came_and_what_was_expected() -> None:
     assert p.reply_length(show, exc[:2]) == 5
     with pytest.raises(PanelRejectedError, match=r"exception 2 \(illegal data address\)"):
         p.parse_reply(show, exc)
-    (blink,) = p.encode_blink(1, 5)
+    (blink,) = p.encode_blink(1, 5, REG_BLINK)
     other = H("01 06 00 05 00 06") + crc16(H("01 06 00 05 00 06"))
     with pytest.raises(PanelGarbledError, match="expected the echo"):
         p.parse_reply(blink, other)
