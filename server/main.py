@@ -20,11 +20,12 @@ from datetime import datetime
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
-from server.api import counters, public, tickets
+from server.api import counters, public, ticket_page, tickets
 from server.api.errors import install_error_handlers
 from server.auth.principal import Principal
 from server.branchfile import load_branch
 from server.config import Settings
+from server.realtime import ticket_stream
 from server.realtime.hub import EventHub
 from server.realtime.ws import make_router
 from server.services.context import BranchContext, utc_now
@@ -97,6 +98,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     install_error_handlers(app)
     app.include_router(public.router, prefix=API_PREFIX)
     app.include_router(public.router, include_in_schema=False)  # /healthz for load balancers
+    app.include_router(ticket_page.router, prefix=API_PREFIX)
     app.include_router(tickets.router, prefix=API_PREFIX)
     app.include_router(counters.router, prefix=API_PREFIX)
     for name in _OPTIONAL_ROUTERS:
@@ -110,6 +112,11 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     app.include_router(
         make_router(
             hub_getter=lambda: app.state.hub, authenticate=lambda t: app.state.authenticate(t)
+        )
+    )
+    app.include_router(
+        ticket_stream.make_router(
+            hub_getter=lambda: app.state.hub, branch_getter=lambda: app.state.branch
         )
     )
     return app

@@ -1,20 +1,18 @@
-"""Public endpoints (no token): health, services with queue and wait, a ticket's status."""
+"""Public endpoints (no token): health, the branch, services with queue and wait (a ticket's
+status and phone page: ``server.api.ticket_page``)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 from sqlalchemy import text
 
 from server.api.context import BranchDep
-from server.contract.rest import BranchInfo, ErrorBody, Health, QueueInfo, TicketStatusOut
+from server.contract.rest import BranchInfo, Health, QueueInfo
 from server.services import branch as branch_service
-from server.services import tickets
 from server.services.views import Names, queue_infos
 from server.store.db import read_session
 
 router = APIRouter(tags=["public"])
-
-_PUBLIC_ID = Path(min_length=8, max_length=32, pattern=r"^[A-Za-z0-9_-]+$")
 
 
 @router.get("/healthz", response_model=Health)
@@ -39,13 +37,3 @@ def list_services(branch: BranchDep) -> list[QueueInfo]:
     now = branch.now()
     with read_session(branch.engine) as session:
         return queue_infos(session, day=branch.business_day(now), names=Names(session))
-
-
-@router.get(
-    "/tickets/{public_id}",
-    response_model=TicketStatusOut,
-    responses={404: {"model": ErrorBody}},
-)
-def ticket_status(branch: BranchDep, public_id: str = _PUBLIC_ID) -> TicketStatusOut:
-    """A ticket's status by its unguessable id (the QR code on the ticket)."""
-    return tickets.ticket_status(branch, public_id=public_id)

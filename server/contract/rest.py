@@ -151,6 +151,7 @@ class TicketStatusOut(WireModel):
     counter_name: Bilingual | None = None
     issued_at: datetime
     called_at: datetime | None = None
+    language: Language = Language.ZH  # chosen at the kiosk
 
 
 class CallChosen(WireModel):

@@ -86,4 +86,5 @@ def ticket_status(ctx: BranchContext, *, public_id: str) -> TicketStatusOut:
             counter_name=names.counter(counter) if counter is not None else None,
             issued_at=ticket.issued_at,
             called_at=ticket.called_at,
+            language=Language(ticket.language),
         )
