@@ -82,7 +82,7 @@ def ticket_view(branch: BranchDep, public_id: str = PUBLIC_ID) -> PhoneView:
 def phone_asset(name: str) -> Response:
     found = phone_page.asset(name)
     if found is None:
-        raise UnknownEntity("phone page file", name, sorted(phone_page.ASSETS))
+        raise UnknownEntity("file", name, sorted(phone_page.ASSETS))
     content, media_type = found
     headers = {"Cache-Control": "public, max-age=3600", "X-Content-Type-Options": "nosniff"}
     return Response(content, media_type=media_type, headers=headers)

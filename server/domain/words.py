@@ -41,6 +41,7 @@ _KINDS: dict[str, str] = {
     "category": "客户类别",
     "user": "用户",
     "device": "设备",
+    "file": "文件",
 }
 
 

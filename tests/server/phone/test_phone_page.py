@@ -80,7 +80,10 @@ def test_every_asset_the_page_names_is_served(branch: Branch) -> None:
     assert r.status_code == 404
     r = branch.client.get("/api/v1/phone/secrets.txt")
     assert r.status_code == 404 and r.json()["error"] == "not_found"
-    assert "phone.js" in r.json()["message"]
+    assert r.json()["message"] == {
+        "zh": "没有这个文件：secrets.txt（可选：logo.svg、phone.css、phone.js）",
+        "en": "unknown file 'secrets.txt'; expected one of ['logo.svg', 'phone.css', 'phone.js']",
+    }
 
 
 @pytest.mark.parametrize(
