@@ -1,4 +1,5 @@
-"""`branchq kiosk issue SERVICE`: the kiosk's tap, from a terminal (issue, print, report)."""
+"""`branchq kiosk run`: the touchscreen kiosk; `branchq kiosk issue SERVICE`: its tap, from a
+terminal (issue, print, report)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,17 @@ def register(subparsers: Any) -> None:
         "kiosk", help="kiosk actions without the touchscreen (issue and print a ticket)"
     )
     sub = kiosk.add_subparsers(dest="kiosk_command", metavar="ACTION")
+    run = sub.add_parser(
+        "run",
+        help="run the touchscreen kiosk (PyQt6)",
+        description="Run the touchscreen kiosk described by a kiosk file (see "
+        "deploy/kiosk-example.toml): full screen, or in a window with --windowed.",
+    )
+    run.add_argument("--config", required=True, help="the kiosk file, e.g. kiosk.toml")
+    run.add_argument(
+        "--windowed", action="store_true", help="a window instead of full screen (development)"
+    )
+    run.set_defaults(handler=_run)
     issue = sub.add_parser(
         "issue",
         help="issue a ticket for SERVICE and print it, as a tap on the kiosk does",
@@ -35,6 +47,26 @@ def register(subparsers: Any) -> None:
     issue.add_argument("--language", default="zh", choices=["zh", "en"])
     issue.set_defaults(handler=_issue)
     kiosk.set_defaults(handler=lambda _a: (kiosk.print_help(), 2)[1])
+
+
+def _run(args: argparse.Namespace) -> int:
+    from kiosk_app.config import KioskConfigError, load_kiosk_config
+
+    try:
+        config = load_kiosk_config(args.config)
+    except KioskConfigError as exc:
+        print(f"kiosk: {exc}", file=sys.stderr)
+        return 2
+    if not config.token:
+        print(
+            f"kiosk: no device token: set ${config.server.token_env} or server.token_file in "
+            f"{args.config} (create one with: branchq admin create-device NAME --role kiosk)",
+            file=sys.stderr,
+        )
+        return 2
+    from kiosk_app.app import run
+
+    return run(config, windowed=args.windowed)
 
 
 def _issue(args: argparse.Namespace) -> int:

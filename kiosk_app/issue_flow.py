@@ -14,14 +14,13 @@ from __future__ import annotations
 import contextlib
 import uuid
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 import httpx
 from pydantic import ValidationError
 
-from drivers.printer import PrinterState, PrinterStatus, PrintResult, TicketLayout, TicketPrinter
-from server.contract.auth import ComponentReport, Heartbeat
-from server.contract.common import Category, DeviceStatus, Language
+from drivers.printer import PrinterStatus, PrintResult, TicketLayout, TicketPrinter
+from kiosk_app.tickets import FOOTER, heartbeat, print_report, ticket_layout
+from server.contract.common import Bilingual, Category, DeviceStatus, Language
 from server.contract.rest import BranchInfo, ErrorBody, TicketIssuedOut
 
 
@@ -49,8 +48,8 @@ class BranchText:
     name_zh: str
     name_en: str
     timezone: str = "UTC"
-    footer_zh: str = "请留意叫号，过号请重新取号"
-    footer_en: str = "Please listen for your number; if you miss it, take a new ticket"
+    footer_zh: str = FOOTER.zh
+    footer_en: str = FOOTER.en
 
 
 class KioskFlow:
@@ -141,26 +140,15 @@ class KioskFlow:
         ) from last_error
 
     def _layout(self, ticket: TicketIssuedOut, branch: BranchText) -> TicketLayout:
-        return TicketLayout(
-            branch_name_zh=branch.name_zh,
-            branch_name_en=branch.name_en,
-            service_name_zh=ticket.service_name.zh,
-            service_name_en=ticket.service_name.en,
-            number=ticket.number,
-            people_ahead=ticket.people_ahead,
-            estimated_wait_s=ticket.estimated_wait_s,
-            issued_at=ticket.issued_at.astimezone(ZoneInfo(branch.timezone)),  # local clock
-            status_url=ticket.status_url,
-            footer_zh=branch.footer_zh,
-            footer_en=branch.footer_en,
+        return ticket_layout(
+            ticket,
+            branch_name=Bilingual(zh=branch.name_zh, en=branch.name_en),
+            timezone=branch.timezone,
+            footer=Bilingual(zh=branch.footer_zh, en=branch.footer_en),
         )
 
     def _report(self, ticket: TicketIssuedOut, result: PrintResult) -> None:
-        body = (
-            {"status": "printed"}
-            if result.ok
-            else {"status": "failed", "reason": f"{result.reason_code}: {result.message_en}"}
-        )
+        body = print_report(result).model_dump(mode="json", exclude_none=True)
         # the ticket is safe on the server; a lost print report is only bookkeeping
         with contextlib.suppress(httpx.TransportError):
             self._client.post(f"/tickets/{ticket.public_id}/print-result", json=body)
@@ -172,32 +160,10 @@ class KioskFlow:
         status as reported; a lost heartbeat is not an error for the customer.
         """
         status = status if status is not None else self._printer.status()
-        printer_status = _device_status(status.state)
-        beat = Heartbeat(
-            status=printer_status,
-            detail="" if printer_status is DeviceStatus.OK else f"printer: {status.describe()}",
-            components=[
-                ComponentReport(
-                    id="printer",
-                    kind="printer",
-                    status=printer_status,
-                    detail=status.describe()[:1000],
-                )
-            ],
-        )
+        beat = heartbeat(status)
         with contextlib.suppress(httpx.TransportError):
             self._client.post("/devices/me/heartbeat", json=beat.model_dump(mode="json"))
-        return printer_status
-
-
-def _device_status(state: PrinterState) -> DeviceStatus:
-    if state is PrinterState.OK:
-        return DeviceStatus.OK
-    if state is PrinterState.PAPER_NEAR_END:
-        return DeviceStatus.WARNING
-    if state is PrinterState.UNKNOWN:
-        return DeviceStatus.UNKNOWN
-    return DeviceStatus.ERROR
+        return beat.status
 
 
 def _refused(response: httpx.Response, service_code: str) -> KioskError:

@@ -46,7 +46,8 @@ class TicketLayout:
     status_url: str = ""
     footer_zh: str = ""
     footer_en: str = ""
-    category_label: str = ""
+    category_zh: str = ""  # printed large when the ticket is not a normal one: "优先客户"
+    category_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -257,8 +258,10 @@ def render_ticket(layout: TicketLayout, profile: PrinterProfile) -> bytes:
     w.wrapped(layout.branch_name_zh)
     w.wrapped(layout.branch_name_en)
     w.set_bold(False)
-    if layout.category_label:
-        w.wrapped(layout.category_label)
+    if layout.category_zh or layout.category_en:
+        w.set_size(2, 2)
+        w.bilingual((layout.category_zh, layout.category_en))
+        w.set_size(1, 1)
     w.set_size(1, 2)
     w.wrapped(layout.service_name_zh)
     w.wrapped(layout.service_name_en)

@@ -1,0 +1,226 @@
+"""Small widgets of the kiosk: labels and buttons styled from the theme, the QR code."""
+
+from __future__ import annotations
+
+import qrcode
+from PyQt6.QtCore import QRect, QRectF, QSize, Qt, pyqtSignal
+from PyQt6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QResizeEvent,
+)
+from PyQt6.QtWidgets import QLabel, QPushButton, QSizePolicy, QVBoxLayout, QWidget
+
+from kiosk_app import theme
+from kiosk_app.theme import Sizes
+
+FONT_FAMILY = "Noto Sans CJK SC"
+TITLE_UNITS = (6.5, 6.0, 5.5, 5.0, 4.5, 4.0)  # service button titles, largest that fits
+
+
+def label(
+    sizes: Sizes,
+    units: float,
+    *,
+    colour: str = theme.PAGE_TEXT,
+    background: str | None = None,
+    bold: bool = False,
+    align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignCenter,
+    name: str = "",
+) -> QLabel:
+    """A label of ``units`` (1/100 of the screen's short side), never smaller than 5 mm."""
+    widget = QLabel()
+    widget.setObjectName(name)
+    widget.setWordWrap(True)
+    widget.setAlignment(align)
+    widget.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+    style_label(widget, sizes, units, colour=colour, background=background, bold=bold)
+    return widget
+
+
+def style_label(
+    widget: QLabel,
+    sizes: Sizes,
+    units: float,
+    *,
+    colour: str,
+    background: str | None = None,
+    bold: bool = False,
+) -> None:
+    """Font and colours by QFont and QPalette, not style sheets: cheap to change while the
+    kiosk runs (a style sheet change re-polishes the widget)."""
+    key = (sizes.font(units), bold, colour, background)
+    if widget.property("kiosk_style") == repr(key):
+        return
+    widget.setProperty("kiosk_style", repr(key))
+    font = QFont(FONT_FAMILY)
+    font.setPixelSize(sizes.font(units))
+    font.setBold(bold)
+    widget.setFont(font)
+    palette = widget.palette()
+    palette.setColor(QPalette.ColorRole.WindowText, QColor(colour))
+    palette.setColor(QPalette.ColorRole.Window, QColor(background or theme.PAGE_BG))
+    widget.setPalette(palette)
+    widget.setAutoFillBackground(background is not None)
+    pad = round(sizes.unit) if background else 0
+    widget.setContentsMargins(pad, pad, pad, pad)
+
+
+def _set_style(widget: QWidget, style: str) -> None:
+    """Set a style sheet only when it changes: Qt re-polishes a widget on every set."""
+    if widget.styleSheet() != style:
+        widget.setStyleSheet(style)
+
+
+def button_style(sizes: Sizes, background: str, colour: str, units: float = 4.5) -> str:
+    radius = round(sizes.unit * 1.5)
+    return (
+        f"QPushButton {{ background: {background}; color: {colour}; border: none;"
+        f" border-radius: {radius}px; font-size: {sizes.font(units)}px; font-weight: 700;"
+        f" padding: {round(sizes.unit)}px {round(sizes.unit * 2)}px; }}"
+        f" QPushButton:pressed {{ background: {theme.PAGE_TEXT}; color: {theme.PAGE_BG}; }}"
+        f" QPushButton:disabled {{ background: {theme.DISABLED_BG};"
+        f" color: {theme.DISABLED_TEXT}; }}"
+    )
+
+
+def action_button(
+    sizes: Sizes,
+    text: str,
+    *,
+    background: str = theme.NEUTRAL_BG,
+    colour: str = theme.PAGE_TEXT,
+    name: str = "",
+    units: float = 4.5,
+) -> QPushButton:
+    """A secondary button (back, cancel, language): at least the minimum touch target."""
+    button = QPushButton(text)
+    button.setObjectName(name)
+    button.setMinimumSize(
+        QSize(max(sizes.min_target * 2, round(sizes.unit * 22)), sizes.min_target)
+    )
+    button.setStyleSheet(button_style(sizes, background, colour, units))
+    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    return button
+
+
+class TileButton(QPushButton):
+    """One large service button: the name in the kiosk's language, the other language under it,
+    then people waiting and the wait (or, disabled, the reason)."""
+
+    chosen = pyqtSignal(str)
+
+    def __init__(self, sizes: Sizes, key: str) -> None:
+        super().__init__()
+        self.key = key
+        self.sizes = sizes
+        self.setObjectName(f"tile-{key}")
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setMinimumSize(
+            QSize(sizes.min_target * 2, max(sizes.min_target, round(sizes.unit * 20)))
+        )
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(*(round(sizes.unit * 1.5),) * 4)
+        box.setSpacing(round(sizes.unit * 0.5))
+        self.title_units = TITLE_UNITS[0]
+        self._title_colour = theme.ON_ACCENT
+        self._fitted: tuple[str, int] = ("", 0)
+        self.title = label(sizes, self.title_units, bold=True, name="title")
+        self.subtitle = label(sizes, 3.6, name="subtitle")
+        self.status = label(sizes, 3.6, name="status")
+        for widget in (self.title, self.subtitle, self.status):
+            box.addWidget(widget)
+        self.clicked.connect(lambda: self.chosen.emit(self.key))
+
+    def resizeEvent(self, event: QResizeEvent | None) -> None:
+        super().resizeEvent(event)
+        self._fit_title()
+
+    def _fit_title(self) -> None:
+        """The largest title size (6.5 units down to 4) whose words fit in two lines."""
+        margin = round(self.sizes.unit * 1.5) + 4
+        available = self.width() - 2 * margin
+        if available <= 0 or (self.title.text(), available) == self._fitted:
+            return
+        self._fitted = (self.title.text(), available)
+        units = TITLE_UNITS[-1]
+        for candidate in TITLE_UNITS:
+            font = QFont(FONT_FAMILY)
+            font.setPixelSize(self.sizes.font(candidate))
+            font.setBold(True)
+            metrics = QFontMetrics(font)
+            box = metrics.boundingRect(
+                QRect(0, 0, available, 10_000), Qt.TextFlag.TextWordWrap, self.title.text()
+            )
+            if box.width() <= available and box.height() <= 2.2 * metrics.height():
+                units = candidate
+                break
+        if units != self.title_units:
+            self.title_units = units
+            style_label(self.title, self.sizes, units, colour=self._title_colour, bold=True)
+
+    def show_tile(
+        self, title: str, subtitle: str, status: str, *, enabled: bool, background: str
+    ) -> None:
+        self.setEnabled(enabled)
+        bg = background if enabled else theme.DISABLED_BG
+        fg = theme.ON_ACCENT if enabled else theme.DISABLED_TEXT
+        sub = theme.ON_ACCENT_SUB if enabled else theme.DISABLED_TEXT
+        _set_style(
+            self,
+            f"QPushButton {{ background: {bg}; border: none;"
+            f" border-radius: {round(self.sizes.unit * 1.5)}px; }}"
+            f" QPushButton:pressed {{ background: {theme.PAGE_TEXT}; }}",
+        )
+        self._title_colour = fg
+        for widget, text, colour, units, bold in (
+            (self.title, title, fg, self.title_units, True),
+            (self.subtitle, subtitle, sub, 3.6, False),
+            (self.status, status, sub if enabled else fg, 3.6, not enabled),
+        ):
+            widget.setText(text)
+            style_label(widget, self.sizes, units, colour=colour, bold=bold)
+        self._fit_title()
+
+
+class QrCode(QWidget):
+    """The ticket's status URL as a QR code, drawn module by module (black on white)."""
+
+    def __init__(self, side_px: int) -> None:
+        super().__init__()
+        self._matrix: list[list[bool]] = []
+        self.data = ""
+        self.setFixedSize(side_px, side_px)
+
+    def set_data(self, data: str) -> None:
+        if data == self.data:
+            return
+        self.data = data
+        if not data:
+            self._matrix = []
+        else:
+            code = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
+            code.add_data(data)
+            code.make(fit=True)
+            self._matrix = code.get_matrix()
+        self.update()
+
+    def paintEvent(self, _event: QPaintEvent | None) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor("#ffffff"))
+        if not self._matrix:
+            return
+        n = len(self._matrix)
+        module = min(self.width(), self.height()) / n
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor("#000000"))
+        for y, row in enumerate(self._matrix):
+            for x, dark in enumerate(row):
+                if dark:
+                    painter.drawRect(QRectF(x * module, y * module, module + 0.5, module + 0.5))
+        painter.end()
