@@ -57,9 +57,10 @@ _STATE_ORDER: list[TicketState] = list(TicketState)
 
 
 class ServiceUnavailable(DomainError):
-    """No ticket can be issued for the service; ``reason`` is ``closed`` or ``cap_reached``."""
+    """No ticket can be issued for the service; ``reason`` is ``closed``, ``cap_reached`` or
+    ``numbers_in_use`` (every number of the service is held by a ticket still open today)."""
 
-    REASONS = ("closed", "cap_reached")
+    REASONS = ("closed", "cap_reached", "numbers_in_use")
 
     def __init__(self, service_code: str, reason: str, detail: str = "") -> None:
         if reason not in self.REASONS:
@@ -68,6 +69,9 @@ class ServiceUnavailable(DomainError):
         self.reason = reason
         if reason == "closed":
             en, zh = f"service {service_code} is closed", "该业务暂停取号"
+        elif reason == "numbers_in_use":
+            en = f"service {service_code}: every number is in use; please wait a moment"
+            zh = "该业务号码已全部占用，请稍候再取号"
         else:
             en = f"service {service_code} reached its daily cap"
             zh = "该业务今日号源已满"

@@ -7,14 +7,15 @@ estimate functions; the stateful property test drives this engine.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, datetime
 
 from server.contract.common import Category, CounterState, TicketState
 from server.domain.desk import check_can_close, check_can_take, check_may_call
-from server.domain.errors import CounterUnavailable, ServiceUnavailable, UnknownEntity
+from server.domain.errors import CounterUnavailable, UnknownEntity
 from server.domain.estimate import estimate_wait_s, ewma
 from server.domain.model import BranchConfig, CounterDef
-from server.domain.numbering import business_day, check_can_issue, ticket_number
+from server.domain.numbering import Numbering, business_day, next_numbers
 from server.domain.policy import CallPolicy, WeightedPolicy
 from server.domain.ticket import Ticket, TicketEvent
 from server.domain.transitions import (
@@ -42,7 +43,7 @@ class BranchQueue:
             c.number: CounterState.CLOSED for c in config.counters
         }
         self.service_open: dict[str, bool] = {s.code: s.is_open for s in config.services}
-        self.issued: dict[tuple[date, str], int] = {}
+        self.numbering: dict[tuple[date, str], Numbering] = {}
         self.avg_service_s: dict[str, float] = {}
         self.recent_categories: list[Category] = []
         self.day: date | None = None
@@ -81,7 +82,7 @@ class BranchQueue:
     def issued_today(self, service_code: str) -> int:
         if self.day is None:
             return 0
-        return self.issued.get((self.day, service_code), 0)
+        return self.numbering.get((self.day, service_code), Numbering()).issued
 
     # -- estimates -----------------------------------------------------------------------
     def open_counters_for(self, service_code: str) -> int:
@@ -144,13 +145,13 @@ class BranchQueue:
             self.day = day
         elif day > self.day:
             self.rollover(now)
-        count = self.issued_today(service_code)
-        if not self.service_open[service_code]:
-            raise ServiceUnavailable(service_code, "closed")
-        check_can_issue(svc, count)
-        value, number = ticket_number(svc, count)
-        if any(t.number == number and t.state in ACTIVE_STATES for t in self.tickets.values()):
-            raise ServiceUnavailable(service_code, "cap_reached", f"number {number} still in use")
+        svc = replace(svc, is_open=self.service_open[service_code])
+        now_numbering = self.numbering.get((day, service_code), Numbering())
+        live = {t.number for t in self.tickets.values() if t.state in ACTIVE_STATES}
+        numbers = next_numbers(svc, now_numbering, 1, lambda first, last: live)
+        if numbers.refusal is not None:
+            raise numbers.refusal
+        ((value, number),) = numbers.given
         ticket = Ticket(
             ticket_id=self._next_id,
             number=number,
@@ -165,7 +166,7 @@ class BranchQueue:
         ticket.history.append(TicketEvent("issue", now))
         self._next_id += 1
         self.tickets[ticket.ticket_id] = ticket
-        self.issued[(day, service_code)] = count + 1
+        self.numbering[(day, service_code)] = numbers.after
         return ticket
 
     # -- calling -------------------------------------------------------------------------

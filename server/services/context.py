@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
 from sqlalchemy import Engine
@@ -40,7 +40,6 @@ class BranchContext:
     publish: Callable[[Event], object] = _discard
     clock: Callable[[], datetime] = utc_now
     status_url_base: str = "http://127.0.0.1:8000"
-    known_day: list[date] = field(default_factory=list)  # last business day seen (cache)
 
     def now(self) -> datetime:
         now = self.clock()

@@ -3,55 +3,65 @@
 ``issue_batch(ctx, requests)`` answers each request on its own (a ``TicketIssuedOut`` or the
 exception meant for that request alone) in the order given:
 
-- idempotency keys are looked up in one query; a key already used answers its ticket
-  (``replayed``), and a key repeated inside the batch gets the ticket of its first use;
-- an unknown service, a closed service or a reached daily cap fails only its own request
-  (checked before anything is written);
-- numbering takes one upsert per service (``count`` numbers at once, the unused ones given
-  back in the same transaction), tickets and their ``issue`` events one INSERT each;
+- every request was validated when it was made (``IssueRequest``), before it joined a batch;
+- an idempotency key already used answers its ticket (``replayed``), and a key repeated inside
+  the batch gets the ticket of its first use;
+- an unknown service, a closed service, a reached daily cap or a service whose every number
+  is held by an open ticket fails only its own request;
+- numbering locks one row per service and gives its next numbers, skipping numbers still live
+  (``domain.numbering``); tickets and their ``issue`` events are inserted one by one;
 - after the commit the ``TicketIssued`` events are published in commit order, still under
   the writer lock, so one process sends them in the order the database has them.
 
 Safety is that of issuing one by one: the caller answers nobody before ``issue_batch``
 returns, i.e. before the commit (SQLite ``BEGIN IMMEDIATE`` + ``synchronous=FULL``; PostgreSQL
-row locks on the numbering rows). If the batch's transaction fails on a constraint (another
-process used one of the keys meanwhile), every request is retried on its own.
+row locks on the numbering rows). If the batch's transaction fails for any reason but the
+database itself (``OperationalError``), every request is retried on its own, so one request
+that slipped past validation fails alone and the others get their tickets.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
-from datetime import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Connection
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
 from server.contract.common import Bilingual, Category, Language, TicketState
 from server.contract.events import TicketIssued, TicketRef
 from server.contract.rest import TicketIssuedOut
-from server.domain.errors import ServiceUnavailable, UnknownEntity
+from server.domain.errors import UnknownEntity
 from server.domain.estimate import estimate_wait_s
 from server.domain.model import ServiceDef
-from server.domain.numbering import check_can_issue, ticket_number
+from server.domain.numbering import next_numbers
 from server.services.context import BranchContext
 from server.services.errors import BadRequest, IdempotencyConflict
 from server.services.rollover import ensure_business_day, publish_new_day
 from server.services.views import Names, avg_service_s, make_queue_info
-from server.store import issuing, repo
+from server.store import repo
 from server.store.db import read_session, write_connection, write_transaction
-from server.store.issuing import QueueFigures
+from server.store.issuing import TICKET_COLUMNS, IssuingStore, QueueFigures, issuing_store
 from server.store.tables import Ticket
 
 Outcome = TicketIssuedOut | Exception
 
+_log = logging.getLogger(__name__)
+
+# what the store can hold: an appointment is a date of this era, in any time zone
+_EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+_LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+
 
 @dataclass(frozen=True)
 class IssueRequest:
-    """One kiosk's request for a ticket (already parsed)."""
+    """One kiosk's request for a ticket, validated when made: a request that could fail the
+    batch's transaction is refused here (``BadRequest``, HTTP 422) before it joins one."""
 
     service_code: str
     category: Category = Category.NORMAL
@@ -61,27 +71,42 @@ class IssueRequest:
     device_id: int | None = None
 
     def __post_init__(self) -> None:
-        if self.appointment_at is not None and self.appointment_at.tzinfo is None:
-            raise BadRequest("appointment_at", "needs a time zone, e.g. 2026-11-29T10:30:00+08:00")
+        _check_text("service_code", self.service_code, 1, 8)
+        if self.idempotency_key is not None:
+            _check_text("idempotency_key", self.idempotency_key, 1, 128)
+        Category(self.category)
+        Language(self.language)
+        at = self.appointment_at
+        if at is not None:
+            if at.tzinfo is None or at.utcoffset() is None:
+                raise BadRequest(
+                    "appointment_at", "needs a time zone, e.g. 2026-11-29T10:30:00+08:00"
+                )
+            if not _EARLIEST <= at <= _LATEST:  # aware comparison: no conversion to overflow
+                raise BadRequest(
+                    "appointment_at",
+                    f"{at.isoformat()} is out of range; expected a time between "
+                    f"{_EARLIEST:%Y-%m-%d} and {_LATEST:%Y-%m-%d}",
+                )
+
+
+def _check_text(field: str, value: str, shortest: int, longest: int) -> None:
+    if not shortest <= len(value) <= longest:
+        raise BadRequest(field, f"expected {shortest} to {longest} characters, got {len(value)}")
+    if not value.isprintable():
+        raise BadRequest(field, f"control or unpaired characters are not allowed: {value!r}")
 
 
 @dataclass
 class _New:
     index: int
-    row: dict[str, object]  # the ticket's columns (issuing.TICKET_COLUMNS)
+    row: dict[str, object]  # the ticket's columns (TICKET_COLUMNS)
     service: ServiceDef
     request: IssueRequest
     public_id: str
     number: str
     issued_before: int  # the service's tickets issued today before this one
     id: int = 0
-
-
-_SERVICE_FIELDS = tuple(f.name for f in fields(ServiceDef))
-
-
-def _service_def(row: Mapping[str, Any]) -> ServiceDef:
-    return ServiceDef(**{name: row[name] for name in _SERVICE_FIELDS})
 
 
 def issue_batch(
@@ -93,39 +118,48 @@ def issue_batch(
     """Issue a ticket for each request in one transaction; one outcome per request, in order.
 
     ``connection``: a writer's own connection (``store.db.writer_connection``); by default
-    one from the pool. Raises only when the whole transaction failed for a reason no retry
-    fixes (e.g. the database is unreachable); then no request got a ticket.
+    one from the pool. Raises only when the database failed (``OperationalError``, e.g.
+    unreachable or locked for longer than the busy timeout); then no request got a ticket.
     """
     if not requests:
         return []
     try:
-        return _issue_batch(ctx, requests, connection)
-    except IntegrityError as exc:
-        if len(requests) > 1:
-            return [_issue_one(ctx, r, connection) for r in requests]
-        return [_replay_after_conflict(ctx, requests[0], exc)]
-
-
-def _issue_one(ctx: BranchContext, request: IssueRequest, connection: Connection | None) -> Outcome:
-    try:
-        return _issue_batch(ctx, [request], connection)[0]
-    except IntegrityError as exc:
-        return _replay_after_conflict(ctx, request, exc)
+        return _issue_together(ctx, requests, connection)
+    except OperationalError:
+        raise
     except Exception as exc:
-        return exc
+        if len(requests) == 1:
+            return [_failed_alone(ctx, requests[0], exc)]
+        _log.warning(
+            "a batch of %d tickets failed (%r); issuing them one by one", len(requests), exc
+        )
+        return [_issue_alone(ctx, r, connection) for r in requests]
 
 
-def _replay_after_conflict(
-    ctx: BranchContext, request: IssueRequest, exc: IntegrityError
+def _issue_alone(
+    ctx: BranchContext, request: IssueRequest, connection: Connection | None
 ) -> Outcome:
-    """Another process committed the same idempotency key between our lookup and insert."""
+    try:
+        return _issue_together(ctx, [request], connection)[0]
+    except OperationalError:
+        raise
+    except Exception as exc:
+        return _failed_alone(ctx, request, exc)
+
+
+def _failed_alone(ctx: BranchContext, request: IssueRequest, exc: Exception) -> Outcome:
+    """The outcome of one request whose own transaction failed with ``exc``: another process
+    committed its idempotency key between our lookup and insert (answer that ticket), or
+    ``exc`` itself (logged: validation should have refused the request)."""
     key = request.idempotency_key
-    with read_session(ctx.engine) as session:
-        existing = None if key is None else repo.find_ticket_by_key(session, idempotency_key=key)
-        if existing is None:
-            return exc
-        conflict = _conflict(request, existing.number, _asked(existing))
-        return conflict or issued_out(ctx, session, existing, replayed=True)
+    if isinstance(exc, IntegrityError) and key is not None:
+        with read_session(ctx.engine) as session:
+            existing = repo.find_ticket_by_key(session, idempotency_key=key)
+            if existing is not None:
+                conflict = _conflict(request, existing.number, _asked(existing))
+                return conflict or issued_out(ctx, session, existing, replayed=True)
+    _log.error("issuing failed for %r: %r", request, exc)
+    return exc
 
 
 def _asked(what: IssueRequest | Ticket) -> str:
@@ -143,7 +177,7 @@ def _conflict(request: IssueRequest, number: str, used_for: str) -> IdempotencyC
 
 class _LazySession:
     """An ORM session joined to the batch's connection, made only if something needs it
-    (the day's rollover, replayed keys): the common path runs Core statements only."""
+    (the day's rollover, replayed keys): the common path runs the store's statements only."""
 
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
@@ -177,60 +211,61 @@ def _transaction(ctx: BranchContext, connection: Connection | None) -> Any:
     return write_transaction(connection)
 
 
-def _issue_batch(
+def _issue_together(
     ctx: BranchContext, requests: Sequence[IssueRequest], connection: Connection | None
 ) -> list[Outcome]:
     now = ctx.now()
     day = ctx.business_day(now)
     outcomes: list[Outcome | None] = [None] * len(requests)
     with _transaction(ctx, connection) as conn, _LazySession(conn) as orm:
-        keys = [r.idempotency_key for r in requests if r.idempotency_key is not None]
-        used = issuing.ticket_ids_by_keys(conn, keys=keys)
+        store = issuing_store(conn)
         abandoned = 0
-        if not (ctx.known_day and ctx.known_day[0] == day):
+        if store.recorded_day(conn) != day:
             abandoned = ensure_business_day(orm.session, ctx, now)
-        rows = issuing.service_values(conn, codes=sorted({r.service_code for r in requests}))
-        known: list[str] | None = None
+            orm.flush()
+        services = store.services(conn)
         first_of_key: dict[str, int] = {}
         replay_of: dict[int, int] = {}
+        stored: list[int] = []  # requests whose key has a ticket already
         by_service: dict[str, list[int]] = {}
         for i, r in enumerate(requests):
             key = r.idempotency_key
-            if key is not None and key in used:
-                continue  # answered below from the stored ticket
             if key is not None and key in first_of_key:
                 replay_of[i] = first_of_key[key]
                 continue
             if key is not None:
                 first_of_key[key] = i
-            if r.service_code not in rows:
-                known = known if known is not None else issuing.known_service_codes(conn)
-                outcomes[i] = UnknownEntity("service", r.service_code, known)
+                if store.ticket_id(conn, idempotency_key=key) is not None:
+                    stored.append(i)
+                    continue
+            if r.service_code not in services:
+                outcomes[i] = UnknownEntity("service", r.service_code, list(services))
                 continue
             by_service.setdefault(r.service_code, []).append(i)
         new: list[_New] = []
         # numbering rows are locked in code order, so two processes' batches never deadlock
         for code in sorted(by_service):
-            new += _number(conn, ctx, rows[code], by_service[code], requests, outcomes, now)
+            new += _number(
+                store, conn, services[code], by_service[code], requests, outcomes, now, day
+            )
         new.sort(key=lambda n: n.index)  # ids (the FIFO tie-break) in the order asked
-        if new:
-            ids = issuing.insert_ticket_rows(conn, rows=[n.row for n in new])
-            for n, new_id in zip(new, ids, strict=True):
-                n.id = new_id
-            issuing.insert_events(conn, rows=[_event_row(n, now) for n in new])
+        for n in new:
+            n.id = store.insert_ticket(conn, n.row)
+        store.insert_events(conn, [_event_row(n, now) for n in new])
         figures = {
-            code: issuing.queue_figures(conn, service_code=code, business_day=day)
+            code: store.queue_figures(conn, service_code=code, day=day)
             for code in {n.service.code for n in new}
         }
         names: Names | None = None
-        for i, r in enumerate(requests):
-            if r.idempotency_key is not None and r.idempotency_key in used:
-                names = names or Names(orm.session)
-                stored = repo.find_ticket_by_key(orm.session, idempotency_key=r.idempotency_key)
-                assert stored is not None
-                outcomes[i] = _conflict(r, stored.number, _asked(stored)) or issued_out(
-                    ctx, orm.session, stored, replayed=True, names=names
-                )
+        for i in stored:
+            r = requests[i]
+            assert r.idempotency_key is not None
+            names = names or Names(orm.session)
+            ticket = repo.find_ticket_by_key(orm.session, idempotency_key=r.idempotency_key)
+            assert ticket is not None
+            outcomes[i] = _conflict(r, ticket.number, _asked(ticket)) or issued_out(
+                ctx, orm.session, ticket, replayed=True, names=names
+            )
         orm.flush()
         conn.commit()
         # committed: from here on the tickets exist whatever happens to the answers; events
@@ -256,36 +291,32 @@ def _issue_batch(
 
 
 def _number(
+    store: IssuingStore,
     conn: Connection,
-    ctx: BranchContext,
-    row: Mapping[str, Any],
+    service: ServiceDef,
     indexes: list[int],
     requests: Sequence[IssueRequest],
     outcomes: list[Outcome | None],
     now: datetime,
+    day: date,
 ) -> list[_New]:
-    """Reserve the service's next numbers for ``indexes`` (one upsert); refused ones get
-    their ServiceUnavailable and their numbers back."""
-    service = _service_def(row)
-    if not service.is_open:
-        for i in indexes:
-            outcomes[i] = ServiceUnavailable(service.code, "closed")
-        return []
-    day = ctx.business_day(now)
-    before = issuing.reserve_numbers(
-        conn, service_code=service.code, business_day=day, count=len(indexes)
+    """Give the service's next numbers to ``indexes``; the ones refused get the refusal."""
+    numbering = store.lock_numbering(conn, service_code=service.code, day=day)
+    numbers = next_numbers(
+        service,
+        numbering,
+        len(indexes),
+        lambda first, last: store.live_numbers(conn, day=day, first=first, last=last),
     )
+    if numbers.given:
+        store.save_numbering(conn, service_code=service.code, day=day, numbering=numbers.after)
+    for i in indexes[len(numbers.given) :]:
+        outcomes[i] = numbers.refusal
     new: list[_New] = []
-    for offset, i in enumerate(indexes):
-        try:
-            check_can_issue(service, before + offset)
-            value, number = ticket_number(service, before + offset)
-        except ServiceUnavailable as exc:
-            outcomes[i] = exc
-            continue
+    for offset, (i, (value, number)) in enumerate(zip(indexes, numbers.given, strict=False)):
         r = requests[i]
         public_id = secrets.token_urlsafe(16)
-        row = dict.fromkeys(issuing.TICKET_COLUMNS)
+        row = dict.fromkeys(TICKET_COLUMNS)
         row.update(
             public_id=public_id,
             service_code=service.code,
@@ -302,10 +333,7 @@ def _number(
             recall_count=0,
             print_status="pending",
         )
-        new.append(_New(i, row, service, r, public_id, number, before + offset))
-    refused = len(indexes) - len(new)
-    if refused:  # the cap only refuses a tail: give its numbers back
-        issuing.reserve_numbers(conn, service_code=service.code, business_day=day, count=-refused)
+        new.append(_New(i, row, service, r, public_id, number, numbering.issued + offset))
     return new
 
 

@@ -1,9 +1,10 @@
 """The daily rollover: at the branch's rollover time, yesterday's open tickets are abandoned.
 
 History is kept (tickets and their events stay); numbering restarts because it is counted
-per business day. ``ensure_business_day`` runs inside every issuing transaction (cheap: it
-only touches the database when the day changed), and the server also runs ``rollover``
-periodically so displays are updated without waiting for a ticket.
+per business day. Issuing calls ``ensure_business_day`` in its transaction when the day the
+database recorded is not today's, and the server also runs ``rollover`` periodically so
+displays are updated without waiting for a ticket. The database's branch-state row is the
+only record of the day: several processes may serve one database.
 """
 
 from __future__ import annotations
@@ -26,15 +27,11 @@ from server.store.tables import BranchState
 def ensure_business_day(session: Session, ctx: BranchContext, now: datetime) -> int:
     """Abandon tickets of earlier business days if the day changed; returns how many."""
     day = ctx.business_day(now)
-    if ctx.known_day and ctx.known_day[0] == day:
-        return 0
     state = repo.branch_state(session, for_update=True)
     if state is None:
         state = BranchState(id=1)
     abandoned = 0
-    if state.business_day == day:
-        ctx.known_day[:] = [day]  # committed earlier (by us or another process)
-    else:
+    if state.business_day != day:
         for ticket in repo.active_before(
             session, business_day=day, states=[s.value for s in ACTIVE_STATES]
         ):
@@ -54,16 +51,18 @@ def ensure_business_day(session: Session, ctx: BranchContext, now: datetime) -> 
             abandoned += 1
         state.business_day = day
         session.add(state)
-        # the cache is set by a later call, once this transaction is known to be committed
     return abandoned
 
 
 def rollover(ctx: BranchContext) -> int:
     """Run the rollover now if the business day changed; returns how many were abandoned."""
     now = ctx.now()
-    if ctx.known_day and ctx.known_day[0] == ctx.business_day(now):
+    with read_session(ctx.engine) as session:
+        state = repo.branch_state(session)
+        recorded = None if state is None else state.business_day
+    if recorded == ctx.business_day(now):
         return 0
-    day_changed = bool(ctx.known_day)  # this process saw another day before
+    day_changed = recorded is not None  # a day was recorded before: this is a new one
     with write_session(ctx.engine) as session:
         abandoned = ensure_business_day(session, ctx, now)
     if abandoned or day_changed:

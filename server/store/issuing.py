@@ -1,23 +1,32 @@
-"""The hot paths' statements (issuing, call-next's read), built once with bind parameters
-and run on the session's connection (no ORM unit of work).
+"""The store of the issuing hot path: ``IssuingStore``, one method per question or write.
 
-All run inside the caller's write transaction.
+Each method is ONE statement, prepared once per dialect (``server.store.raw.prepare``: on the
+``sqlite3`` cursor for SQLite, through Core elsewhere); only the numbering upsert is written
+per dialect (``ON CONFLICT`` comes from the dialect's own ``insert``). Everything runs inside
+the caller's write transaction, on its connection; nothing here commits.
+
+Also the read of call-next (``waiting_rows``) and the queue figures shared with the views.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import fields
 from datetime import date
 from typing import Any, NamedTuple
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Connection, bindparam, func, insert, select
+from sqlalchemy import Connection, bindparam, func, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlmodel import Session
 
-from server.store.raw import RawStatement
+from server.domain.model import ServiceDef
+from server.domain.numbering import Numbering
+from server.domain.transitions import ACTIVE_STATES
+from server.store.raw import Prepared, prepare
 from server.store.tables import (
+    BranchState,
     Counter,
     CounterSkill,
     IssuedCounter,
@@ -34,30 +43,29 @@ _issued = IssuedCounter.__table__  # type: ignore[attr-defined]
 _skill = CounterSkill.__table__  # type: ignore[attr-defined]
 _counter = Counter.__table__  # type: ignore[attr-defined]
 _stats = ServiceStats.__table__  # type: ignore[attr-defined]
+_branch = BranchState.__table__  # type: ignore[attr-defined]
 
-_SERVICE = select(_service).where(_service.c.code == bindparam("code"))
-_BY_KEY = select(_ticket.c.id).where(_ticket.c.idempotency_key == bindparam("key"))
-_BY_KEYS = select(_ticket.c.idempotency_key, _ticket.c.id).where(
-    _ticket.c.idempotency_key.in_(bindparam("keys", expanding=True))
-)
-_SERVICES = select(_service).where(_service.c.code.in_(bindparam("codes", expanding=True)))
-_INSERT_TICKETS = insert(_ticket).returning(_ticket.c.id, sort_by_parameter_order=True)
-_INSERT_EVENT = insert(_event)
+TICKET_COLUMNS: tuple[str, ...] = tuple(c.name for c in _ticket.columns if c.name != "id")
 _EVENT_COLUMNS = ("ticket_id", "action", "at", "counter_number", "teller_user_id", "details")
+_SERVICE_FIELDS = tuple(f.name for f in fields(ServiceDef))
+# open tickets, as an OR of equalities (one bound value each: the raw runner has no IN lists)
+_OPEN = sorted(state.value for state in ACTIVE_STATES)
 
-
-def _upsert(dialect: Any) -> Any:
-    ins = dialect.insert(_issued).values(
-        service_code=bindparam("code"), business_day=bindparam("day"), issued=bindparam("n")
-    )
-    return ins.on_conflict_do_update(
-        index_elements=["service_code", "business_day"],
-        set_={"issued": _issued.c.issued + ins.excluded.issued},
-    ).returning(_issued.c.issued)
-
-
-_UPSERT = {"sqlite": _upsert(sqlite), "postgresql": _upsert(postgresql)}
-
+_BY_KEY = select(_ticket.c.id).where(_ticket.c.idempotency_key == bindparam("key"))
+_SERVICES = select(*(_service.c[name] for name in _SERVICE_FIELDS)).order_by(
+    _service.c.sort_order, _service.c.code
+)
+_DAY = select(_branch.c.business_day).where(_branch.c.id == 1)
+_LIVE = select(_ticket.c.number).where(
+    _ticket.c.business_day == bindparam("day"),
+    _ticket.c.number.between(bindparam("first"), bindparam("last")),
+    or_(*(_ticket.c.state == state for state in _OPEN)),
+)
+_SAVE = (
+    update(_issued)
+    .where(_issued.c.service_code == bindparam("code"), _issued.c.business_day == bindparam("day"))
+    .values(issued=bindparam("issued"), last_value=bindparam("last"))
+)
 _FIGURES = select(
     select(func.count())
     .select_from(_ticket)
@@ -96,6 +104,129 @@ _FIGURES = select(
 )
 
 
+class QueueFigures(NamedTuple):
+    """One service's queue as the database has it now."""
+
+    waiting: int  # WAITING tickets of the day
+    open_counters: int  # OPEN counters serving it
+    measured_s: float | None  # measured average service time (seconds), None before any
+    issued_today: int  # tickets issued this business day
+    serving_counters: int  # OPEN or PAUSED counters serving it
+    branch_open: bool  # some counter of the branch is OPEN or PAUSED
+
+
+def _lock_numbering(dialect: Dialect) -> Any:
+    """Create-or-touch the (service, day) numbering row, returning it: the touch takes the
+    row lock on PostgreSQL (SQLite's BEGIN IMMEDIATE already holds the database's)."""
+    ins = (postgresql if dialect.name == "postgresql" else sqlite).insert(_issued)
+    ins = ins.values(service_code=bindparam("code"), business_day=bindparam("day"), issued=0)
+    return ins.on_conflict_do_update(
+        index_elements=["service_code", "business_day"], set_={"issued": _issued.c.issued}
+    ).returning(_issued.c.issued, _issued.c.last_value)
+
+
+class IssuingStore:
+    """The issuing statements for one dialect; get it with ``issuing_store(conn)``."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        self._by_key = prepare(_BY_KEY, dialect)
+        self._services = prepare(_SERVICES, dialect)
+        self._day = prepare(_DAY, dialect)
+        self._lock = prepare(_lock_numbering(dialect), dialect)
+        self._live = prepare(_LIVE, dialect)
+        self._save = prepare(_SAVE, dialect)
+        self._insert_ticket: Prepared = prepare(
+            insert(_ticket).returning(_ticket.c.id), dialect, column_keys=TICKET_COLUMNS
+        )
+        self._insert_event = prepare(insert(_event), dialect, column_keys=_EVENT_COLUMNS)
+        self._figures = prepare(_FIGURES, dialect)
+
+    def ticket_id(self, conn: Connection, *, idempotency_key: str) -> int | None:
+        """The ticket already issued for ``idempotency_key``, if any."""
+        hit = self._by_key.rows(conn, {"key": idempotency_key})
+        return int(hit[0][0]) if hit else None
+
+    def services(self, conn: Connection) -> dict[str, ServiceDef]:
+        """Every service by code, in the branch's order."""
+        found = {}
+        for row in self._services.rows(conn, {}):
+            values = dict(zip(_SERVICE_FIELDS, row, strict=True))
+            values["is_open"] = bool(values["is_open"])
+            found[str(values["code"])] = ServiceDef(**values)
+        return found
+
+    def recorded_day(self, conn: Connection) -> date | None:
+        """The business day the last rollover recorded (None before the first)."""
+        rows = self._day.rows(conn, {})
+        value = rows[0][0] if rows else None
+        return date.fromisoformat(value) if isinstance(value, str) else value
+
+    def lock_numbering(self, conn: Connection, *, service_code: str, day: date) -> Numbering:
+        """The service's numbering on ``day``, locked until the transaction ends."""
+        ((issued, last),) = self._lock.rows(conn, {"code": service_code, "day": day})
+        return Numbering(int(issued), None if last is None else int(last))
+
+    def save_numbering(
+        self, conn: Connection, *, service_code: str, day: date, numbering: Numbering
+    ) -> None:
+        values = {
+            "code": service_code,
+            "day": day,
+            "issued": numbering.issued,
+            "last": numbering.last_value,
+        }
+        self._save.rows(conn, values)
+
+    def live_numbers(self, conn: Connection, *, day: date, first: str, last: str) -> set[str]:
+        """Printed numbers from ``first`` to ``last`` held by a ticket still open on ``day``."""
+        rows = self._live.rows(conn, {"day": day, "first": first, "last": last})
+        return {str(r[0]) for r in rows}
+
+    def insert_ticket(self, conn: Connection, row: Mapping[str, Any]) -> int:
+        """INSERT one ticket (a value for every column of TICKET_COLUMNS); its id."""
+        return int(self._insert_ticket.rows(conn, row)[0][0])
+
+    def insert_events(self, conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+        """INSERT event-log rows (keys: ticket_id, action, at, details)."""
+        full = [{"counter_number": None, "teller_user_id": None, **r} for r in rows]
+        self._insert_event.many(conn, full)
+
+    def queue_figures(self, conn: Connection, *, service_code: str, day: date) -> QueueFigures:
+        """One service's queue figures, in one query."""
+        (row,) = self._figures.rows(conn, {"code": service_code, "day": day})
+        return QueueFigures(
+            waiting=int(row[0]),
+            open_counters=int(row[1]),
+            measured_s=float(row[2]) if row[2] is not None else None,
+            issued_today=int(row[3] or 0),
+            serving_counters=int(row[4]),
+            branch_open=int(row[5]) > 0,
+        )
+
+
+_stores: WeakKeyDictionary[Dialect, IssuingStore] = WeakKeyDictionary()
+
+
+def issuing_store(conn: Connection) -> IssuingStore:
+    """The store for ``conn``'s dialect (prepared once per dialect)."""
+    store = _stores.get(conn.dialect)
+    if store is None:
+        store = _stores[conn.dialect] = IssuingStore(conn.dialect)
+    return store
+
+
+def _conn(session: Session | Connection) -> Connection:
+    return session if isinstance(session, Connection) else session.connection()
+
+
+def queue_figures(
+    session: Session | Connection, *, service_code: str, business_day: date
+) -> QueueFigures:
+    """``IssuingStore.queue_figures`` for a session (the views' queue lines)."""
+    conn = _conn(session)
+    return issuing_store(conn).queue_figures(conn, service_code=service_code, day=business_day)
+
+
 _WAITING = (
     select(
         _ticket.c.id,
@@ -109,156 +240,6 @@ _WAITING = (
     .where(_ticket.c.business_day == bindparam("day"), _ticket.c.state == "WAITING")
     .order_by(_ticket.c.arrived_at, _ticket.c.id)
 )
-
-
-def _conn(session: Session | Connection) -> Connection:
-    return session if isinstance(session, Connection) else session.connection()
-
-
-class _Raw:
-    """The issuing statements compiled for one SQLite dialect (see ``server.store.raw``)."""
-
-    def __init__(self, dialect: Dialect) -> None:
-        self.by_key = RawStatement(_BY_KEY, dialect)
-        self.service = RawStatement(_SERVICE, dialect)
-        self.service_keys = tuple(c.key for c in _SERVICE.selected_columns)
-        self.upsert = RawStatement(_UPSERT["sqlite"], dialect)
-        self.insert_ticket = RawStatement(
-            insert(_ticket).returning(_ticket.c.id), dialect, column_keys=TICKET_COLUMNS
-        )
-        self.insert_event = RawStatement(_INSERT_EVENT, dialect, column_keys=_EVENT_COLUMNS)
-        self.figures = RawStatement(_FIGURES, dialect)
-
-
-_raw_by_dialect: WeakKeyDictionary[Dialect, _Raw] = WeakKeyDictionary()
-
-
-def _raw(conn: Connection) -> _Raw | None:
-    """The raw statements when ``conn`` is SQLite through ``sqlite3``, else None."""
-    dialect = conn.dialect
-    if dialect.name != "sqlite" or dialect.driver != "pysqlite":
-        return None
-    raw = _raw_by_dialect.get(dialect)
-    if raw is None:
-        raw = _raw_by_dialect[dialect] = _Raw(dialect)
-    return raw
-
-
-def reserve_numbers(
-    session: Session | Connection, *, service_code: str, business_day: date, count: int
-) -> int:
-    """Count ``count`` more tickets for (service, day) in one upsert; returns how many were
-    issued BEFORE them. ``count`` may be negative to give back numbers reserved earlier in the
-    same transaction (the row stays locked until commit, so nobody else saw them)."""
-    conn = _conn(session)
-    params = {"code": service_code, "day": business_day, "n": count}
-    raw = _raw(conn)
-    if raw is not None:
-        return int(raw.upsert.rows(conn, params)[0][0]) - count
-    stmt = _UPSERT["postgresql" if conn.dialect.name == "postgresql" else "sqlite"]
-    issued = conn.execute(stmt, params).scalar_one()
-    return int(issued) - count
-
-
-def ticket_ids_by_keys(session: Session | Connection, *, keys: Sequence[str]) -> dict[str, int]:
-    """idempotency key -> ticket id, for the keys already used (one query)."""
-    if not keys:
-        return {}
-    conn = _conn(session)
-    raw = _raw(conn)
-    if len(keys) == 1 and raw is not None:
-        hit = raw.by_key.rows(conn, {"key": keys[0]})
-        return {keys[0]: int(hit[0][0])} if hit else {}
-    if len(keys) == 1:
-        found = conn.execute(_BY_KEY, {"key": keys[0]}).scalar()
-        return {} if found is None else {keys[0]: int(found)}
-    rows = conn.execute(_BY_KEYS, {"keys": list(keys)}).all()
-    return {str(k): int(i) for k, i in rows}
-
-
-def service_values(session: Session | Connection, *, codes: Sequence[str]) -> dict[str, Any]:
-    """code -> the service's row (a read-only mapping of its columns), for the known codes."""
-    conn = _conn(session)
-    raw = _raw(conn)
-    if len(codes) == 1 and raw is not None:
-        found = [
-            dict(zip(raw.service_keys, r, strict=True))
-            for r in raw.service.rows(conn, {"code": codes[0]})
-        ]
-        for r in found:
-            r["is_open"] = bool(r["is_open"])
-        return {str(r["code"]): r for r in found}
-    if len(codes) == 1:
-        rows = conn.execute(_SERVICE, {"code": codes[0]}).mappings().all()
-    else:
-        rows = conn.execute(_SERVICES, {"codes": list(codes)}).mappings().all()
-    return {str(r["code"]): r for r in rows}
-
-
-def known_service_codes(session: Session | Connection) -> list[str]:
-    return list(
-        _conn(session).execute(select(_service.c.code).order_by(_service.c.sort_order)).scalars()
-    )
-
-
-TICKET_COLUMNS: tuple[str, ...] = tuple(c.name for c in _ticket.columns if c.name != "id")
-
-
-def insert_ticket_rows(
-    session: Session | Connection, *, rows: Sequence[dict[str, Any]]
-) -> list[int]:
-    """INSERT tickets (each a dict of every column in TICKET_COLUMNS) in one statement;
-    returns their ids in order."""
-    conn = _conn(session)
-    raw = _raw(conn)
-    if raw is not None:
-        return [int(raw.insert_ticket.rows(conn, r)[0][0]) for r in rows]
-    return [int(i) for i in conn.execute(_INSERT_TICKETS, list(rows)).scalars()]
-
-
-def insert_events(session: Session | Connection, *, rows: Sequence[dict[str, Any]]) -> None:
-    """INSERT event-log rows (keys: ticket_id, action, at, details) in one statement."""
-    if rows:
-        full = [{"counter_number": None, "teller_user_id": None, **r} for r in rows]
-        conn = _conn(session)
-        raw = _raw(conn)
-        if raw is not None:
-            raw.insert_event.many(conn, full)
-        else:
-            conn.execute(_INSERT_EVENT, full)
-
-
-class QueueFigures(NamedTuple):
-    """One service's queue as the database has it now."""
-
-    waiting: int  # WAITING tickets of the day
-    open_counters: int  # OPEN counters serving it
-    measured_s: float | None  # measured average service time (seconds), None before any
-    issued_today: int  # tickets issued this business day
-    serving_counters: int  # OPEN or PAUSED counters serving it
-    branch_open: bool  # some counter of the branch is OPEN or PAUSED
-
-
-def queue_figures(
-    session: Session | Connection, *, service_code: str, business_day: date
-) -> QueueFigures:
-    """One service's queue figures in 1 query."""
-    conn = _conn(session)
-    params = {"code": service_code, "day": business_day}
-    raw = _raw(conn)
-    row = (
-        raw.figures.rows(conn, params)[0]
-        if raw is not None
-        else conn.execute(_FIGURES, params).one()
-    )
-    return QueueFigures(
-        waiting=int(row[0]),
-        open_counters=int(row[1]),
-        measured_s=float(row[2]) if row[2] is not None else None,
-        issued_today=int(row[3] or 0),
-        serving_counters=int(row[4]),
-        branch_open=int(row[5]) > 0,
-    )
 
 
 def waiting_rows(session: Session, *, business_day: date) -> Sequence[Any]:

@@ -1,4 +1,9 @@
-"""Run a prebuilt Core statement straight on the DBAPI cursor (the issuing hot path on SQLite).
+"""Prepared statements for the hot paths: ``prepare(stmt, dialect)`` gives a statement runner.
+
+On SQLite through ``sqlite3`` the runner is a ``RawStatement``, straight on the DBAPI cursor;
+on any other dialect it is a ``CoreStatement`` (an ordinary ``Connection.execute``). Both
+take the same named values and return rows as plain tuples, so the code that uses them has
+ONE path whatever the database.
 
 SQLAlchemy's execution (context, events, result objects) costs more than SQLite itself for the
 small statements of issuing a ticket. ``RawStatement`` compiles a Core statement ONCE for a
@@ -15,14 +20,54 @@ processors): use it for integers, text and numbers, not for values that need con
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Connection
 from sqlalchemy.engine import Dialect
-from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql import ClauseElement, Executable
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from server.store.errors import StoreError
+
+
+class Prepared(Protocol):
+    """A statement ready to run on a connection of the dialect it was prepared for."""
+
+    def rows(self, conn: Connection, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        """Execute once; all result rows as tuples (empty for DML without RETURNING)."""
+        ...
+
+    def many(self, conn: Connection, values: Sequence[Mapping[str, Any]]) -> None:
+        """Execute once per item of ``values`` (no results)."""
+        ...
+
+
+def prepare(
+    stmt: Executable, dialect: Dialect, *, column_keys: Sequence[str] | None = None
+) -> Prepared:
+    """``stmt`` for ``dialect``: on the DBAPI cursor for ``sqlite3``, else through Core.
+
+    column_keys: for an INSERT without ``.values()``, the columns every row gives.
+    """
+    if dialect.name == "sqlite" and dialect.driver == "pysqlite":
+        assert isinstance(stmt, ClauseElement)
+        return RawStatement(stmt, dialect, column_keys=column_keys)
+    return CoreStatement(stmt)
+
+
+class CoreStatement:
+    """A statement run with ``Connection.execute`` (any dialect)."""
+
+    def __init__(self, stmt: Executable) -> None:
+        self._stmt = stmt
+
+    def rows(self, conn: Connection, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
+        result = conn.execute(self._stmt, dict(values))
+        return [tuple(r) for r in result] if result.returns_rows else []
+
+    def many(self, conn: Connection, values: Sequence[Mapping[str, Any]]) -> None:
+        if values:
+            conn.execute(self._stmt, [dict(v) for v in values])
 
 
 class RawStatement:

@@ -69,6 +69,7 @@ class Ticket(SQLModel, table=True):
     __table_args__ = (
         Index("ix_ticket_queue", "business_day", "state", "service_code"),
         Index("ix_ticket_counter_state", "counter_number", "state"),
+        Index("ix_ticket_day_number", "business_day", "number"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -107,11 +108,13 @@ class TicketEvent(SQLModel, table=True):
 
 
 class IssuedCounter(SQLModel, table=True):
-    """How many tickets a service issued on a business day (the numbering's source)."""
+    """A service's numbering on a business day: how many tickets it issued (the daily cap) and
+    the value of the last number it gave (the next one follows it, skipping live numbers)."""
 
     service_code: str = Field(primary_key=True, max_length=8)
     business_day: date = Field(primary_key=True)
     issued: int = 0
+    last_value: int | None = None
 
 
 class ServiceStats(SQLModel, table=True):

@@ -13,7 +13,7 @@ from server.domain.availability import (
 )
 from server.domain.errors import ServiceUnavailable
 from server.domain.model import ServiceDef
-from server.domain.numbering import check_can_issue
+from server.domain.numbering import Numbering, next_numbers
 
 
 def _unavailable(**overrides: object) -> Unavailability | None:
@@ -65,12 +65,11 @@ def test_every_reason_has_both_languages() -> None:
 def test_issuing_refuses_what_the_rule_refuses() -> None:
     """The server's refusal and the kiosk's greyed-out button come from the same rule."""
     capped = ServiceDef("V", "V", "贵宾理财", "VIP wealth", daily_cap=2)
-    check_can_issue(capped, 1)
-    with pytest.raises(ServiceUnavailable) as info:
-        check_can_issue(capped, 2)
-    assert info.value.reason == "cap_reached"
+    numbers = next_numbers(capped, Numbering(1, 1), 2, lambda first, last: ())
+    assert len(numbers.given) == 1
+    assert isinstance(numbers.refusal, ServiceUnavailable)
+    assert numbers.refusal.reason == "cap_reached"
     assert issue_refusal(is_open=True, daily_cap=2, issued_today=2) is Unavailability.CAP_REACHED
     closed = ServiceDef("B", "B", "对公业务", "Corporate", is_open=False)
-    with pytest.raises(ServiceUnavailable) as info:
-        check_can_issue(closed, 0)
-    assert info.value.reason == "closed"
+    refused = next_numbers(closed, Numbering(), 1, lambda first, last: ()).refusal
+    assert refused is not None and refused.reason == "closed"

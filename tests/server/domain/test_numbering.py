@@ -9,10 +9,11 @@ import pytest
 from server.domain.errors import ServiceUnavailable
 from server.domain.model import ServiceDef
 from server.domain.numbering import (
+    Numbering,
+    Numbers,
     business_day,
-    check_can_issue,
     format_number,
-    ticket_number,
+    next_numbers,
 )
 
 A = ServiceDef("A", "A", "个人业务", "Personal")
@@ -21,61 +22,104 @@ CAPPED = ServiceDef("V", "V", "贵宾理财", "VIP wealth", number_max=99, daily
 SHANGHAI = timezone(timedelta(hours=8))
 
 
+class Live:
+    """Open tickets' numbers, answering ``live(first, last)`` as the store does (a range of
+    printed numbers), and counting the questions."""
+
+    def __init__(self, numbers: set[str] | None = None) -> None:
+        self.numbers = numbers or set()
+        self.asked: list[tuple[str, str]] = []
+
+    def __call__(self, first: str, last: str) -> set[str]:
+        self.asked.append((first, last))
+        return {n for n in self.numbers if first <= n <= last}
+
+
+def _issue(service: ServiceDef, numbering: Numbering, count: int, live: Live) -> Numbers:
+    numbers = next_numbers(service, numbering, count, live)
+    live.numbers |= {n for _, n in numbers.given}
+    return numbers
+
+
 def test_first_numbers() -> None:
-    assert ticket_number(A, 0) == (1, "A001")
-    assert ticket_number(A, 1) == (2, "A002")
-    assert ticket_number(A, 41) == (42, "A042")
-    assert ticket_number(A, 998) == (999, "A999")
+    numbers = next_numbers(A, Numbering(), 3, Live())
+    assert numbers.given == ((1, "A001"), (2, "A002"), (3, "A003"))
+    assert numbers.after == Numbering(3, 3)
+    assert numbers.refusal is None
+    assert next_numbers(A, Numbering(41, 41), 1, Live()).given == ((42, "A042"),)
 
 
-def test_wraps_within_the_range() -> None:
-    assert ticket_number(A, 999) == (1, "A001")
-    assert [ticket_number(SMALL, n)[1] for n in range(10)] == [
-        "S05",
-        "S06",
-        "S07",
-        "S08",
-        "S09",
-        "S10",
-        "S11",
-        "S12",
-        "S05",
-        "S06",
-    ]
+def test_wraps_within_the_range_when_the_old_numbers_are_closed() -> None:
+    assert next_numbers(A, Numbering(999, 999), 1, Live()).given == ((1, "A001"),)
+    got = next_numbers(SMALL, Numbering(), 10, Live()).given
+    assert [n for _, n in got] == ["S05", "S06", "S07", "S08", "S09", "S10", "S11", "S12"]
+    after_lap = next_numbers(SMALL, Numbering(8, 12), 2, Live())
+    assert [n for _, n in after_lap.given] == ["S05", "S06"]
+
+
+def test_a_live_number_is_skipped_after_the_wrap() -> None:
+    live = Live({"S05", "S07"})  # two customers of the first lap still wait
+    numbers = next_numbers(SMALL, Numbering(8, 12), 3, live)
+    assert [n for _, n in numbers.given] == ["S06", "S08", "S09"]
+    assert numbers.after == Numbering(11, 9)
+
+
+def test_every_number_in_use_is_refused_clearly() -> None:
+    live = Live()
+    first = _issue(SMALL, Numbering(), 8, live)
+    assert len(first.given) == 8
+    full = _issue(SMALL, first.after, 2, live)
+    assert full.given == ()
+    assert full.after == first.after
+    assert full.refusal is not None and full.refusal.reason == "numbers_in_use"
+    assert "every number is in use" in full.refusal.message
+    assert "号码已全部占用" in full.refusal.zh
+    live.numbers.discard("S09")  # one customer is served: exactly that number comes back
+    again = _issue(SMALL, first.after, 2, live)
+    assert [n for _, n in again.given] == ["S09"]
+    assert again.refusal is not None and again.refusal.reason == "numbers_in_use"
+
+
+def test_a_nearly_full_lap_takes_a_few_questions() -> None:
+    live = Live({format_number(A, v) for v in range(1, 999)})  # only A999 is free
+    numbers = next_numbers(A, Numbering(2000, 500), 1, live)
+    assert numbers.given == ((999, "A999"),)
+    assert len(live.asked) <= 11  # windows double: 1, 2, 4, ... up to the end of the lap
+
+
+def test_a_range_changed_during_the_day_starts_at_its_first_number() -> None:
+    assert next_numbers(SMALL, Numbering(3, 700), 1, Live()).given == ((5, "S05"),)
 
 
 def test_width_is_digits_of_number_max() -> None:
-    assert ticket_number(CAPPED, 0) == (1, "V01")
+    assert next_numbers(CAPPED, Numbering(), 1, Live()).given == ((1, "V01"),)
     wide = ServiceDef("F", "F", "外汇", "FX", number_max=9999)
-    assert ticket_number(wide, 6) == (7, "F0007")
+    assert next_numbers(wide, Numbering(6, 6), 1, Live()).given == ((7, "F0007"),)
     assert format_number(wide, 1234) == "F1234"
 
 
 def test_cap_reached() -> None:
-    assert ticket_number(CAPPED, 2) == (3, "V03")
-    with pytest.raises(ServiceUnavailable) as info:
-        ticket_number(CAPPED, 3)
-    assert info.value.reason == "cap_reached"
-    assert info.value.message == ("service V reached its daily cap (3 issued, cap 3)")
-    assert info.value.zh == "该业务今日号源已满"
+    numbers = next_numbers(CAPPED, Numbering(1, 1), 4, Live())
+    assert [n for _, n in numbers.given] == ["V02", "V03"]
+    assert numbers.refusal is not None and numbers.refusal.reason == "cap_reached"
+    assert numbers.refusal.message == "service V reached its daily cap (3 issued, cap 3)"
+    assert numbers.refusal.zh == "该业务今日号源已满"
 
 
-def test_check_can_issue() -> None:
-    check_can_issue(A, 5000)
-    check_can_issue(CAPPED, 2)
-    with pytest.raises(ServiceUnavailable) as info:
-        check_can_issue(CAPPED, 3)
-    assert info.value.reason == "cap_reached"
+def test_closed_service() -> None:
     closed = ServiceDef("B", "B", "对公业务", "Corporate", is_open=False)
-    with pytest.raises(ServiceUnavailable) as info:
-        check_can_issue(closed, 0)
-    assert info.value.reason == "closed"
-    assert (info.value.message, info.value.zh) == ("service B is closed", "该业务暂停取号")
+    numbers = next_numbers(closed, Numbering(), 1, Live())
+    assert numbers.given == ()
+    assert numbers.refusal is not None and numbers.refusal.reason == "closed"
+    assert (numbers.refusal.message, numbers.refusal.zh) == (
+        "service B is closed",
+        "该业务暂停取号",
+    )
 
 
 def test_negative_count_refused() -> None:
-    with pytest.raises(ValueError, match="issued_today must be >= 0, got -1"):
-        ticket_number(A, -1)
+    with pytest.raises(ValueError, match="count must be >= 0, got -1"):
+        next_numbers(A, Numbering(), -1, Live())
 
 
 def test_unknown_reason_refused() -> None:

@@ -232,7 +232,8 @@ def test_a_wrapped_number_still_in_use_is_refused() -> None:
     q.issue("S", NORMAL, T0)
     with pytest.raises(ServiceUnavailable) as info:
         q.issue("S", NORMAL, T0)
-    assert info.value.message == ("service S reached its daily cap (number S1 still in use)")
+    assert info.value.reason == "numbers_in_use"
+    assert info.value.message.endswith("(all 3 numbers are held by open tickets)")
     q.cancel(first.ticket_id, T0)
     assert q.issue("S", NORMAL, T0).number == "S1"
 

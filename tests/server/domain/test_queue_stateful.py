@@ -276,7 +276,7 @@ class QueueMachine(RuleBasedStateMachine):
     @invariant()
     def issued_counts_match(self) -> None:
         for (day, service), n in self.per_day.items():
-            assert self.q.issued[(day, service)] == n  # type: ignore[index]
+            assert self.q.numbering[(day, service)].issued == n
 
     @precondition(lambda self: self.q.day is not None)
     @invariant()
