@@ -52,6 +52,7 @@ from report import Row, markdown, table
 from sqlitefloor import commit_floor
 
 HOST = "127.0.0.1"
+DEMO_BRANCH_FILE = Path(__file__).resolve().parents[1] / "server" / "demo_branch.toml"
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).with_name("RESULTS.md")
 COUNTER = 1  # serves A (and F) in the demo branch
@@ -126,11 +127,24 @@ def free_port() -> int:
         return port
 
 
+def bench_branch(directory: Path) -> Path:
+    """The demo branch with numbers up to 9999: the issuance phases leave thousands of tickets
+    waiting, more than the demo's 999 numbers per service (a number still open is never given
+    twice, so the demo branch would refuse them)."""
+    text = DEMO_BRANCH_FILE.read_text(encoding="utf-8")
+    if text.count("number_max = 999\n") != len(ISSUE_SERVICES):
+        raise BenchError(f"{DEMO_BRANCH_FILE.name}: expected number_max = 999 for A, B and F")
+    path = directory / "bench_branch.toml"
+    path.write_text(text.replace("number_max = 999\n", "number_max = 9999\n"), encoding="utf-8")
+    return path
+
+
 def start_server(
     data_dir: Path, port: int, log: Path, py_spy: Path | None
 ) -> subprocess.Popen[bytes]:
     cmd = [sys.executable, "-m", "branchq_cli", "serve", "--host", HOST, "--port", str(port),
-           "--data-dir", str(data_dir), "--log-level", "warning"]  # fmt: skip
+           "--data-dir", str(data_dir), "--log-level", "warning",
+           "--branch-file", str(bench_branch(data_dir.parent))]  # fmt: skip
     if py_spy is not None:  # profile the server: py-spy record (not a project dependency)
         fmt = {".txt": "raw", ".json": "speedscope"}.get(py_spy.suffix, "flamegraph")
         spy = Path(sys.executable).with_name("py-spy")

@@ -7,7 +7,9 @@ branch file's definitions (``server.store.seed``), keeping only a service's open
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query, status
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, status
 from sqlalchemy import Engine
 from sqlmodel import Session, col, delete, select
 
@@ -28,7 +30,7 @@ from server.contract.auth import (
     UserDisable,
     UserPublic,
 )
-from server.contract.common import Bilingual
+from server.contract.common import COUNTER_NUMBER_MAX, Bilingual
 from server.domain.errors import UnknownEntity
 from server.services import devices, users
 from server.services.errors import ActionRefused, BadRequest
@@ -193,7 +195,11 @@ def _update_service(code: str, body: ServiceUpdate, engine: Engine) -> ServiceSe
 
 @router.put("/counters/{number}/skills")
 def set_counter_skills(
-    number: int, body: CounterSkillUpdate, _: AdminDep, engine: EngineDep, branch: BranchDep
+    number: Annotated[int, Path(ge=1, le=COUNTER_NUMBER_MAX)],
+    body: CounterSkillUpdate,
+    _: AdminDep,
+    engine: EngineDep,
+    branch: BranchDep,
 ) -> CounterSkills:
     """Replace a counter's services and weights (weight > 0; services left out: not served)."""
 

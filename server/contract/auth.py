@@ -6,9 +6,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
-from server.contract.common import Bilingual, DeviceStatus, Role, WireModel
+from server.contract.common import (
+    Bilingual,
+    DeviceStatus,
+    Role,
+    ServiceCode,
+    Weight,
+    WireModel,
+)
 
 # ---- auth ----------------------------------------------------------------------------------
 
@@ -123,16 +130,24 @@ class ServiceUpdate(WireModel):
 
     is_open: bool | None = None
     name: Bilingual | None = None
-    daily_cap: int | None = Field(default=None, ge=0)  # 0 = no cap
-    target_wait_s: int | None = Field(default=None, ge=1)
+    daily_cap: int | None = Field(default=None, ge=0, le=1_000_000)  # 0 = no cap
+    target_wait_s: int | None = Field(default=None, ge=1, le=86_400)  # seconds
+
+    @field_validator("name")
+    @classmethod
+    def _short_names(cls, value: Bilingual | None) -> Bilingual | None:
+        if value is not None and not (0 < len(value.zh) <= 64 and 0 < len(value.en) <= 64):
+            raise ValueError("each name needs 1 to 64 characters")
+        return value
 
 
 class CounterSkillUpdate(WireModel):
-    skills: dict[str, float]  # service code -> weight (> 0); services left out are not served
+    # service code -> weight (> 0); services left out are not served
+    skills: dict[ServiceCode, Weight] = Field(max_length=64)
 
 
 class CategoryUpdate(WireModel):
-    weight: float = Field(ge=0)
+    weight: Weight
 
 
 class ServiceSettings(WireModel):

@@ -3,14 +3,64 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+INT64_MAX = 2**63 - 1
+"""Every integer on the wire fits a signed 64-bit database column; most are bounded tighter."""
+
+COUNTER_NUMBER_MAX = 999
+
+CounterNumber = Annotated[int, Field(ge=1, le=COUNTER_NUMBER_MAX)]
+"""A counter's number (窗口号), as tellers and panels show it."""
+
+TicketNumber = Annotated[str, Field(min_length=2, max_length=12, examples=["A042"])]
+"""A printed ticket number: the service's prefix letter and its digits."""
+
+ServiceCode = Annotated[str, Field(min_length=1, max_length=8, examples=["A"])]
+
+Weight = Annotated[float, Field(ge=0, le=1000)]
+"""A preference weight in the call score (unitless, finite)."""
 
 
 class WireModel(BaseModel):
-    """Base of every wire schema: unknown fields are refused, values are frozen."""
+    """Base of every wire schema: unknown fields are refused, values are frozen, and every
+    value is one the store and the other end can hold: floats finite, integers within 64
+    bits, text without unpaired surrogates or NUL characters (refused as 422 naming the
+    field, never a 500 further in)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable(cls, value: Any) -> Any:
+        _check_storable(value)
+        return value
+
+
+def _check_storable(value: Any) -> None:
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError("text must not contain NUL characters")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError(
+                "text must be valid Unicode (an unpaired surrogate was sent)"
+            ) from None
+    elif isinstance(value, bool):
+        return
+    elif isinstance(value, int):
+        if not -INT64_MAX - 1 <= value <= INT64_MAX:
+            raise ValueError(f"integer out of range; expected at most {INT64_MAX}")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_storable(key)
+            _check_storable(item)
+    elif isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            _check_storable(item)
 
 
 class TicketState(StrEnum):

@@ -5,12 +5,21 @@ Requests refuse unknown fields; every response a client reads is one of these cl
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import AwareDatetime, Field, field_validator, model_validator
 
-from server.contract.common import Bilingual, Category, Language, TicketState, WireModel
+from server.contract.common import (
+    Bilingual,
+    Category,
+    CounterNumber,
+    Language,
+    ServiceCode,
+    TicketNumber,
+    TicketState,
+    WireModel,
+)
 from server.contract.events import CounterInfo, QueueInfo, TicketRef
 
 __all__ = [
@@ -83,10 +92,27 @@ class BranchInfo(WireModel):
     menu: list[MenuItem] = Field(default_factory=list)  # never empty when served
 
 
+APPOINTMENT_EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+APPOINTMENT_LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+
+
+def check_appointment(at: datetime) -> datetime:
+    """An appointment time the branch can store: timezone-aware, between the years 2000
+    and 9000 (compared as aware times, so nothing is converted before it is known to fit)."""
+    if at.tzinfo is None or at.utcoffset() is None:
+        raise ValueError("needs a time zone, e.g. 2026-11-29T10:30:00+08:00")
+    if not APPOINTMENT_EARLIEST <= at <= APPOINTMENT_LATEST:
+        raise ValueError(
+            f"{at.isoformat()} is out of range; expected a time between "
+            f"{APPOINTMENT_EARLIEST:%Y-%m-%d} and {APPOINTMENT_LATEST:%Y-%m-%d}"
+        )
+    return at
+
+
 class TicketCreate(WireModel):
     """Kiosk: issue a ticket. Retrying with the same ``idempotency_key`` returns the same one."""
 
-    service_code: str = Field(min_length=1, max_length=8, examples=["A"])
+    service_code: ServiceCode
     category: Category = Category.NORMAL
     language: Language = Language.ZH
     idempotency_key: str | None = Field(
@@ -95,9 +121,15 @@ class TicketCreate(WireModel):
         max_length=128,
         description="unique per button press (e.g. a UUID); a retry sends the same key",
     )
-    appointment_at: datetime | None = Field(
-        default=None, description="booked slot (APPOINTMENT tickets), timezone-aware"
+    appointment_at: AwareDatetime | None = Field(
+        default=None,
+        description="booked slot (APPOINTMENT tickets), timezone-aware, years 2000 to 9000",
     )
+
+    @field_validator("appointment_at")
+    @classmethod
+    def _storable_time(cls, value: datetime | None) -> datetime | None:
+        return None if value is None else check_appointment(value)
 
 
 class TicketIssuedOut(WireModel):
@@ -157,11 +189,11 @@ class TicketStatusOut(WireModel):
 class CallChosen(WireModel):
     """Teller: call this waiting ticket (today's number, e.g. ``A042``)."""
 
-    number: str = Field(min_length=2, max_length=12, examples=["A042"])
+    number: TicketNumber
 
 
 class UnparkRequest(WireModel):
-    number: str = Field(min_length=2, max_length=12, examples=["A042"])
+    number: TicketNumber
 
 
 class TransferRequest(WireModel):
@@ -170,9 +202,11 @@ class TransferRequest(WireModel):
     to_service: another service's queue; to_counter: one counter only. At least one.
     """
 
-    number: str | None = Field(default=None, description="default: the counter's current ticket")
-    to_service: str | None = Field(default=None, min_length=1, max_length=8)
-    to_counter: int | None = Field(default=None, ge=1)
+    number: TicketNumber | None = Field(
+        default=None, description="default: the counter's current ticket"
+    )
+    to_service: ServiceCode | None = None
+    to_counter: CounterNumber | None = None
 
     @model_validator(mode="after")
     def _somewhere(self) -> TransferRequest:

@@ -26,7 +26,7 @@ import logging
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection
@@ -35,7 +35,7 @@ from sqlmodel import Session
 
 from server.contract.common import Bilingual, Category, Language, TicketState
 from server.contract.events import TicketIssued, TicketRef
-from server.contract.rest import TicketIssuedOut
+from server.contract.rest import TicketIssuedOut, check_appointment
 from server.domain.errors import UnknownEntity
 from server.domain.estimate import estimate_wait_s
 from server.domain.model import ServiceDef
@@ -52,10 +52,6 @@ from server.store.tables import Ticket
 Outcome = TicketIssuedOut | Exception
 
 _log = logging.getLogger(__name__)
-
-# what the store can hold: an appointment is a date of this era, in any time zone
-_EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
-_LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -78,23 +74,25 @@ class IssueRequest:
         Language(self.language)
         at = self.appointment_at
         if at is not None:
-            if at.tzinfo is None or at.utcoffset() is None:
-                raise BadRequest(
-                    "appointment_at", "needs a time zone, e.g. 2026-11-29T10:30:00+08:00"
-                )
-            if not _EARLIEST <= at <= _LATEST:  # aware comparison: no conversion to overflow
-                raise BadRequest(
-                    "appointment_at",
-                    f"{at.isoformat()} is out of range; expected a time between "
-                    f"{_EARLIEST:%Y-%m-%d} and {_LATEST:%Y-%m-%d}",
-                )
+            try:
+                check_appointment(at)
+            except ValueError as exc:
+                raise BadRequest("appointment_at", str(exc), "预约时间无效") from None
 
 
 def _check_text(field: str, value: str, shortest: int, longest: int) -> None:
     if not shortest <= len(value) <= longest:
-        raise BadRequest(field, f"expected {shortest} to {longest} characters, got {len(value)}")
+        raise BadRequest(
+            field,
+            f"expected {shortest} to {longest} characters, got {len(value)}",
+            f"长度应为 {shortest} 至 {longest} 个字符",
+        )
     if not value.isprintable():
-        raise BadRequest(field, f"control or unpaired characters are not allowed: {value!r}")
+        raise BadRequest(
+            field,
+            f"control or unpaired characters are not allowed: {value!r}",
+            "不能包含控制字符或无效字符",
+        )
 
 
 @dataclass
