@@ -40,6 +40,19 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(default=5, gt=0, description="failed logins per window")
     login_window_s: int = Field(default=300, gt=0, description="failed-login window, seconds")
     db_busy_timeout_ms: int = Field(default=10_000, gt=0, description="SQLite lock wait, ms")
+    issue_burst_per_device: int = Field(
+        default=20,
+        ge=1,
+        le=100_000,
+        description="tickets one kiosk may take at once before its rate applies",
+    )
+    issue_rate_per_device_per_min: float = Field(
+        default=60.0,
+        gt=0,
+        le=1_000_000,
+        description="tickets per minute one kiosk may take after its burst (a tap takes "
+        "seconds: a real kiosk never meets this; a runaway client gets 429 and Retry-After)",
+    )
     rollover_check_s: float = Field(
         default=30.0, gt=0, description="how often the daily rollover is checked, seconds"
     )

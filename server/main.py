@@ -29,6 +29,7 @@ from server.realtime import ticket_stream
 from server.realtime.hub import EventHub
 from server.realtime.ws import make_router
 from server.services.context import BranchContext, utc_now
+from server.services.issue_limit import IssueRateLimit
 from server.services.issuer import TicketIssuer
 from server.services.rollover import rollover
 from server.services.users import authenticate_token
@@ -64,7 +65,13 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         hub = EventHub(snapshot=lambda: snapshot(branch))
         hub.bind_loop(asyncio.get_running_loop())
         branch.publish = hub.publish
-        issuer = TicketIssuer(branch)
+        issuer = TicketIssuer(
+            branch,
+            rate_limit=IssueRateLimit(
+                burst=settings.issue_burst_per_device,
+                per_min=settings.issue_rate_per_device_per_min,
+            ),
+        )
         issuer.start()
 
         def authenticate(token: str) -> Principal | None:

@@ -17,6 +17,7 @@ IdempotencyConflict        409     idempotency_conflict (a used key with another
 ActionRefused              409     conflict
 BadRequest                 422     invalid_request (``field`` names the field)
 IssuerClosed               503     unavailable (starting or shutting down; retry)
+IssueRateLimited           429     too_many_requests (``Retry-After``; one device's tickets)
 NotAuthenticated           401     unauthorized (``WWW-Authenticate: Bearer``)
 LoginFailed                401     unauthorized
 RoleRefused                403     forbidden
@@ -64,6 +65,7 @@ from server.services.errors import (
     ActionRefused,
     BadRequest,
     IdempotencyConflict,
+    IssueRateLimited,
     IssuerClosed,
     NotSignedIn,
     UseCaseError,
@@ -84,7 +86,7 @@ def _bearer(exc: Any) -> dict[str, str] | None:
 
 
 def _retry_after(exc: Any) -> dict[str, str] | None:
-    assert isinstance(exc, LoginRateLimited)
+    assert isinstance(exc, LoginRateLimited | IssueRateLimited)
     return {"Retry-After": str(exc.retry_after_s)}
 
 
@@ -99,6 +101,7 @@ ERROR_MAP: list[tuple[type[Exception], int, str, _Headers]] = [
     (ActionRefused, 409, "conflict", _no_headers),
     (BadRequest, 422, "invalid_request", _no_headers),
     (IssuerClosed, 503, "unavailable", _no_headers),
+    (IssueRateLimited, 429, "too_many_requests", _retry_after),
     (NotAuthenticated, 401, "unauthorized", _bearer),
     (LoginFailed, 401, "unauthorized", _bearer),
     (RoleRefused, 403, "forbidden", _no_headers),

@@ -33,7 +33,7 @@ async def get_issuer(request: Request) -> TicketIssuer:
 
 IssuerDep = Annotated[TicketIssuer, Depends(get_issuer)]
 _ERRORS: dict[int | str, dict[str, object]] = {
-    code: {"model": ErrorBody} for code in (401, 403, 404, 409, 422, 503)
+    code: {"model": ErrorBody} for code in (401, 403, 404, 409, 422, 429, 503)
 }
 
 

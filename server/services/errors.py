@@ -9,7 +9,8 @@ Tree::
     ├── BadRequest      a request the use case cannot act on (HTTP 422), names the field
     ├── IdempotencyConflict  a used idempotency key sent with a different request (HTTP 409)
     ├── ActionRefused   a request the rules of the use case refuse (HTTP 409)
-    └── IssuerClosed    the ticket issuer is not running (starting or stopping; HTTP 503)
+    ├── IssuerClosed    the ticket issuer is not running (starting or stopping; HTTP 503)
+    └── IssueRateLimited  one device asked for tickets faster than any kiosk can (HTTP 429)
 """
 
 from __future__ import annotations
@@ -56,4 +57,16 @@ class IssuerClosed(UseCaseError):
         super().__init__(
             "the server is not issuing tickets (starting or shutting down); retry",
             "服务器暂不能取号，请稍后重试",
+        )
+
+
+class IssueRateLimited(UseCaseError):
+    """A device asked for more tickets than a kiosk can hand out; retry after ``retry_after_s``."""
+
+    def __init__(self, *, retry_after_s: int) -> None:
+        self.retry_after_s = retry_after_s
+        super().__init__(
+            f"this device asked for tickets faster than a kiosk can print them; "
+            f"retry in {retry_after_s} s",
+            f"取号过于频繁，请 {retry_after_s} 秒后再试",
         )

@@ -27,6 +27,7 @@ from server.contract.rest import TicketIssuedOut
 from server.services.context import BranchContext
 from server.services.errors import IssuerClosed
 from server.services.issue_batch import IssueRequest, Outcome, issue_batch
+from server.services.issue_limit import IssueRateLimit
 from server.store.db import writer_connection
 
 __all__ = ["IssuerClosed", "TicketIssuer"]
@@ -44,10 +45,17 @@ class _Job:
 class TicketIssuer:
     """The process's ticket writer: ``start()`` in the lifespan, ``close()`` at shutdown."""
 
-    def __init__(self, ctx: BranchContext, *, max_batch: int = DEFAULT_MAX_BATCH) -> None:
+    def __init__(
+        self,
+        ctx: BranchContext,
+        *,
+        max_batch: int = DEFAULT_MAX_BATCH,
+        rate_limit: IssueRateLimit | None = None,
+    ) -> None:
         if max_batch < 1:
             raise ValueError(f"max_batch is {max_batch}; expected at least 1")
         self._ctx = ctx
+        self._rate_limit = rate_limit
         self._max_batch = max_batch
         self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
@@ -65,7 +73,10 @@ class TicketIssuer:
             self._thread.start()
 
     async def issue(self, request: IssueRequest) -> TicketIssuedOut:
-        """Issue one ticket; returns once it is committed (raises its own error)."""
+        """Issue one ticket; returns once it is committed (raises its own error, e.g.
+        ``IssueRateLimited`` when its device asks faster than the rate limit allows)."""
+        if self._rate_limit is not None:
+            self._rate_limit.take(request.device_id)
         loop = asyncio.get_running_loop()
         future: asyncio.Future[TicketIssuedOut] = loop.create_future()
         with self._guard:

@@ -93,7 +93,10 @@ class Branch:
 
 
 def make_settings(data_dir: Path, **overrides: object) -> Settings:
-    return Settings(data_dir=data_dir, rollover_check_s=3600, **overrides)  # type: ignore[arg-type]
+    # the tests play kiosks far faster than customers tap: lift the per-device issuing rate
+    # limit unless a test asks for it (test_issue_limit.py does)
+    values: dict[str, object] = {"issue_burst_per_device": 10_000, "rollover_check_s": 3600}
+    return Settings(data_dir=data_dir, **{**values, **overrides})  # type: ignore[arg-type]
 
 
 @pytest.fixture
