@@ -140,7 +140,7 @@ def bench_branch(directory: Path) -> Path:
 
 
 def start_server(
-    data_dir: Path, port: int, log: Path, py_spy: Path | None
+    data_dir: Path, port: int, log: Path, py_spy: Path | None, max_batch: int | None = None
 ) -> subprocess.Popen[bytes]:
     cmd = [sys.executable, "-m", "branchq_cli", "serve", "--host", HOST, "--port", str(port),
            "--data-dir", str(data_dir), "--log-level", "warning",
@@ -157,6 +157,8 @@ def start_server(
         "BRANCHQ_ISSUE_BURST_PER_DEVICE": "100000",
         "BRANCHQ_ISSUE_RATE_PER_DEVICE_PER_MIN": "1000000",
     }
+    if max_batch is not None:  # 1: every ticket its own transaction (no group commit)
+        env["BRANCHQ_ISSUE_MAX_BATCH"] = str(max_batch)
     with log.open("wb") as out:
         return subprocess.Popen(
             cmd, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
@@ -219,9 +221,44 @@ def _issue(kiosk: str, run_id: str, services: tuple[bytes, ...]) -> RequestFacto
     return make
 
 
+async def _phase(
+    port: int,
+    name: str,
+    clients: int,
+    total: int,
+    make: RequestFactory,
+    check: BodyCheck,
+    warmup: int,
+    cap_s: float,
+) -> PhaseResult:
+    result = await run_phase(
+        name, host=HOST, port=port, clients=clients, total=total, time_cap_s=cap_s,
+        make_request=make, warmup=warmup, check_body=check,
+    )  # fmt: skip
+    print(f"  {name}: {result.requests} requests in {result.wall_s:.2f} s", flush=True)
+    return result
+
+
+async def measure_issue(
+    port: int, tokens: Tokens, sizes: Sizes, label: str = ""
+) -> tuple[PhaseResult, PhaseResult]:
+    """Issue with 1 and with 8 clients (services A, B, F in turn, a new key each)."""
+    run_id = secrets.token_hex(4)
+    make = _issue(tokens.kiosk, run_id, ISSUE_SERVICES)
+    issue1 = await _phase(
+        port, f"issue c=1{label}", 1, sizes.issue_1, make, _check_issued, 0, sizes.cap_s
+    )
+    make8 = _issue(tokens.kiosk, run_id + "x", ISSUE_SERVICES)
+    issue8 = await _phase(
+        port, f"issue c=8{label}", 8, sizes.issue_8, make8, _check_issued, 0, sizes.cap_s
+    )
+    return issue1, issue8
+
+
 async def measure(
     port: int, tokens: Tokens, sizes: Sizes, subscribers: int, queue: int
-) -> list[Row]:
+) -> tuple[list[Row], tuple[PhaseResult, PhaseResult]]:
+    """Every row but the disk floor and the no-group-commit rows; and the no-op results."""
     health = Request("GET", "/api/v1/healthz")
 
     async def phase(
@@ -233,12 +270,7 @@ async def measure(
         warmup: int,
         cap_s: float = sizes.cap_s,
     ) -> PhaseResult:
-        result = await run_phase(
-            name, host=HOST, port=port, clients=clients, total=total, time_cap_s=cap_s,
-            make_request=make, warmup=warmup, check_body=check,
-        )  # fmt: skip
-        print(f"  {name}: {result.requests} requests in {result.wall_s:.2f} s", flush=True)
-        return result
+        return await _phase(port, name, clients, total, make, check, warmup, cap_s)
 
     # the no-op: a static async route (no database, no worker thread) - the floor of the
     # client + uvicorn + FastAPI stack; healthz (SELECT 1 in a worker thread) is not that cheap
@@ -259,12 +291,8 @@ async def measure(
     )  # fmt: skip
     print(f"  call-to-event: {calls.calls} calls x {calls.subscribers} subscribers", flush=True)
 
-    run_id = secrets.token_hex(4)
-    make = _issue(tokens.kiosk, run_id, ISSUE_SERVICES)
-    issue1 = await phase("issue c=1", 1, sizes.issue_1, make, _check_issued, 0)
-    make8 = _issue(tokens.kiosk, run_id + "x", ISSUE_SERVICES)
-    issue8 = await phase("issue c=8", 8, sizes.issue_8, make8, _check_issued, 0)
-    return _rows((noop1, noop8), (health1, health8), (issue1, issue8), calls)
+    issue = await measure_issue(port, tokens, sizes)
+    return _rows((noop1, noop8), (health1, health8), issue, calls), (noop1, noop8)
 
 
 async def _login(port: int, tokens: Tokens) -> str:
@@ -342,12 +370,16 @@ def machine() -> dict[str, str]:
 
 
 async def launch(
-    data_dir: Path, log: Path, py_spy: Path | None, attempts: int = 3
+    data_dir: Path,
+    log: Path,
+    py_spy: Path | None,
+    attempts: int = 3,
+    max_batch: int | None = None,
 ) -> tuple[subprocess.Popen[bytes], int]:
     """Start the server on a free port; pick another when the port was taken meanwhile."""
     for attempt in range(1, attempts + 1):
         port = free_port()
-        proc = start_server(data_dir, port, log, py_spy)
+        proc = start_server(data_dir, port, log, py_spy, max_batch)
         try:
             await wait_ready(proc, port, log, timeout_s=30)
             return proc, port
@@ -369,13 +401,28 @@ async def main_async(args: argparse.Namespace) -> int:
         proc, port = await launch(data_dir, log, args.py_spy)
         try:
             print(f"server up on {HOST}:{port}; measuring", flush=True)
-            rows = await measure(port, tokens, sizes, args.subscribers, args.queue)
+            rows, noop = await measure(port, tokens, sizes, args.subscribers, args.queue)
+        finally:
+            stop_server(proc)
+        # the same issuing without group commit (a fresh server and database, max batch 1):
+        # does committing many kiosks' tickets in one transaction still earn its keep?
+        single_dir = Path(tmp) / "single"
+        single_tokens = make_tokens(single_dir)
+        single_log = Path(tmp) / "server-single.log"
+        proc, port = await launch(single_dir, single_log, None, max_batch=1)
+        try:
+            print(f"server up on {HOST}:{port} without group commit; measuring", flush=True)
+            single = await measure_issue(port, single_tokens, sizes, " (max batch 1)")
         finally:
             stop_server(proc)
         floor = commit_floor(Path(tmp), commits=100 if args.quick else 300)
         disk = Row.http("disk floor: 1 SQLite commit (WAL, FULL)", floor, None)
-        rows.insert(6, disk)  # after the issuance rows
-        server_log = log.read_text(errors="replace").strip()
+        name = "issue, no group commit (max batch 1)"
+        rows[6:6] = [Row.http(name, r, base) for r, base in zip(single, noop, strict=True)]
+        rows.insert(8, disk)  # after the issuance rows
+        server_log = (
+            log.read_text(errors="replace") + single_log.read_text(errors="replace")
+        ).strip()
     took = time.perf_counter() - started
     info["load average at end (1 min)"] = f"{os.getloadavg()[0]:.2f}"
     info["run"] = f"{'quick' if args.quick else 'full'}, {took:.0f} s"

@@ -40,6 +40,13 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(default=5, gt=0, description="failed logins per window")
     login_window_s: int = Field(default=300, gt=0, description="failed-login window, seconds")
     db_busy_timeout_ms: int = Field(default=10_000, gt=0, description="SQLite lock wait, ms")
+    issue_max_batch: int = Field(
+        default=256,
+        ge=1,
+        le=4096,
+        description="most ticket requests committed in one transaction (group commit: the "
+        "requests waiting while the last batch committed); 1 commits each on its own",
+    )
     issue_burst_per_device: int = Field(
         default=20,
         ge=1,

@@ -67,6 +67,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         branch.publish = hub.publish
         issuer = TicketIssuer(
             branch,
+            max_batch=settings.issue_max_batch,
             rate_limit=IssueRateLimit(
                 burst=settings.issue_burst_per_device,
                 per_min=settings.issue_rate_per_device_per_min,

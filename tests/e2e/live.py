@@ -65,6 +65,8 @@ class LiveBranch:
             data_dir=self.data_dir,
             rollover_check_s=3600,
             public_base_url="http://branch.example/q",
+            # tests fill daily caps from one token far faster than customers tap
+            issue_burst_per_device=10_000,
         )
 
     def start(self) -> LiveBranch:
