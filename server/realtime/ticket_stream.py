@@ -1,16 +1,21 @@
 """Server-sent events for one ticket's phone page: ``GET /api/v1/tickets/{id}/events``.
 
 The stream sends the ticket's ``PhoneView`` as an event ``view`` at once, then again whenever
-it changes (the hub's events wake it: a call, a counter opening, a ticket ahead served; events
-arriving together are read once), a comment line every ``keepalive_s`` so proxies keep the
-connection, and ``end`` once the ticket is finished (done, no-show, cancelled, expired). When
-the server stops, the stream ends and the browser's EventSource reconnects by itself. An unknown
-id answers 404 before the stream starts. Nothing in it is about another customer.
+it changes; a comment line every ``keepalive_s`` so proxies keep the connection; and ``end``
+once the ticket is finished (done, no-show, cancelled, expired). The hub's events wake it, but
+only those that can change this ticket's view count (``concerns``): an event about this ticket,
+a call or a change in its service (the people ahead), a transfer, or every queue at once
+(counters opened or closed, a new day); never a new ticket (it queues behind) or a device's
+health. Events arriving together are read once; the view is then read again and sent only when
+it differs. When the server stops, the stream ends and the browser's EventSource reconnects by
+itself. An unknown id answers 404 before the stream starts. Nothing in it is about another
+customer.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import AsyncIterator, Callable
 
@@ -27,7 +32,12 @@ from server.services.phone_view import phone_view
 __all__ = ["make_router"]
 
 _log = logging.getLogger(__name__)
-_IGNORED = ('"type":"device.health"',)  # events that never change a ticket's view
+_ABOUT_ONE_TICKET = {
+    "ticket.called": ("call", "ticket"),
+    "ticket.recalled": ("call", "ticket"),
+    "ticket.changed": ("ticket",),
+}
+_EVERY_QUEUE = {"queues.changed", "ticket.transferred"}
 RETRY_MS = 3000  # how soon a browser reconnects after the stream ends
 
 
@@ -52,20 +62,37 @@ def make_router(
         """The ticket's phone view as server-sent events (``view``, then ``end``)."""
         branch = branch_getter()
         hub = hub_getter()
-        first = await run_in_threadpool(_view, branch, public_id)  # unknown id: 404 here
+        first, service_code = await run_in_threadpool(_view, branch, public_id)  # or 404
         try:
             sub = hub.subscribe(hub.last_seq)  # nothing to replay: no snapshot is taken
         except HubClosedError:
             sub = None
-        body = _stream(hub, sub, branch, public_id, first, keepalive_s)
+        body = _stream(hub, sub, branch, public_id, (first, service_code), keepalive_s)
         headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
         return StreamingResponse(body, media_type="text/event-stream", headers=headers)
 
     return router
 
 
-def _view(branch: BranchContext, public_id: str) -> PhoneView:
-    return phone_view(branch, public_id=public_id)[0]
+def _view(branch: BranchContext, public_id: str) -> tuple[PhoneView, str]:
+    """The view and the ticket's service code (a transfer may change it)."""
+    view, status = phone_view(branch, public_id=public_id)
+    return view, status.service_code
+
+
+def concerns(text: str, *, public_id: str, service_code: str) -> bool:
+    """Whether a hub event (its JSON text) can change the view of this ticket."""
+    event = json.loads(text)
+    kind = event.get("type")
+    if kind in _EVERY_QUEUE:
+        return True
+    path = _ABOUT_ONE_TICKET.get(kind)
+    if path is None:
+        return False  # ticket.issued (queues behind), counters, devices, emergency notices
+    ticket = event
+    for key in path:
+        ticket = ticket[key]
+    return bool(ticket["public_id"] == public_id or ticket["service_code"] == service_code)
 
 
 def _event(name: str, data: str) -> str:
@@ -81,9 +108,10 @@ async def _stream(
     sub: Subscription | None,
     branch: BranchContext,
     public_id: str,
-    view: PhoneView,
+    start: tuple[PhoneView, str],
     keepalive_s: float,
 ) -> AsyncIterator[str]:
+    view, service_code = start
     try:
         yield f"retry: {RETRY_MS}\n" + _event("view", view.model_dump_json())
         if view.final or sub is None:
@@ -103,15 +131,15 @@ async def _stream(
                 if item is Signal.LAGGED:
                     await run_in_threadpool(hub.resync, sub)
                     relevant = True
-                elif not any(marker in item for marker in _IGNORED):
-                    relevant = True
+                elif not relevant:
+                    relevant = concerns(item, public_id=public_id, service_code=service_code)
                 if sub.queue.empty():
                     break
                 item = sub.queue.get_nowait()
             if not relevant:
                 continue
             try:
-                fresh = await run_in_threadpool(_view, branch, public_id)
+                fresh, service_code = await run_in_threadpool(_view, branch, public_id)
             except DomainError:  # the ticket is gone (cannot happen today): end the stream
                 _log.warning("ticket stream: ticket %s no longer readable", public_id)
                 return
