@@ -1,20 +1,25 @@
-"""Server-sent events for one ticket's phone page: ``GET /api/v1/tickets/{id}/events``.
+"""Server-sent events for the phone pages: ``GET /api/v1/tickets/{id}/events``.
 
-The stream sends the ticket's ``PhoneView`` as an event ``view`` at once, then again whenever
+Each stream sends its ticket's ``PhoneView`` as an event ``view`` at once, then again whenever
 it changes; a comment line every ``keepalive_s`` so proxies keep the connection; and ``end``
-once the ticket is finished (done, no-show, cancelled, expired). The hub's events wake it, but
-only those that can change this ticket's view count (``concerns``): an event about this ticket,
-a call or a change in its service (the people ahead), a transfer, or every queue at once
-(counters opened or closed, a new day); never a new ticket (it queues behind) or a device's
-health. Events arriving together are read once; the view is then read again and sent only when
-it differs. When the server stops, the stream ends and the browser's EventSource reconnects by
-itself. An unknown id answers 404 before the stream starts. Nothing in it is about another
-customer.
+once the ticket is finished (done, no-show, cancelled, expired). When the server stops, the
+stream ends and the browser's EventSource reconnects by itself. An unknown id answers 404
+before the stream starts. Nothing in it is about another customer.
+
+One ``PhoneWatch`` serves every phone: it is ONE subscriber of the hub, and for the events
+that arrived together it reads the views of all the tickets they can concern in one database
+read (``concerns``: an event about the ticket, a call or a change in its service - the people
+ahead -, a transfer, or every queue at once - counters opened or closed, a new day; never a
+new ticket, which queues behind, nor a device's health), then hands each phone its view when
+it changed. A hundred phones cost one read per call, not a hundred; the ticket an event is
+about (the one called) is read on its own first, so its phone flips without waiting for the
+others.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 from collections.abc import AsyncIterator, Callable
@@ -24,21 +29,163 @@ from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from server.contract.phone import PhoneView
-from server.domain.errors import DomainError
-from server.realtime.hub import EventHub, HubClosedError, Signal, Subscription
+from server.domain.errors import UnknownEntity
+from server.realtime.hub import EventHub, HubClosedError, Signal
 from server.services.context import BranchContext
-from server.services.phone_view import phone_view
+from server.services.phone_view import phone_views
 
-__all__ = ["make_router"]
+__all__ = ["PhoneWatch", "concerns", "make_router"]
 
 _log = logging.getLogger(__name__)
+RETRY_MS = 3000  # how soon a browser reconnects after the stream ends
 _ABOUT_ONE_TICKET = {
     "ticket.called": ("call", "ticket"),
     "ticket.recalled": ("call", "ticket"),
     "ticket.changed": ("ticket",),
 }
 _EVERY_QUEUE = {"queues.changed", "ticket.transferred"}
-RETRY_MS = 3000  # how soon a browser reconnects after the stream ends
+_ALL = "*"  # concerns every watched ticket
+
+
+def concerns(text: str) -> tuple[str, str] | str | None:
+    """What a hub event (its JSON text) can change: ``(public_id, service_code)`` of the
+    ticket it is about (and so its service's queue), ``"*"`` for every ticket, or None."""
+    event = json.loads(text)
+    kind = event.get("type")
+    if kind in _EVERY_QUEUE:
+        return _ALL
+    path = _ABOUT_ONE_TICKET.get(kind)
+    if path is None:
+        return None  # ticket.issued (queues behind), counters, devices, emergency notices
+    ticket = event
+    for key in path:
+        ticket = ticket[key]
+    return str(ticket["public_id"]), str(ticket["service_code"])
+
+
+Mailbox = asyncio.Queue[PhoneView | None]  # None: the stream must end (server stopping)
+
+
+class PhoneWatch:
+    """Every open phone stream, fed by one hub subscription (runs on the event loop)."""
+
+    def __init__(self, hub_getter: Callable[[], EventHub], branch: Callable[[], BranchContext]):
+        self._hub_getter = hub_getter
+        self._branch = branch
+        self._mailboxes: dict[str, set[Mailbox]] = {}
+        self._service: dict[str, str] = {}  # public_id -> service code, once known
+        self._last: dict[str, PhoneView] = {}
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def watched(self) -> int:
+        return len(self._mailboxes)
+
+    def add(self, public_id: str) -> Mailbox:
+        mailbox: Mailbox = asyncio.Queue(maxsize=8)
+        self._mailboxes.setdefault(public_id, set()).add(mailbox)
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._run())
+        return mailbox
+
+    def known(self, public_id: str, service_code: str) -> None:
+        self._service[public_id] = service_code
+
+    def remove(self, public_id: str, mailbox: Mailbox) -> None:
+        boxes = self._mailboxes.get(public_id)
+        if boxes is not None:
+            boxes.discard(mailbox)
+            if not boxes:
+                del self._mailboxes[public_id]
+                self._service.pop(public_id, None)
+                self._last.pop(public_id, None)
+        if not self._mailboxes and self._task is not None:
+            self._task.cancel()
+            self._task = None
+
+    async def _run(self) -> None:
+        hub = self._hub_getter()
+        try:
+            sub = hub.subscribe(hub.last_seq)  # nothing to replay: no snapshot is taken
+        except HubClosedError:
+            self._end_all()
+            return
+        try:
+            while True:
+                direct: set[str] = set()  # the tickets the events are about: read first
+                wanted: set[str] = set()
+                item = await sub.queue.get()
+                while True:  # everything that arrived together, then one read
+                    if item is Signal.CLOSED:
+                        self._end_all()
+                        return
+                    if item is Signal.LAGGED:
+                        await run_in_threadpool(hub.resync, sub)
+                        wanted.update(self._mailboxes)
+                    else:
+                        what = concerns(item)
+                        wanted.update(self._concerned(what))
+                        if isinstance(what, tuple) and what[0] in self._mailboxes:
+                            direct.add(what[0])
+                    if sub.queue.empty():
+                        break
+                    item = sub.queue.get_nowait()
+                if direct:  # "please go to counter 3" must not wait for everyone's wait
+                    await self._refresh(direct)
+                if wanted - direct:
+                    await self._refresh(wanted - direct)
+        finally:
+            hub.unsubscribe(sub)
+
+    def _concerned(self, what: tuple[str, str] | str | None) -> set[str]:
+        if what is None:
+            return set()
+        if isinstance(what, str):  # _ALL
+            return set(self._mailboxes)
+        public_id, service = what
+        return {
+            watched
+            for watched in self._mailboxes
+            if watched == public_id or self._service.get(watched, service) == service
+        }
+
+    async def _refresh(self, public_ids: set[str]) -> None:
+        try:
+            views = await run_in_threadpool(
+                phone_views, self._branch(), public_ids=sorted(public_ids)
+            )
+        except Exception:  # a failed read must not end every phone's stream
+            _log.exception("phone streams: reading %d tickets failed", len(public_ids))
+            return
+        for public_id, (view, status) in views.items():
+            self._service[public_id] = status.service_code
+            if public_id not in self._mailboxes or _same(self._last.get(public_id), view):
+                continue
+            self._last[public_id] = view
+            for mailbox in self._mailboxes[public_id]:
+                _post(mailbox, view)
+
+    def _end_all(self) -> None:
+        for boxes in self._mailboxes.values():
+            for mailbox in boxes:
+                _post(mailbox, None)
+
+
+def _post(mailbox: Mailbox, item: PhoneView | None) -> None:
+    """Only the newest view matters: a full mailbox drops its oldest."""
+    if mailbox.full():
+        mailbox.get_nowait()
+    mailbox.put_nowait(item)
+
+
+def _same(a: PhoneView | None, b: PhoneView) -> bool:
+    if a is None:
+        return False
+    return a.model_copy(update={"updated_at": ""}) == b.model_copy(update={"updated_at": ""})
+
+
+def _event(name: str, data: str) -> str:
+    return f"event: {name}\ndata: {data}\n\n"
 
 
 def make_router(
@@ -49,6 +196,8 @@ def make_router(
     prefix: str = "/api/v1",
 ) -> APIRouter:
     router = APIRouter()
+    watch = PhoneWatch(hub_getter, branch_getter)
+    router.phone_watch = watch  # type: ignore[attr-defined]  # for tests and diagnostics
 
     @router.get(
         prefix + "/tickets/{public_id}/events",
@@ -60,95 +209,40 @@ def make_router(
         public_id: str = Path(min_length=8, max_length=32, pattern=r"^[A-Za-z0-9_-]+$"),
     ) -> StreamingResponse:
         """The ticket's phone view as server-sent events (``view``, then ``end``)."""
-        branch = branch_getter()
-        hub = hub_getter()
-        first, service_code = await run_in_threadpool(_view, branch, public_id)  # or 404
+        mailbox = watch.add(public_id)  # before the first read: no change falls in between
         try:
-            sub = hub.subscribe(hub.last_seq)  # nothing to replay: no snapshot is taken
-        except HubClosedError:
-            sub = None
-        body = _stream(hub, sub, branch, public_id, (first, service_code), keepalive_s)
+            views = await run_in_threadpool(phone_views, branch_getter(), public_ids=[public_id])
+            if public_id not in views:
+                raise UnknownEntity("ticket", public_id)
+        except BaseException:
+            watch.remove(public_id, mailbox)
+            raise
+        first, status = views[public_id]
+        watch.known(public_id, status.service_code)
+        body = _stream(watch, public_id, mailbox, first, keepalive_s)
         headers = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
         return StreamingResponse(body, media_type="text/event-stream", headers=headers)
 
     return router
 
 
-def _view(branch: BranchContext, public_id: str) -> tuple[PhoneView, str]:
-    """The view and the ticket's service code (a transfer may change it)."""
-    view, status = phone_view(branch, public_id=public_id)
-    return view, status.service_code
-
-
-def concerns(text: str, *, public_id: str, service_code: str) -> bool:
-    """Whether a hub event (its JSON text) can change the view of this ticket."""
-    event = json.loads(text)
-    kind = event.get("type")
-    if kind in _EVERY_QUEUE:
-        return True
-    path = _ABOUT_ONE_TICKET.get(kind)
-    if path is None:
-        return False  # ticket.issued (queues behind), counters, devices, emergency notices
-    ticket = event
-    for key in path:
-        ticket = ticket[key]
-    return bool(ticket["public_id"] == public_id or ticket["service_code"] == service_code)
-
-
-def _event(name: str, data: str) -> str:
-    return f"event: {name}\ndata: {data}\n\n"
-
-
-def _same(a: PhoneView, b: PhoneView) -> bool:
-    return a.model_copy(update={"updated_at": ""}) == b.model_copy(update={"updated_at": ""})
-
-
 async def _stream(
-    hub: EventHub,
-    sub: Subscription | None,
-    branch: BranchContext,
-    public_id: str,
-    start: tuple[PhoneView, str],
-    keepalive_s: float,
+    watch: PhoneWatch, public_id: str, mailbox: Mailbox, view: PhoneView, keepalive_s: float
 ) -> AsyncIterator[str]:
-    view, service_code = start
     try:
         yield f"retry: {RETRY_MS}\n" + _event("view", view.model_dump_json())
-        if view.final or sub is None:
-            if view.final:
-                yield _event("end", "{}")
-            return
-        while True:
+        while not view.final:
             try:
-                item = await asyncio.wait_for(sub.queue.get(), timeout=keepalive_s)
+                fresh = await asyncio.wait_for(mailbox.get(), timeout=keepalive_s)
             except TimeoutError:
                 yield ": keepalive\n\n"
                 continue
-            relevant = False
-            while True:  # read everything that arrived together, then look once
-                if item is Signal.CLOSED:
-                    return
-                if item is Signal.LAGGED:
-                    await run_in_threadpool(hub.resync, sub)
-                    relevant = True
-                elif not relevant:
-                    relevant = concerns(item, public_id=public_id, service_code=service_code)
-                if sub.queue.empty():
-                    break
-                item = sub.queue.get_nowait()
-            if not relevant:
-                continue
-            try:
-                fresh, service_code = await run_in_threadpool(_view, branch, public_id)
-            except DomainError:  # the ticket is gone (cannot happen today): end the stream
-                _log.warning("ticket stream: ticket %s no longer readable", public_id)
+            if fresh is None:  # the server is stopping: the browser reconnects
                 return
-            if not _same(fresh, view):
+            if not _same(view, fresh):
                 view = fresh
                 yield _event("view", view.model_dump_json())
-            if view.final:
-                yield _event("end", "{}")
-                return
+        yield _event("end", "{}")
     finally:
-        if sub is not None:
-            hub.unsubscribe(sub)
+        with contextlib.suppress(Exception):
+            watch.remove(public_id, mailbox)

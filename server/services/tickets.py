@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Collection
+from datetime import date, datetime
 
 from server.contract.common import Category, Language, TicketState
 from server.contract.rest import PrintResult, PrintResultOut, TicketIssuedOut, TicketStatusOut
+from server.domain.errors import UnknownEntity
+from server.domain.estimate import estimate_wait_s
 from server.services.context import BranchContext
-from server.services.issue_batch import IssueRequest, ahead_and_wait, issue_batch
+from server.services.issue_batch import IssueRequest, issue_batch
 from server.services.views import Names
 from server.store import repo
 from server.store.db import read_session, write_session
@@ -69,22 +72,53 @@ def report_print_result(
 
 
 def ticket_status(ctx: BranchContext, *, public_id: str) -> TicketStatusOut:
+    found = ticket_statuses(ctx, public_ids=[public_id]).get(public_id)
+    if found is None:
+        raise UnknownEntity("ticket", public_id)
+    return found
+
+
+def ticket_statuses(
+    ctx: BranchContext, *, public_ids: Collection[str]
+) -> dict[str, TicketStatusOut]:
+    """Several tickets' statuses in one read (a handful of queries whatever their number);
+    unknown ids are left out."""
     with read_session(ctx.engine) as session:
-        ticket = repo.get_ticket(session, public_id=public_id)
+        rows = repo.tickets_by_public_ids(session, public_ids=public_ids)
+        if not rows:
+            return {}
         names = Names(session)
-        ahead, wait_s = ahead_and_wait(session, ticket, names)
-        counter = ticket.counter_number
-        return TicketStatusOut(
-            public_id=ticket.public_id,
-            number=ticket.number,
-            service_code=ticket.service_code,
-            service_name=names.service(ticket.service_code),
-            state=TicketState(ticket.state),
-            people_ahead=ahead,
-            estimated_wait_s=wait_s,
-            counter_number=counter,
-            counter_name=names.counter(counter) if counter is not None else None,
-            issued_at=ticket.issued_at,
-            called_at=ticket.called_at,
-            language=Language(ticket.language),
-        )
+        opened = repo.open_counters_by_service(session)
+        measured = repo.service_times(session)
+        order: dict[tuple[date, str], dict[int, int]] = {}
+        out: dict[str, TicketStatusOut] = {}
+        for ticket in rows:
+            ahead = wait_s = 0
+            if ticket.state == TicketState.WAITING.value and ticket.id is not None:
+                key = (ticket.business_day, ticket.service_code)
+                if key not in order:
+                    waiting = repo.waiting_in_order(
+                        session, business_day=key[0], service_code=key[1]
+                    )
+                    order[key] = {ticket_id: i for i, ticket_id in enumerate(waiting)}
+                ahead = order[key].get(ticket.id, 0)
+                svc = names.services.get(ticket.service_code)
+                if svc is not None:
+                    avg_s = measured.get(svc.code, float(svc.default_service_s))
+                    wait_s = estimate_wait_s(ahead, avg_s, opened.get(svc.code, 0))
+            counter = ticket.counter_number
+            out[ticket.public_id] = TicketStatusOut(
+                public_id=ticket.public_id,
+                number=ticket.number,
+                service_code=ticket.service_code,
+                service_name=names.service(ticket.service_code),
+                state=TicketState(ticket.state),
+                people_ahead=ahead,
+                estimated_wait_s=wait_s,
+                counter_number=counter,
+                counter_name=names.counter(counter) if counter is not None else None,
+                issued_at=ticket.issued_at,
+                called_at=ticket.called_at,
+                language=Language(ticket.language),
+            )
+        return out

@@ -189,6 +189,28 @@ def people_ahead(session: Session, *, ticket: Ticket) -> int:
     return int(session.exec(stmt).one())
 
 
+def tickets_by_public_ids(session: Session, *, public_ids: Iterable[str]) -> list[Ticket]:
+    ids = list(public_ids)
+    if not ids:
+        return []
+    return list(session.exec(select(Ticket).where(col(Ticket.public_id).in_(ids))).all())
+
+
+def waiting_in_order(session: Session, *, business_day: date, service_code: str) -> list[int]:
+    """Ids of the service's WAITING tickets of the day, first arrival first (a ticket's index
+    in it is its people ahead)."""
+    stmt = (
+        select(Ticket.id)
+        .where(
+            Ticket.business_day == business_day,
+            Ticket.service_code == service_code,
+            Ticket.state == WAITING,
+        )
+        .order_by(col(Ticket.arrived_at), col(Ticket.id))
+    )
+    return [int(i) for i in session.exec(stmt).all() if i is not None]
+
+
 def active_before(session: Session, *, business_day: date, states: Iterable[str]) -> list[Ticket]:
     """Tickets of earlier business days still in one of ``states`` (rollover)."""
     stmt = select(Ticket).where(

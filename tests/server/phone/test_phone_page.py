@@ -15,6 +15,7 @@ from server.contract.phone import PhoneView
 from server.contract.rest import TicketStatusOut
 from server.services.phone_page import choose_language
 from tests.server.core.conftest import Branch
+from tests.server.core.live import wait_until
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
 
@@ -197,3 +198,29 @@ def test_events_stream_the_view_until_the_ticket_is_done(branch: Branch) -> None
     # a finished ticket's stream ends at once
     with branch.client.stream("GET", _path(ticket) + "/events", timeout=10) as r:
         assert [name for name, _ in _events(r.iter_lines())] == ["view", "end"]
+
+
+def test_all_phones_share_one_hub_subscription(branch: Branch) -> None:
+    hub = branch.app.state.hub
+    first = branch.issue("A")
+    branch.issue("F")
+    second = branch.issue("F")  # one ahead of it
+    with (
+        branch.client.stream("GET", _path(first) + "/events", timeout=10) as a,
+        branch.client.stream("GET", _path(second) + "/events", timeout=10) as b,
+    ):
+        events_a, events_b = _events(a.iter_lines()), _events(b.iter_lines())
+        assert next(events_a)[0] == "view"
+        before = PhoneView.model_validate_json(next(events_b)[1])
+        assert hub.stats.clients == 1  # one subscriber for every phone
+        branch.teller_post("alice", "/counters/1/open")  # serves A and F
+        branch.teller_post("frank", "/counters/6/open")  # serves F and B: F's wait halves
+        after = PhoneView.model_validate_json(next(events_b)[1])
+        assert (before.facts[1].value.en, after.facts[1].value.en) == (
+            "about 7 min",
+            "about 4 min",
+        )
+        branch.teller_post("alice", "/counters/1/call", {"number": first["number"]})
+        called = PhoneView.model_validate_json(next(events_a)[1])
+        assert called.headline is not None and called.headline.en == "Please go to Counter 1"
+    wait_until(lambda: hub.stats.clients == 0, what="the phones' subscription to end")
