@@ -33,20 +33,19 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session
 
-from server.contract.common import Bilingual, Category, Language, TicketState
-from server.contract.events import TicketIssued, TicketRef
+from server.contract.common import Category, Language, TicketState
 from server.contract.rest import TicketIssuedOut, check_appointment
 from server.domain.errors import UnknownEntity
-from server.domain.estimate import estimate_wait_s
 from server.domain.model import ServiceDef
 from server.domain.numbering import next_numbers
 from server.services.context import BranchContext
 from server.services.errors import BadRequest, IdempotencyConflict
+from server.services.issue_answers import NewTicket, issued_out, publish_issued
 from server.services.rollover import ensure_business_day, publish_new_day
-from server.services.views import Names, avg_service_s, make_queue_info
+from server.services.views import Names
 from server.store import repo
 from server.store.db import read_session, write_connection, write_transaction
-from server.store.issuing import TICKET_COLUMNS, IssuingStore, QueueFigures, issuing_store
+from server.store.issuing import TICKET_COLUMNS, IssuingStore, issuing_store
 from server.store.tables import Ticket
 
 Outcome = TicketIssuedOut | Exception
@@ -97,13 +96,10 @@ def _check_text(field: str, value: str, shortest: int, longest: int) -> None:
 
 @dataclass
 class _New:
-    index: int
+    index: int  # the request's place in the batch
     row: dict[str, object]  # the ticket's columns (TICKET_COLUMNS)
-    service: ServiceDef
     request: IssueRequest
-    public_id: str
-    number: str
-    issued_before: int  # the service's tickets issued today before this one
+    ticket: NewTicket
     id: int = 0
 
 
@@ -252,7 +248,7 @@ def _issue_together(
         store.insert_events(conn, [_event_row(n, now) for n in new])
         figures = {
             code: store.queue_figures(conn, service_code=code, day=day)
-            for code in {n.service.code for n in new}
+            for code in {n.ticket.service.code for n in new}
         }
         names: Names | None = None
         for i in stored:
@@ -270,12 +266,11 @@ def _issue_together(
         # are published before the writer lock is released, so they go out in commit order
         if abandoned:
             publish_new_day(ctx)
-        left = {code: sum(1 for n in new if n.service.code == code) for code in figures}
+        left = {code: sum(1 for n in new if n.ticket.service.code == code) for code in figures}
         for n in new:  # the queue after each ticket: the batch's later ones not yet in it
-            left[n.service.code] -= 1
-            outcomes[n.index] = _publish_new(
-                ctx, n, figures[n.service.code], left[n.service.code], now
-            )
+            code = n.ticket.service.code
+            left[code] -= 1
+            outcomes[n.index] = publish_issued(ctx, n.ticket, figures[code], left[code], now)
     for i, first in replay_of.items():
         answer = outcomes[first]
         outcomes[i] = (
@@ -331,7 +326,10 @@ def _number(
             recall_count=0,
             print_status="pending",
         )
-        new.append(_New(i, row, service, r, public_id, number, numbering.issued + offset))
+        ticket = NewTicket(
+            service, public_id, number, r.category, r.language, numbering.issued + offset
+        )
+        new.append(_New(i, row, r, ticket))
     return new
 
 
@@ -343,86 +341,3 @@ def _event_row(n: _New, now: datetime) -> dict[str, object]:
         "at": now,
         "details": {"device_id": device_id} if device_id is not None else {},
     }
-
-
-def _publish_new(
-    ctx: BranchContext,
-    n: _New,
-    figures: QueueFigures,
-    later: int,
-    now: datetime,
-) -> TicketIssuedOut:
-    """Publish the ticket's TicketIssued (queue as it stood right after it: a ticket that
-    fills the daily cap says so) and answer it."""
-    service, r = n.service, n.request
-    waiting = figures.waiting - later
-    figures = figures._replace(waiting=waiting, issued_today=n.issued_before + 1)
-    opened = figures.open_counters
-    avg_s = figures.measured_s
-    if avg_s is None:
-        avg_s = float(service.default_service_s)
-    names = Bilingual(zh=service.name_zh, en=service.name_en)
-    ahead = waiting - 1  # the newest arrival: everyone else waiting is ahead of it
-    queue = make_queue_info(service, figures)
-    ref = TicketRef(
-        public_id=n.public_id,
-        number=n.number,
-        service_code=service.code,
-        service_name=names,
-        category=r.category,
-        state=TicketState.WAITING,
-        issued_at=now,
-    )
-    ctx.publish(TicketIssued(seq=0, at=now, ticket=ref, queue=queue))
-    return TicketIssuedOut(
-        public_id=n.public_id,
-        number=n.number,
-        service_code=service.code,
-        service_name=names,
-        category=r.category,
-        language=r.language,
-        state=TicketState.WAITING,
-        people_ahead=ahead,
-        estimated_wait_s=estimate_wait_s(ahead, avg_s, opened),
-        issued_at=now,
-        status_url=ctx.status_url(n.public_id),
-    )
-
-
-def issued_out(
-    ctx: BranchContext,
-    session: Session,
-    ticket: Ticket,
-    *,
-    replayed: bool,
-    names: Names | None = None,
-) -> TicketIssuedOut:
-    """The issue answer for a stored ticket (a replayed idempotency key)."""
-    names = names or Names(session)
-    ahead, wait_s = ahead_and_wait(session, ticket, names)
-    return TicketIssuedOut(
-        public_id=ticket.public_id,
-        number=ticket.number,
-        service_code=ticket.service_code,
-        service_name=names.service(ticket.service_code),
-        category=Category(ticket.category),
-        language=Language(ticket.language),
-        state=TicketState(ticket.state),
-        people_ahead=ahead,
-        estimated_wait_s=wait_s,
-        issued_at=ticket.issued_at,
-        status_url=ctx.status_url(ticket.public_id),
-        replayed=replayed,
-    )
-
-
-def ahead_and_wait(session: Session, ticket: Ticket, names: Names) -> tuple[int, int]:
-    """People ahead of a WAITING ticket and its estimated wait (0, 0 when not waiting)."""
-    if ticket.state != TicketState.WAITING.value:
-        return 0, 0
-    ahead = repo.people_ahead(session, ticket=ticket)
-    svc = names.services.get(ticket.service_code)
-    if svc is None:
-        return ahead, 0
-    opened = repo.open_counters_by_service(session).get(ticket.service_code, 0)
-    return ahead, estimate_wait_s(ahead, avg_service_s(session, svc), opened)

@@ -1,0 +1,111 @@
+"""The answers of issuing: the ``TicketIssued`` event and ``TicketIssuedOut`` of a new
+ticket, the answer for a stored one (a replayed key), and a waiting ticket's place in line."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session
+
+from server.contract.common import Bilingual, Category, Language, TicketState
+from server.contract.events import TicketIssued, TicketRef
+from server.contract.rest import TicketIssuedOut
+from server.domain.estimate import estimate_wait_s
+from server.domain.model import ServiceDef
+from server.services.context import BranchContext
+from server.services.views import Names, avg_service_s, make_queue_info
+from server.store import repo
+from server.store.issuing import QueueFigures
+from server.store.tables import Ticket
+
+
+@dataclass(frozen=True)
+class NewTicket:
+    """A ticket just committed, as its event and answer need it."""
+
+    service: ServiceDef
+    public_id: str
+    number: str
+    category: Category
+    language: Language
+    issued_before: int  # the service's tickets issued today before this one
+
+
+def publish_issued(
+    ctx: BranchContext, n: NewTicket, figures: QueueFigures, later: int, now: datetime
+) -> TicketIssuedOut:
+    """Publish the ticket's TicketIssued (queue as it stood right after it, without the
+    ``later`` tickets of its batch; a ticket that fills the daily cap says so); its answer."""
+    service = n.service
+    waiting = figures.waiting - later
+    figures = figures._replace(waiting=waiting, issued_today=n.issued_before + 1)
+    opened = figures.open_counters
+    avg_s = figures.measured_s
+    if avg_s is None:
+        avg_s = float(service.default_service_s)
+    names = Bilingual(zh=service.name_zh, en=service.name_en)
+    ahead = waiting - 1  # the newest arrival: everyone else waiting is ahead of it
+    queue = make_queue_info(service, figures)
+    ref = TicketRef(
+        public_id=n.public_id,
+        number=n.number,
+        service_code=service.code,
+        service_name=names,
+        category=n.category,
+        state=TicketState.WAITING,
+        issued_at=now,
+    )
+    ctx.publish(TicketIssued(seq=0, at=now, ticket=ref, queue=queue))
+    return TicketIssuedOut(
+        public_id=n.public_id,
+        number=n.number,
+        service_code=service.code,
+        service_name=names,
+        category=n.category,
+        language=n.language,
+        state=TicketState.WAITING,
+        people_ahead=ahead,
+        estimated_wait_s=estimate_wait_s(ahead, avg_s, opened),
+        issued_at=now,
+        status_url=ctx.status_url(n.public_id),
+    )
+
+
+def issued_out(
+    ctx: BranchContext,
+    session: Session,
+    ticket: Ticket,
+    *,
+    replayed: bool,
+    names: Names | None = None,
+) -> TicketIssuedOut:
+    """The issue answer for a stored ticket (a replayed idempotency key)."""
+    names = names or Names(session)
+    ahead, wait_s = ahead_and_wait(session, ticket, names)
+    return TicketIssuedOut(
+        public_id=ticket.public_id,
+        number=ticket.number,
+        service_code=ticket.service_code,
+        service_name=names.service(ticket.service_code),
+        category=Category(ticket.category),
+        language=Language(ticket.language),
+        state=TicketState(ticket.state),
+        people_ahead=ahead,
+        estimated_wait_s=wait_s,
+        issued_at=ticket.issued_at,
+        status_url=ctx.status_url(ticket.public_id),
+        replayed=replayed,
+    )
+
+
+def ahead_and_wait(session: Session, ticket: Ticket, names: Names) -> tuple[int, int]:
+    """People ahead of a WAITING ticket and its estimated wait (0, 0 when not waiting)."""
+    if ticket.state != TicketState.WAITING.value:
+        return 0, 0
+    ahead = repo.people_ahead(session, ticket=ticket)
+    svc = names.services.get(ticket.service_code)
+    if svc is None:
+        return ahead, 0
+    opened = repo.open_counters_by_service(session).get(ticket.service_code, 0)
+    return ahead, estimate_wait_s(ahead, avg_service_s(session, svc), opened)
