@@ -394,6 +394,7 @@ async def main_async(args: argparse.Namespace) -> int:
     sizes = QUICK if args.quick else FULL
     with tempfile.TemporaryDirectory(prefix="branchq-bench-") as tmp:
         data_dir = Path(tmp) / "data"
+        data_dir.mkdir()  # branchq admin refuses a data directory that does not exist
         info = machine()
         started = time.perf_counter()
         tokens = make_tokens(data_dir)

@@ -10,6 +10,11 @@
 Every command takes --data-dir and --database-url (else BRANCHQ_* environment variables, else
 the defaults of the server's settings) and brings the schema up to date first, as the server
 does. There is no default password: the first admin is made with create-user.
+
+Pointed at a data directory that does not exist, every command refuses (a typo or a missing
+--data-dir would otherwise make an empty database the server never reads). In an existing
+directory without a database, create-user and create-device make one (and say so: the first
+admin of a new branch); the other commands refuse, as there is nothing to list or change.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import argparse
 import getpass
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -36,14 +42,20 @@ def register(subparsers: Any) -> None:
     admin.set_defaults(handler=lambda _args: _usage(admin))
     sub = admin.add_subparsers(dest="admin_command", metavar="ACTION")
 
-    def add(name: str, help_text: str, handler: Any) -> argparse.ArgumentParser:
+    def add(
+        name: str, help_text: str, handler: Any, *, creates: bool = False
+    ) -> argparse.ArgumentParser:
         parser: argparse.ArgumentParser = sub.add_parser(name, help=help_text)
-        parser.add_argument("--data-dir", help="the server's data directory (default: ./var)")
+        parser.add_argument(
+            "--data-dir",
+            help="the server's data directory, as given to branchq serve (default: "
+            "$BRANCHQ_DATA_DIR, else ./var); it must exist",
+        )
         parser.add_argument("--database-url", help="SQLAlchemy URL (default: SQLite in data dir)")
-        parser.set_defaults(handler=lambda args: _run(handler, args))
+        parser.set_defaults(handler=lambda args: _run(handler, args, creates=creates))
         return parser
 
-    p = add("create-user", "create a user (admin, teller, technician)", _create_user)
+    p = add("create-user", "create a user (admin, teller, technician)", _create_user, creates=True)
     p.add_argument("username")
     p.add_argument("--role", required=True, choices=USER_ROLES)
     p.add_argument("--display-name", default="")
@@ -54,7 +66,12 @@ def register(subparsers: Any) -> None:
     p.add_argument("username")
     p.add_argument("--password-stdin", action="store_true")
     add("list-users", "list users", _list_users)
-    p = add("create-device", "register a device and print its token (shown once)", _create_device)
+    p = add(
+        "create-device",
+        "register a device and print its token (shown once)",
+        _create_device,
+        creates=True,
+    )
     p.add_argument("name")
     p.add_argument("--role", required=True, choices=DEVICE_ROLES)
     p.add_argument("--heartbeat-interval", type=int, default=30, help="seconds (default 30)")
@@ -68,12 +85,12 @@ def _usage(parser: argparse.ArgumentParser) -> int:
     return 2
 
 
-def _run(handler: Any, args: argparse.Namespace) -> int:
+def _run(handler: Any, args: argparse.Namespace, *, creates: bool = False) -> int:
     from server.auth.errors import AuthError
     from server.store.errors import StoreError
 
     try:
-        engine = _engine(args)
+        engine, new_database = _engine(args, creates=creates)
         try:
             result: int = handler(engine, args)
         finally:
@@ -81,11 +98,19 @@ def _run(handler: Any, args: argparse.Namespace) -> int:
     except (AuthError, StoreError, AdminCommandError) as exc:
         print(f"branchq admin: {exc}", file=sys.stderr)
         return 1
+    if new_database is not None:
+        print(
+            f"branchq admin: created a new branch database {new_database}; start the server "
+            f"with --data-dir {new_database.parent}",
+            file=sys.stderr,
+        )
     return result
 
 
-def _engine(args: argparse.Namespace) -> Engine:
+def _engine(args: argparse.Namespace, *, creates: bool = False) -> tuple[Engine, Path | None]:
+    """The engine on the branch database, and the database file when this made it."""
     from pydantic import ValidationError
+    from sqlalchemy.engine import make_url
 
     from server.config import Settings
     from server.store.db import make_engine, migrate
@@ -99,11 +124,43 @@ def _engine(args: argparse.Namespace) -> Engine:
         settings = Settings(**overrides)
     except ValidationError as exc:
         raise AdminCommandError(f"settings are not valid: {exc}") from exc
+    new_database = None
+    if not settings.database_url:  # the SQLite file in the data directory
+        database = Path(make_url(settings.resolved_database_url).database or "")
+        _check_data_dir(settings.data_dir, database, args, creates=creates)
+        new_database = None if database.exists() else database
     engine = make_engine(
         settings.resolved_database_url, busy_timeout_ms=settings.db_busy_timeout_ms
     )
     migrate(engine)
-    return engine
+    return engine, new_database
+
+
+def _check_data_dir(
+    data_dir: Path, database: Path, args: argparse.Namespace, *, creates: bool
+) -> None:
+    """Refuse a data directory that does not exist; say when a new database is made."""
+    import os
+
+    if args.data_dir:
+        source = "--data-dir"
+    elif os.environ.get("BRANCHQ_DATA_DIR"):
+        source = "BRANCHQ_DATA_DIR"
+    else:
+        source = "the default data directory (no --data-dir given)"
+    where = f"{data_dir} ({data_dir.resolve()})" if not data_dir.is_absolute() else str(data_dir)
+    if not data_dir.is_dir():
+        raise AdminCommandError(
+            f"data directory {where}, from {source}, does not exist. Give --data-dir the "
+            "directory the server runs with (branchq serve --data-dir ...), e.g. "
+            "--data-dir /var/lib/branchq; for a new branch create it first "
+            "(install -d -o branchq /var/lib/branchq). Nothing was created."
+        )
+    if not database.exists() and not creates:
+        raise AdminCommandError(
+            f"no branch database in {where} (from {source}): there is nothing to list or "
+            "change. Is it the directory the server runs with (branchq serve --data-dir ...)?"
+        )
 
 
 def _now() -> Any:

@@ -44,7 +44,48 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
+def _ports(port: int, printer: int, panel: int) -> dict[str, int]:
+    return {
+        "the server": port,
+        "the printer emulator": printer,
+        "the printer emulator's control channel": printer + 1,
+        "the panel emulator": panel,
+        "the panel emulator's control channel": panel + 1,
+    }
+
+
+def _check_ports(args: argparse.Namespace) -> bool:
+    """Every port the demo needs is free, or say which is not and what to do (nothing started)."""
+    from branchq_cli.ports import all_free, check_ports
+
+    problems = check_ports(_ports(args.port, args.printer_port, args.panel_port))
+    if not problems:
+        return True
+    print("branchq demo: cannot start, nothing was started:", file=sys.stderr)
+    for problem in problems:
+        print(f"  {problem}", file=sys.stderr)
+    print(
+        "  Another demo (deploy/dev.sh run, branchq demo) or another program holds it: stop "
+        "that one (Ctrl-C in its terminal; `ss -ltnp` shows which process listens where), or "
+        "run this demo on other ports:",
+        file=sys.stderr,
+    )
+    for shift in range(10, 200, 10):
+        ports = (args.port + shift, args.printer_port + shift, args.panel_port + shift)
+        if not check_ports(_ports(*ports)) and all_free(list(_ports(*ports).values())):
+            options = (
+                f"--port {ports[0]} --printer-port {ports[1]} --panel-port {ports[2]} "
+                f"--data-dir {args.data_dir}-{ports[0]}"
+            )
+            print(f"    deploy/dev.sh run {options}", file=sys.stderr)
+            print(f"    (or: branchq demo {options})", file=sys.stderr)
+            break
+    return False
+
+
 def run(args: argparse.Namespace) -> int:
+    if not _check_ports(args):
+        return 2
     data_dir: Path = args.data_dir.resolve()
     data_dir.mkdir(parents=True, exist_ok=True)
     accounts = _ensure_accounts(data_dir)

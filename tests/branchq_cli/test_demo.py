@@ -106,3 +106,38 @@ def test_demo_runs_a_whole_branch_and_stops_cleanly(tmp_path: Path) -> None:
     for p in (port, printer, panel):  # nothing it started still listens
         with socket.socket() as s:
             assert s.connect_ex(("127.0.0.1", p)) != 0, f"port {p} still open"
+
+
+def test_a_taken_port_is_named_before_anything_starts(tmp_path: Path) -> None:
+    port, printer, panel = _free_pair(), _free_pair(), _free_pair()
+    data = tmp_path / "demo"
+    with socket.socket() as holder:  # another program listens on the panel control port
+        holder.bind(("127.0.0.1", panel + 1))
+        holder.listen()
+        ports = ["--port", str(port), "--printer-port", str(printer), "--panel-port", str(panel)]
+        result = subprocess.run(
+            [sys.executable, "-m", "branchq_cli", "demo", "--data-dir", str(data), *ports],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 2
+    assert "ready:" not in result.stdout and "started" not in result.stdout
+    err = result.stderr
+    assert f"port {panel + 1} (the panel emulator's control channel) is already in use" in err
+    assert "nothing was started" in err and "Ctrl-C in its terminal" in err
+    assert "deploy/dev.sh run --port " in err  # a set of free ports to use instead
+    assert not data.exists()  # not even the data directory
+
+
+def test_two_roles_on_one_port_are_refused(tmp_path: Path) -> None:
+    port = _free_pair()
+    ports = ["--port", str(port), "--printer-port", str(port - 1), "--panel-port", str(port + 5)]
+    result = subprocess.run(
+        [sys.executable, "-m", "branchq_cli", "demo", "--data-dir", str(tmp_path / "d"), *ports],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert f"port {port} is given to the server and the printer emulator's control" in result.stderr

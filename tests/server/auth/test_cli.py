@@ -19,6 +19,7 @@ def _run(monkeypatch: pytest.MonkeyPatch, argv: list[str], stdin: str = "") -> i
 async def test_created_admin_can_log_in_and_device_token_works(
     branch: Branch, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    branch.data_dir.mkdir()  # the server's data directory exists before its first admin
     data = ["--data-dir", str(branch.data_dir)]
     rc = _run(
         monkeypatch,
