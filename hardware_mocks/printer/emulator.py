@@ -5,7 +5,8 @@ reaches it (at once between commands and inside text; after the data of a length
 command such as ``GS v 0`` that is still arriving), and ``GS r 1`` in stream order (not at all
 while it cannot print, as a real printer at paper end). It decodes jobs into ``Receipt``s (a
 cut ends one) and keeps them; with ``out_dir`` each receipt is also
-written as ``receipt-NNNN.txt`` and ``receipt-NNNN.png``.
+written as ``receipt-NNNN.txt`` and ``receipt-NNNN.png``, numbered on from the receipts already
+in the directory (a restarted emulator never overwrites an earlier receipt).
 
 Faults (``set_fault(name, arg)``, or one line per command on the control port)::
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import select
 import socket
 import socketserver
@@ -105,12 +107,14 @@ class PrinterEmulator:
         self._threads: list[threading.Thread] = []
         self.port = 0
         self.control_port = 0
+        self._last_file_number = 0  # of the receipt files in out_dir
 
     # -- life cycle ---------------------------------------------------------------------------
     def start(self) -> PrinterEmulator:
         emulator = self
         if self.out_dir is not None:
             self.out_dir.mkdir(parents=True, exist_ok=True)  # before the first receipt, not at it
+            self._last_file_number = _last_receipt_number(self.out_dir)
 
         class PrintHandler(socketserver.BaseRequestHandler):
             def handle(self) -> None:
@@ -303,10 +307,29 @@ class PrinterEmulator:
             else:
                 self._receipts.append(receipt)
                 if self.out_dir is not None:
-                    stem = self.out_dir / f"receipt-{len(self._receipts):04d}"
-                    stem.with_suffix(".txt").write_text(receipt.text + "\n", encoding="utf-8")
+                    stem = self._write_text(self.out_dir, receipt)
                     receipt.to_png(stem.with_suffix(".png"), self.width_dots)
             self._cond.notify_all()
+
+    def _write_text(self, out_dir: Path, receipt: Receipt) -> Path:
+        """Write the receipt's text under the next free number (created exclusively)."""
+        while True:
+            self._last_file_number += 1
+            stem = out_dir / f"receipt-{self._last_file_number:04d}"
+            try:
+                with stem.with_suffix(".txt").open("x", encoding="utf-8") as f:
+                    f.write(receipt.text + "\n")
+            except FileExistsError:
+                continue  # another emulator writes to the same directory
+            return stem
+
+
+_RECEIPT_FILE = re.compile(r"receipt-(\d+)\.(?:txt|png)")
+
+
+def _last_receipt_number(out_dir: Path) -> int:
+    numbers = [int(m.group(1)) for p in out_dir.iterdir() if (m := _RECEIPT_FILE.fullmatch(p.name))]
+    return max(numbers, default=0)
 
 
 class _PtyConn:

@@ -146,3 +146,28 @@ def test_out_dir_is_created_and_each_receipt_written(tmp_path: Path) -> None:
         emulator.stop()
     assert (out_dir / "receipt-0001.txt").read_text(encoding="utf-8").strip()
     assert (out_dir / "receipt-0001.png").stat().st_size > 0
+
+
+def test_a_restarted_emulator_numbers_on_instead_of_overwriting(tmp_path: Path) -> None:
+    for _run in range(2):  # the demo stopped and started again with the same receipts folder
+        emulator = PrinterEmulator(out_dir=tmp_path).start()
+        try:
+            with connect(emulator) as sock:
+                sock.sendall(JOB)
+            assert emulator.wait_for(1)
+        finally:
+            emulator.stop()
+    first = (tmp_path / "receipt-0001.txt").read_text(encoding="utf-8")
+    (tmp_path / "receipt-0001.txt").write_text("kept\n", encoding="utf-8")
+    assert (tmp_path / "receipt-0002.txt").read_text(encoding="utf-8") == first
+    assert (tmp_path / "receipt-0002.png").exists()
+    (tmp_path / "receipt-0007.png").write_bytes(b"")  # a gap, and a picture without text
+    emulator = PrinterEmulator(out_dir=tmp_path).start()
+    try:
+        with connect(emulator) as sock:
+            sock.sendall(JOB)
+        assert emulator.wait_for(1)
+    finally:
+        emulator.stop()
+    assert (tmp_path / "receipt-0008.txt").read_text(encoding="utf-8") == first
+    assert (tmp_path / "receipt-0001.txt").read_text(encoding="utf-8") == "kept\n"
