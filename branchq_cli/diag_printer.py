@@ -37,6 +37,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--timeout", type=float, default=None, help="seconds to wait for each answer (default 2)"
     )
+    parser.add_argument(
+        "--language",
+        choices=["zh", "en"],
+        default="zh",
+        help="test ticket: the customer's language, printed first (default zh)",
+    )
+    parser.add_argument(
+        "--server", help="branch server URL: the test ticket prints its time zone's clock"
+    )
+    parser.add_argument(
+        "--timezone", help="test ticket clock, e.g. Asia/Shanghai (default: the branch server's)"
+    )
 
 
 def resolve_settings(args: argparse.Namespace) -> PrinterSettings:
@@ -64,26 +76,6 @@ def resolve_settings(args: argparse.Namespace) -> PrinterSettings:
     return printer_settings(args.url, beside, source="command line")
 
 
-def test_layout() -> TicketLayout:
-    from datetime import datetime
-
-    from drivers.printer import TicketLayout
-
-    return TicketLayout(
-        branch_name_zh="打印机测试",
-        branch_name_en="Printer test",
-        service_name_zh="测试票（不是排队号）",
-        service_name_en="Test ticket (not a queue number)",
-        number="T000",
-        people_ahead=0,
-        estimated_wait_s=0,
-        issued_at=datetime.now().replace(second=0, microsecond=0),
-        status_url="branchq diag printer",
-        footer_zh="中文、数字 0123 与二维码应清晰可读。",
-        footer_en="Chinese, digits 0123 and the QR code should be readable.",
-    )
-
-
 def check_printer(
     target: str | PrinterSettings,
     *,
@@ -91,11 +83,16 @@ def check_printer(
     encoding: str | None = None,
     paper_mm: int | None = None,
     timeout_s: float | None = None,
+    layout: TicketLayout | None = None,
 ) -> tuple[PrinterStatus, PrintResult | None]:
-    """Status of the printer (a URL, or its settings) and, if asked, the result of a test ticket.
+    """Status of the printer (a URL, or its settings) and, if asked, the result of a test ticket
+    (``layout``, default: the test ticket on this machine's clock).
 
     Raises ``drivers.printer.PrinterError`` for a bad URL or settings; never for a bad printer.
     """
+    from datetime import datetime
+
+    from branchq_cli.diag_ticket import diag_ticket_layout
     from drivers.printer import open_printer, printer_settings
 
     if isinstance(target, str):
@@ -104,7 +101,10 @@ def check_printer(
     printer = open_printer(target, confirm_timeout_s=max(target.timeout_s, 5.0))
     try:
         status = printer.status()
-        result = printer.print_ticket(test_layout()) if test_ticket else None
+        if test_ticket and layout is None:
+            now = datetime.now().astimezone().replace(second=0, microsecond=0)
+            layout = diag_ticket_layout(now)
+        result = printer.print_ticket(layout) if test_ticket and layout else None
     finally:
         printer.close()
     return status, result
@@ -126,13 +126,20 @@ def verdict(status: PrinterStatus, result: PrintResult | None = None) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    from branchq_cli.diag_ticket import BranchClock, ClockError, branch_clock, diag_ticket_layout
     from drivers.printer import PrinterError
-    from drivers.site import SiteConfigError
+    from drivers.site import SiteConfigError, load_site
 
+    clock: BranchClock | None = None
     try:
         settings = resolve_settings(args)
-        status, result = check_printer(settings, test_ticket=args.test_ticket)
-    except (PrinterError, SiteConfigError) as exc:
+        layout = None
+        if args.test_ticket:
+            server = args.server or (load_site(args.config).server.url if args.config else None)
+            clock = branch_clock(timezone=args.timezone, server_url=server)
+            layout = diag_ticket_layout(clock.now(), args.language)
+        status, result = check_printer(settings, test_ticket=args.test_ticket, layout=layout)
+    except (PrinterError, SiteConfigError, ClockError) as exc:
         print(f"diag printer: {exc}", file=sys.stderr)
         return EXIT_ERROR
     name = f"{settings.printer_id} ({settings.url})" if settings.printer_id else settings.url
@@ -146,8 +153,25 @@ def run(args: argparse.Namespace) -> int:
     if result is not None:
         verdict_word = "printed" if result.ok else "NOT printed"
         print(f"  test ticket: {verdict_word}, {result.bytes_sent} bytes sent")
+        if clock is not None:
+            when = result.ticket.issued_at.strftime("%Y-%m-%d %H:%M")
+            print(f"    time on it: {when}, {clock.source}; {args.language} first")
         if not result.ok:  # on success the message only repeats "printed"
             print(f"    {result.message_en} / {result.message_zh}")
     code = verdict(status, result)
-    print(f"  verdict: {['OK', 'WARNING', 'ERROR'][code]}")
+    word = ["OK", "WARNING", "ERROR"][code]
+    if result is None and status.printable:
+        print(f"  not checked: {STATUS_BLIND_SPOT}")
+        print(f"  verdict: {word} (status only; --test-ticket checks that a ticket prints)")
+    else:
+        print(f"  verdict: {word}")
     return code
+
+
+STATUS_BLIND_SPOT = (
+    "printing itself. The status answers (DLE EOT) only say the printer is ready now; they "
+    "cannot show a connection that drops while a ticket is sent, paper that runs out in the "
+    "middle of a ticket, or a head or cutter that fails only while printing. Run again with "
+    "--test-ticket to print one and have the printer confirm it / 状态查询看不到打印过程中的故障"
+    "（断线、中途缺纸）：加 --test-ticket 打印一张测试票确认"
+)

@@ -45,6 +45,7 @@ def ticket_layout(
         footer_en=footer.en,
         category_zh=category.zh if category else "",
         category_en=category.en if category else "",
+        language=ticket.language.value,  # the customer's language is printed first
     )
 
 

@@ -48,6 +48,7 @@ class TicketLayout:
     footer_en: str = ""
     category_zh: str = ""  # printed large when the ticket is not a normal one: "优先客户"
     category_en: str = ""
+    language: str = "zh"  # the customer's language ("zh" or "en"): printed first, the other second
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,10 @@ def wait_text(wait_s: int | None) -> tuple[str, str] | None:
 
 
 class _Writer:
-    def __init__(self, profile: PrinterProfile) -> None:
+    def __init__(self, profile: PrinterProfile, language: str = "zh") -> None:
+        if language not in ("zh", "en"):
+            raise TicketRenderError(f"language {language!r}; expected 'zh' or 'en'")
+        self.english_first = language == "en"
         self.profile = profile
         self.out = Dummy(profile=profile.model)
         self.align = "left"
@@ -197,14 +201,23 @@ class _Writer:
         for part in wrap_text(_CONTROL.sub(" ", text), self.columns()):
             self.line(part)
 
+    def ordered(self, zh: str, en: str) -> tuple[str, str]:
+        """The customer's language first."""
+        return (en, zh) if self.english_first else (zh, en)
+
     def bilingual(self, pair: tuple[str, str]) -> None:
-        zh, en = pair
-        joined = f"{zh} / {en}"
+        first, second = self.ordered(*pair)
+        joined = f"{first} / {second}"
         if text_width(joined) <= self.columns():
             self.line(joined)
         else:
-            self.wrapped(zh)
-            self.wrapped(en)
+            self.wrapped(first)
+            self.wrapped(second)
+
+    def both(self, zh: str, en: str) -> None:
+        """Two lines, the customer's language first."""
+        for text in self.ordered(zh, en):
+            self.wrapped(text)
 
     def _encode_cjk(self, text: str) -> bytes:
         try:
@@ -251,20 +264,18 @@ def number_size(profile: PrinterProfile, number: str) -> int:
 def render_ticket(layout: TicketLayout, profile: PrinterProfile) -> bytes:
     """The complete ESC/POS job for one ticket, ending with a cut."""
     size = number_size(profile, layout.number)
-    w = _Writer(profile)
+    w = _Writer(profile, layout.language)
     w.raw(ESC_INIT)
     w.set_align("center")
     w.set_bold(True)
-    w.wrapped(layout.branch_name_zh)
-    w.wrapped(layout.branch_name_en)
+    w.both(layout.branch_name_zh, layout.branch_name_en)
     w.set_bold(False)
     if layout.category_zh or layout.category_en:
         w.set_size(2, 2)
         w.bilingual((layout.category_zh, layout.category_en))
         w.set_size(1, 1)
     w.set_size(1, 2)
-    w.wrapped(layout.service_name_zh)
-    w.wrapped(layout.service_name_en)
+    w.both(layout.service_name_zh, layout.service_name_en)
     w.set_size(size, size)
     w.set_bold(True)
     w.line(layout.number)
@@ -278,8 +289,7 @@ def render_ticket(layout: TicketLayout, profile: PrinterProfile) -> bytes:
     if layout.status_url:
         w.out.qr(layout.status_url, size=profile.qr_module_dots, native=True)
         w.line("")
-    w.wrapped(layout.footer_zh)
-    w.wrapped(layout.footer_en)
+    w.both(layout.footer_zh, layout.footer_en)
     w.out.cut()
     job: bytes = w.out.output
     return job

@@ -36,16 +36,22 @@ def test_kiosk_issue_prints_with_the_site_file_settings(
 ) -> None:
     site = tmp_path / "site.toml"
     site.write_text(
-        f"[[printers]]\nid = 'kiosk-1'\nurl = 'tcp://127.0.0.1:{emulator.port}'\n"
-        "chinese_mode_bytes = false\n",
+        f"[[printers]]\nid = 'kiosk-1'\nurl = 'tcp://127.0.0.1:{emulator.port}'\npaper_mm = 58\n",
         encoding="utf-8",
     )
     monkeypatch.setenv("BRANCHQ_DEVICE_TOKEN", branch.device_token("kiosk-1", Role.KIOSK))
-    assert main(["kiosk", "issue", "A", "--server", branch.url, "--config", str(site)]) == 0
+    argv = ["kiosk", "issue", "A", "--server", branch.url, "--config", str(site)]
+    assert main([*argv, "--language", "en"]) == 0
     assert emulator.wait_for(1)
     receipt = emulator.receipts[0]
-    assert "A001" in receipt.text
-    assert receipt.chinese_mode_used is False  # the file said no FS & / FS .
+    [number] = [span for line in receipt.lines for span in line.spans if span.text == "A001"]
+    assert number.width == 4  # the largest that fits 58 mm paper (80 mm: 6): the file's width
+    lines = [line.text for line in receipt.lines if line.text.strip()]
+    assert lines[:2] == ["Demo Branch", "示范支行"]  # the customer's language first
+    assert main(argv) == 0  # zh, the default
+    assert emulator.wait_for(2)
+    lines = [line.text for line in emulator.receipts[1].lines if line.text.strip()]
+    assert lines[:2] == ["示范支行", "Demo Branch"]
 
 
 def test_kiosk_issue_refuses_a_contradicting_site_file(

@@ -32,7 +32,7 @@ def test_diag_status_in_words_and_exit_code(
     assert main(["diag", "printer", url, "--timeout", "0.3"]) == code
     out = capsys.readouterr().out
     assert words in out
-    assert out.rstrip().endswith(["OK", "WARNING", "ERROR"][code])
+    assert f"verdict: {['OK', 'WARNING', 'ERROR'][code]}" in out
 
 
 def test_diag_test_ticket_prints_bilingual_ticket(

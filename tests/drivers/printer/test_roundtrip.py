@@ -38,3 +38,22 @@ def test_rendered_lines_decode_back(
     assert tail == expected
     assert all(text_width(t) <= profile.chars_per_line for t in texts)
     assert receipt.qr_payloads == [layout.status_url] and receipt.cut == "full"
+
+
+def test_the_customers_language_comes_first(layout: TicketLayout) -> None:
+    def lines(language: str) -> list[str]:
+        data = render_ticket(replace(layout, language=language), PrinterProfile())
+        [receipt] = [v for k, v in EscposDecoder().feed(data) if k == "receipt"]
+        return [line.text for line in receipt.lines if line.text]
+
+    zh, en = lines("zh"), lines("en")
+    assert zh[:4] == ["城南支行", "Chengnan Branch", "个人业务", "Personal Banking"]
+    assert en[:4] == ["Chengnan Branch", "城南支行", "Personal Banking", "个人业务"]
+    assert "前面还有 4 人 / 4 people ahead" in zh
+    assert "4 people ahead / 前面还有 4 人" in en
+    assert en[-2:] == ["Please listen for your number", "请留意叫号"]
+    assert sorted(zh) == sorted(
+        [t.replace("4 people ahead / 前面还有 4 人", "前面还有 4 人 / 4 people ahead")
+         .replace("about 9 min / 预计等待约 9 分钟", "预计等待约 9 分钟 / about 9 min")
+         for t in en]
+    )  # fmt: skip
