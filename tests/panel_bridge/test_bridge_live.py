@@ -97,7 +97,8 @@ def test_after_a_server_restart_the_snapshot_restores_every_panel(
     wait_until(lambda: not bridge.stream.connected, what="the bridge to notice the server is gone")
     # while the server is down, panels 1 and 3 lose their text (power cut on the bus)
     for address in (1, 3):
-        with open_panel(f"socket://127.0.0.1:{panels.port}", address=address) as panel:
+        url = f"socket://127.0.0.1:{panels.port}"
+        with open_panel(url, address=address, blink_register=5) as panel:
             panel.clear()
     assert shown(panels, 1) == BLANK and shown(panels, 3) == BLANK
 
@@ -181,8 +182,8 @@ def test_an_idle_panel_that_lost_its_text_is_shown_again_by_the_probe(
         number = issue(branch)
         assert call_next(branch, 2) == number
         wait_until(lambda: shown(panels, 2) == f"{number}  02", what="panel 2 to show the call")
-        with open_panel(f"socket://127.0.0.1:{panels.port}", address=2) as panel:
-            panel.clear()  # the panel was power-cycled
+        with open_panel(f"socket://127.0.0.1:{panels.port}", address=2, blink_register=5) as panel:
+            panel.clear()  # the panel was power-cycled: blank and steady
         wait_until(lambda: shown(panels, 2) == f"{number}  02", what="the probe to restore it")
         assert panels.displays[2].blink_s == 0  # restored steady, not as a new call
         assert shown(panels, 1) == BLANK
