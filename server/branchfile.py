@@ -2,7 +2,10 @@
 
 Every problem raises ``ConfigError`` naming the file, the key path and what was expected::
 
-    demo_branch.toml: counters[2].weights.X: unknown service 'X'; expected one of ['A', 'B']
+    demo_branch.toml: counter 3, weights.X: unknown service 'X'; expected one of ['A', 'B']
+
+A counter is named by its ``number`` (not by its place in the file); one without a valid
+number by its place, counted from 1 ("the 4th [[counters]] table").
 """
 
 from __future__ import annotations
@@ -169,7 +172,10 @@ def parse_branch(data: Mapping[str, Any], *, source: str = "<branch>") -> Branch
     try:
         parsed = BranchFile.model_validate(data)
     except ValidationError as exc:
-        problems = [_describe(err) for err in exc.errors()]
+        counters = data.get("counters")
+        tables = counters if isinstance(counters, list) else []
+        numbers = [c.get("number") if isinstance(c, Mapping) else None for c in tables]
+        problems = [_describe(err, numbers) for err in exc.errors()]
         raise ConfigError(_join(source, problems)) from exc
     problems = _cross_check(parsed)
     if problems:
@@ -181,7 +187,23 @@ def _join(source: str, problems: list[tuple[str, str]]) -> str:
     return "\n".join(f"{source}: {key}: {problem}" for key, problem in problems)
 
 
-def _key(loc: tuple[int | str, ...]) -> str:
+def _counter(numbers: list[Any], index: int) -> str:
+    """A counter as its owner knows it: by number, else by its place in the file."""
+    number = numbers[index] if index < len(numbers) else None
+    if isinstance(number, int) and not isinstance(number, bool):
+        return f"counter {number}"
+    return f"the {_ordinal(index + 1)} [[counters]] table"
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _key(loc: tuple[int | str, ...], numbers: list[Any] | None = None) -> str:
+    if len(loc) >= 2 and loc[0] == "counters" and isinstance(loc[1], int):
+        rest = _key(loc[2:]) if len(loc) > 2 else ""
+        return _counter(numbers or [], loc[1]) + (f", {rest}" if rest else "")
     out = ""
     for part in loc:
         if isinstance(part, int):
@@ -215,22 +237,23 @@ def _find_model(annotation: object) -> type[BaseModel] | None:
     return None
 
 
-def _describe(err: Any) -> tuple[str, str]:
+def _describe(err: Any, numbers: list[Any]) -> tuple[str, str]:
     loc: tuple[int | str, ...] = tuple(err["loc"])
+    key = _key(loc, numbers)
     kind = err["type"]
     received = err.get("input")
     if kind == "extra_forbidden":
         model = _model_at(loc[:-1])
         known = sorted(model.model_fields) if model is not None else []
-        return _key(loc), f"unknown key {loc[-1]!r}; expected one of {known}"
+        return key, f"unknown key {loc[-1]!r}; expected one of {known}"
     if kind == "missing":
-        return _key(loc), "missing; this key is required"
+        return key, "missing; this key is required"
     message = str(err["msg"]).removeprefix("Value error, ")
     if kind == "string_too_short" and isinstance(received, str) and not received.strip():
-        return _key(loc), "must not be empty"
+        return key, "must not be empty"
     if kind == "value_error":
-        return _key(loc), message
-    return _key(loc), f"{message}, got {received!r}"
+        return key, message
+    return key, f"{message}, got {received!r}"
 
 
 def _duplicates(values: list[Any], section: str, key: str) -> list[tuple[str, str]]:
@@ -253,7 +276,18 @@ def _cross_check(parsed: BranchFile) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
     problems += _duplicates([s.code for s in parsed.services], "services", "code")
     problems += _duplicates([s.prefix for s in parsed.services], "services", "prefix")
-    problems += _duplicates([c.number for c in parsed.counters], "counters", "number")
+    numbers: list[Any] = [c.number for c in parsed.counters]
+    seen: dict[int, int] = {}
+    for i, number in enumerate(numbers):
+        if number in seen:
+            problems.append(
+                (
+                    f"counter {number} ({_ordinal(i + 1)} [[counters]] table), number",
+                    f"duplicate number {number}, already the {_ordinal(seen[number] + 1)} "
+                    "[[counters]] table",
+                )
+            )
+        seen.setdefault(number, i)
     for i, svc in enumerate(parsed.services):
         if svc.number_min >= svc.number_max:
             problems.append(
@@ -264,23 +298,20 @@ def _cross_check(parsed: BranchFile) -> list[tuple[str, str]]:
                 )
             )
     codes = sorted({s.code for s in parsed.services})
-    for i, ctr in enumerate(parsed.counters):
+    for ctr in parsed.counters:
+        where = f"counter {ctr.number}, weights"
         for code, weight in ctr.weights.items():
             if weight < 0:
-                problems.append(
-                    (f"counters[{i}].weights.{code}", f"weight must be >= 0, got {weight:g}")
-                )
+                problems.append((f"{where}.{code}", f"weight must be >= 0, got {weight:g}"))
             if code not in codes:
                 problems.append(
                     (
-                        f"counters[{i}].weights.{code}",
+                        f"{where}.{code}",
                         f"unknown service {code!r}; expected one of {codes}",
                     )
                 )
         if not any(w > 0 for w in ctr.weights.values()):
-            problems.append(
-                (f"counters[{i}].weights", "the counter serves no service; give one a weight > 0")
-            )
+            problems.append((where, "the counter serves no service; give one a weight > 0"))
     problems += _check_menu(parsed.menu, codes)
     if parsed.categories is not None:
         problems += _duplicates(

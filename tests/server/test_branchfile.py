@@ -91,7 +91,7 @@ def test_unknown_service_in_weights(tmp_path: Path) -> None:
     data = demo_data()
     data["counters"][2]["weights"]["X"] = 1.0
     assert refused(tmp_path, data) == (
-        "counters[2].weights.X: unknown service 'X'; expected one of ['A', 'B', 'F', 'V']"
+        "counter 3, weights.X: unknown service 'X'; expected one of ['A', 'B', 'F', 'V']"
     )
 
 
@@ -110,8 +110,8 @@ def test_prefix_must_be_one_letter(tmp_path: Path) -> None:
             1,
             "A",
             "services[1].code: duplicate code 'A', already services[0]\n"
-            "counters[3].weights.B: unknown service 'B'; expected one of ['A', 'F', 'V']\n"
-            "counters[5].weights.B: unknown service 'B'; expected one of ['A', 'F', 'V']\n"
+            "counter 4, weights.B: unknown service 'B'; expected one of ['A', 'F', 'V']\n"
+            "counter 6, weights.B: unknown service 'B'; expected one of ['A', 'F', 'V']\n"
             "menu[1].service_code: unknown service 'B'; expected one of ['A', 'F', 'V']",
         ),
         (
@@ -126,7 +126,8 @@ def test_prefix_must_be_one_letter(tmp_path: Path) -> None:
             "number",
             5,
             1,
-            "counters[5].number: duplicate number 1, already counters[0]",
+            "counter 1 (6th [[counters]] table), number: duplicate number 1, "
+            "already the 1st [[counters]] table",
         ),
     ],
 )
@@ -161,14 +162,14 @@ def test_number_range(tmp_path: Path) -> None:
 def test_negative_weight(tmp_path: Path) -> None:
     data = demo_data()
     data["counters"][0]["weights"]["F"] = -0.5
-    assert refused(tmp_path, data) == "counters[0].weights.F: weight must be >= 0, got -0.5"
+    assert refused(tmp_path, data) == "counter 1, weights.F: weight must be >= 0, got -0.5"
 
 
 def test_counter_serving_nothing(tmp_path: Path) -> None:
     data = demo_data()
     data["counters"][3]["weights"] = {"B": 0.0}
     assert refused(tmp_path, data) == (
-        "counters[3].weights: the counter serves no service; give one a weight > 0"
+        "counter 4, weights: the counter serves no service; give one a weight > 0"
     )
 
 
@@ -179,7 +180,7 @@ def test_missing_and_empty_names(tmp_path: Path) -> None:
     assert refused(tmp_path, data) == "\n".join(
         [
             "services[2].name_en: missing; this key is required",
-            "counters[1].name_zh: must not be empty",
+            "counter 2, name_zh: must not be empty",
         ]
     )
 
@@ -260,4 +261,17 @@ def test_parse_branch_names_the_source() -> None:
         parse_branch(data, source="admin upload")
     assert info.value.message == (
         "admin upload: services[0].prefix: prefix must be one letter A-Z, got 'a'"
+    )
+
+
+def test_a_counter_without_a_valid_number_is_named_by_its_place(tmp_path: Path) -> None:
+    data = demo_data()
+    del data["counters"][3]["number"]
+    data["counters"][1]["number"] = "two"
+    assert refused(tmp_path, data) == "\n".join(
+        [
+            "the 2nd [[counters]] table, number: Input should be a valid integer, unable to "
+            "parse string as an integer, got 'two'",
+            "the 4th [[counters]] table, number: missing; this key is required",
+        ]
     )
