@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import signal
 import sys
 from dataclasses import dataclass
 
-from PyQt6.QtCore import QSize
+from PyQt6.QtCore import QSize, QTimer
 from PyQt6.QtWidgets import QApplication
 
 from branchq_client.qt import ClientBridge
 from branchq_client.rest import BranchApi
-from drivers.printer import TicketPrinter, open_printer
+from drivers.printer import PrinterError, TicketPrinter, open_printer
 from kiosk_app.config import KioskConfig
 from kiosk_app.kiosk_model import KioskModel
 from kiosk_app.printer_worker import PrinterWorker
@@ -56,11 +57,18 @@ def build_kiosk(
 
 
 def run(config: KioskConfig, *, windowed: bool) -> int:
+    """Open the kiosk window (full screen unless ``windowed``) until closed, SIGINT or SIGTERM."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    try:
+        printer = open_printer(config.printer.settings())
+    except PrinterError as exc:
+        print(f"kiosk: printer {config.printer.id!r}: {exc}", file=sys.stderr)
+        return 2
     size = None
     if windowed:  # fit a development screen, keeping the kiosk's proportions
-        screen = app.primaryScreen()  # type: ignore[attr-defined]
         full = SCREEN_SIZES[config.screen.orientation]
+        screen = app.primaryScreen()
         if screen is not None:
             available = screen.availableGeometry()
             scale = min(
@@ -69,12 +77,18 @@ def run(config: KioskConfig, *, windowed: bool) -> int:
                 0.9 * available.width() / full.width(),
             )
             size = QSize(round(full.width() * scale), round(full.height() * scale))
-    kiosk = build_kiosk(config, size=size)
+    kiosk = build_kiosk(config, printer=printer, size=size)
     if windowed or not config.screen.fullscreen:
         kiosk.window.show()
     else:
         kiosk.window.showFullScreen()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: app.quit())
+    wake = QTimer()  # Qt's loop runs C++: wake Python now and then so it sees the signals
+    wake.timeout.connect(lambda: None)
+    wake.start(200)
     try:
-        return int(app.exec())  # type: ignore[attr-defined]
+        return int(app.exec())
     finally:
+        wake.stop()
         kiosk.stop()

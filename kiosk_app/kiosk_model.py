@@ -274,16 +274,16 @@ class KioskModel(QObject):
         if pending is None or self._issuing:
             return
         self._issuing = True
-        self._show(Screen.ISSUING)
         body = TicketCreate(
             service_code=pending.service_code,
             category=pending.category,
             language=self.language,
             idempotency_key=pending.key,
         )
-        self._bridge.call(
+        self._bridge.call(  # the request first; "getting your number" is drawn meanwhile
             lambda: self._api.issue_ticket(body), on_result=self._issued, on_error=self._refused
         )
+        self._show(Screen.ISSUING)
 
     def _issued(self, ticket: TicketIssuedOut) -> None:
         self._issuing = False

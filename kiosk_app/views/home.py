@@ -48,30 +48,42 @@ class MenuPage(QWidget):
         self.alert = label(sizes, 4, colour=theme.ON_ALERT, background=theme.ALERT_BG, bold=True)
         self.alert.setObjectName("alert")
         root.addWidget(self.alert)
+
+        # portrait: menu above the notices and phone numbers; landscape: side by side
+        body = QHBoxLayout() if landscape else QVBoxLayout()
+        body.setSpacing(round(unit * (3 if landscape else 1.5)))
+        root.addLayout(body, 1)
+        main = QVBoxLayout()
+        main.setSpacing(round(unit * 1.5))
+        body.addLayout(main, 5 if landscape else 1)
         self.title = label(sizes, 6, bold=True, name="title")
         self.instructions = label(sizes, 3.6, colour=theme.MUTED_TEXT, name="instructions")
-        root.addWidget(self.title)
-        root.addWidget(self.instructions)
+        main.addWidget(self.title)
+        main.addWidget(self.instructions)
 
         self.grid = QGridLayout()
         self.grid.setSpacing(round(unit * 2))
-        root.addLayout(self.grid, 1)
+        main.addLayout(self.grid, 1)
         self.tiles: dict[str, TileButton] = {}
 
         self.back = action_button(sizes, "", name="back", units=5)
         self.back.clicked.connect(model.back)
-        root.addWidget(self.back)
+        main.addWidget(self.back)
 
         self.notices = label(
             sizes, 3.6, colour=theme.NOTICE_TEXT, background=theme.NOTICE_BG, name="notices"
         )
         self.notices.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        self.contacts = label(sizes, 3.4, align=Qt.AlignmentFlag.AlignLeft, name="contacts")
-        footer = QHBoxLayout() if landscape else QVBoxLayout()
-        footer.setSpacing(round(unit * 1.5))
-        footer.addWidget(self.notices, 3 if landscape else 0)
-        footer.addWidget(self.contacts, 2 if landscape else 0)
-        root.addLayout(footer)
+        self.contacts = label(sizes, 3.6, align=Qt.AlignmentFlag.AlignLeft, name="contacts")
+        side = QVBoxLayout()
+        side.setSpacing(round(unit * 2))
+        if landscape:
+            side.addStretch(1)
+        side.addWidget(self.notices)
+        side.addWidget(self.contacts)
+        if landscape:
+            side.addStretch(1)
+        body.addLayout(side, 2 if landscape else 0)
 
     def render(self) -> None:
         m = self.model
@@ -123,7 +135,7 @@ class MenuPage(QWidget):
 
     def _columns(self, count: int) -> int:
         if self.landscape:
-            return 3 if count > 4 else 2
+            return 3 if count > 6 else 2
         return 1 if count <= 4 else 2
 
     def _show_tile(self, button: TileButton, tile: Tile) -> None:
@@ -136,7 +148,7 @@ class MenuPage(QWidget):
         elif tile.wait_s is None:
             status = m.text(texts.waiting(tile.waiting))
         else:
-            status = f"{m.text(texts.waiting(tile.waiting))} · {m.text(texts.wait(tile.wait_s))}"
+            status = f"{m.text(texts.waiting(tile.waiting))}\n{m.text(texts.wait(tile.wait_s))}"
         button.show_tile(
             m.text(tile.label),
             m.subtext(tile.label),

@@ -128,13 +128,20 @@ class TileButton(QPushButton):
         box.setContentsMargins(*(round(sizes.unit * 1.5),) * 4)
         box.setSpacing(round(sizes.unit * 0.5))
         self.title_units = TITLE_UNITS[0]
-        self._title_colour = theme.ON_ACCENT
-        self._fitted: tuple[str, int] = ("", 0)
-        self.title = label(sizes, self.title_units, bold=True, name="title")
-        self.subtitle = label(sizes, 3.6, name="subtitle")
-        self.status = label(sizes, 3.6, name="status")
-        for widget in (self.title, self.subtitle, self.status):
+        self._fitted: tuple[str, int, int] = ("", 0, 0)
+        self._look = (True, theme.ACCENT)
+        self.title, self.subtitle, self.status = QLabel(), QLabel(), QLabel()
+        for widget, name in (
+            (self.title, "title"),
+            (self.subtitle, "subtitle"),
+            (self.status, "status"),
+        ):
+            widget.setObjectName(name)
+            widget.setWordWrap(True)
+            widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            widget.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
             box.addWidget(widget)
+        self._restyle()
         self.clicked.connect(lambda: self.chosen.emit(self.key))
 
     def resizeEvent(self, event: QResizeEvent | None) -> None:
@@ -145,9 +152,16 @@ class TileButton(QPushButton):
         """The largest title size (6.5 units down to 4) whose words fit in two lines."""
         margin = round(self.sizes.unit * 1.5) + 4
         available = self.width() - 2 * margin
-        if available <= 0 or (self.title.text(), available) == self._fitted:
+        spacing = round(self.sizes.unit * 0.5)
+        others = sum(
+            label.heightForWidth(available) + spacing
+            for label in (self.subtitle, self.status)
+            if label.text()
+        )
+        height = self.height() - 2 * margin - others
+        if available <= 0 or (self.title.text(), available, height) == self._fitted:
             return
-        self._fitted = (self.title.text(), available)
+        self._fitted = (self.title.text(), available, height)
         units = TITLE_UNITS[-1]
         for candidate in TITLE_UNITS:
             font = QFont(FONT_FAMILY)
@@ -157,35 +171,45 @@ class TileButton(QPushButton):
             box = metrics.boundingRect(
                 QRect(0, 0, available, 10_000), Qt.TextFlag.TextWordWrap, self.title.text()
             )
-            if box.width() <= available and box.height() <= 2.2 * metrics.height():
+            fits_lines = box.height() <= 2.2 * metrics.height()
+            if box.width() <= available and fits_lines and box.height() <= height:
                 units = candidate
                 break
         if units != self.title_units:
             self.title_units = units
-            style_label(self.title, self.sizes, units, colour=self._title_colour, bold=True)
+            self._restyle()
 
     def show_tile(
         self, title: str, subtitle: str, status: str, *, enabled: bool, background: str
     ) -> None:
         self.setEnabled(enabled)
+        self._look = (enabled, background)
+        for widget, text in ((self.title, title), (self.subtitle, subtitle), (self.status, status)):
+            if widget.text() != text:
+                widget.setText(text)
+        self._restyle()
+        self._fit_title()
+
+    def _restyle(self) -> None:
+        """One style sheet for the button and its three labels (a style sheet on the button
+        would override the labels' own palettes); set only when it changes."""
+        enabled, background = self._look
         bg = background if enabled else theme.DISABLED_BG
         fg = theme.ON_ACCENT if enabled else theme.DISABLED_TEXT
         sub = theme.ON_ACCENT_SUB if enabled else theme.DISABLED_TEXT
+        size = self.sizes.font
         _set_style(
             self,
             f"QPushButton {{ background: {bg}; border: none;"
             f" border-radius: {round(self.sizes.unit * 1.5)}px; }}"
-            f" QPushButton:pressed {{ background: {theme.PAGE_TEXT}; }}",
+            f" QPushButton:pressed {{ background: {theme.PAGE_TEXT}; }}"
+            f' QLabel {{ background: transparent; font-family: "{FONT_FAMILY}"; }}'
+            f" QLabel#title {{ color: {fg}; font-size: {size(self.title_units)}px;"
+            f" font-weight: 700; }}"
+            f" QLabel#subtitle {{ color: {sub}; font-size: {size(3.6)}px; }}"
+            f" QLabel#status {{ color: {sub if enabled else fg}; font-size: {size(3.6)}px;"
+            f" font-weight: {400 if enabled else 700}; }}",
         )
-        self._title_colour = fg
-        for widget, text, colour, units, bold in (
-            (self.title, title, fg, self.title_units, True),
-            (self.subtitle, subtitle, sub, 3.6, False),
-            (self.status, status, sub if enabled else fg, 3.6, not enabled),
-        ):
-            widget.setText(text)
-            style_label(widget, self.sizes, units, colour=colour, bold=bold)
-        self._fit_title()
 
 
 class QrCode(QWidget):
@@ -204,7 +228,9 @@ class QrCode(QWidget):
         if not data:
             self._matrix = []
         else:
-            code = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
+            code = qrcode.QRCode(  # a fixed mask: no search of all eight (10x faster)
+                border=2, error_correction=qrcode.constants.ERROR_CORRECT_M, mask_pattern=2
+            )
             code.add_data(data)
             code.make(fit=True)
             self._matrix = code.get_matrix()

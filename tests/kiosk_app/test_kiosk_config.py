@@ -3,7 +3,11 @@ with the file, the key and what was expected."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -86,3 +90,43 @@ def test_run_without_a_token_says_how_to_get_one(
 def test_run_with_a_bad_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["kiosk", "run", "--config", str(tmp_path / "missing.toml")]) == 2
     assert "no such file" in capsys.readouterr().err
+
+
+def test_kiosk_run_opens_the_window_heartbeats_and_stops_on_sigint(tmp_path: Path) -> None:
+    """`branchq kiosk run` as its own process (offscreen): it reaches the server, reports its
+    printer, and a SIGINT ends it cleanly."""
+    from hardware_mocks.printer.emulator import PrinterEmulator
+    from server.contract.common import Role
+    from tests.e2e.live import LiveBranch, wait_until
+
+    live = LiveBranch(data_dir=tmp_path / "data").start()
+    emulator = PrinterEmulator().start()
+    try:
+        token = live.device_token("kiosk-1", Role.KIOSK)
+        config = tmp_path / "kiosk.toml"
+        config.write_text(
+            f'[server]\nurl = "{live.url}"\n[printer]\nurl = "tcp://127.0.0.1:{emulator.port}"\n'
+        )
+        env = {**os.environ, "BRANCHQ_DEVICE_TOKEN": token, "QT_QPA_PLATFORM": "offscreen"}
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "branchq_cli", "kiosk", "run", "--config", str(config)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        tech = live.auth("tech-1", Role.TECHNICIAN)
+
+        def reported() -> bool:
+            with live.client() as client:
+                devices = {d["name"]: d for d in client.get("/api/v1/devices", headers=tech).json()}
+            return devices["kiosk-1"]["status"] == "OK"
+
+        try:
+            wait_until(reported, timeout_s=30, what="the kiosk's first heartbeat")
+        finally:
+            proc.send_signal(signal.SIGINT)
+            out, _ = proc.communicate(timeout=20)
+        assert proc.returncode == 0, out.decode(errors="replace")
+    finally:
+        emulator.stop()
+        live.stop()
