@@ -183,15 +183,16 @@ def _read_password(from_stdin: bool) -> str:
 
 
 def _create_user(engine: Engine, args: argparse.Namespace) -> int:
-    from server.services.users import create_user
+    from server.services.users import create_user, new_password_hash
     from server.store.db import write_session
 
     password = _read_password(args.password_stdin)
+    password_hash = new_password_hash(password, username=args.username)
     with write_session(engine) as session:
         user = create_user(
             session,
             username=args.username,
-            password=password,
+            password_hash=password_hash,
             role=args.role,
             display_name=args.display_name,
             now=_now(),
@@ -201,12 +202,15 @@ def _create_user(engine: Engine, args: argparse.Namespace) -> int:
 
 
 def _reset_password(engine: Engine, args: argparse.Namespace) -> int:
-    from server.services.users import reset_password
+    from server.services.users import new_password_hash, reset_password
     from server.store.db import write_session
 
     password = _read_password(args.password_stdin)
+    password_hash = new_password_hash(password, username=args.username)
     with write_session(engine) as session:
-        user = reset_password(session, username=args.username, password=password, now=_now())
+        user = reset_password(
+            session, username=args.username, password_hash=password_hash, now=_now()
+        )
     print(f"password of {user.username!r} changed; their sessions were ended")
     return 0
 

@@ -5,6 +5,9 @@
 
 Options override the BRANCHQ_* environment variables, which override the defaults of
 ``server.config.Settings``. The database is migrated and the branch file synced at start.
+uvicorn runs with the production limits of ``server.serving`` (request head and body
+deadlines, connection cap, websocket message cap, trusted proxies, no server header), and the
+data directory is made readable by the server's user only.
 """
 
 from __future__ import annotations
@@ -76,13 +79,10 @@ def serve(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"branchq serve: {exc.message}", file=sys.stderr)
         return 1
+    from server.serving import restrict_data_dir, uvicorn_config
+
+    if settings.database_url is None or settings.database_url.startswith("sqlite"):
+        restrict_data_dir(settings.data_dir)
     app = create_app(settings)
-    uvicorn.run(
-        app,
-        host=settings.host,
-        port=settings.port,
-        log_level=args.log_level,
-        ws_ping_interval=20,
-        ws_ping_timeout=20,
-    )
+    uvicorn.Server(uvicorn_config(app, settings, log_level=args.log_level)).run()
     return 0

@@ -37,8 +37,17 @@ class Settings(BaseSettings):
         "(default: http://host:port of this server)",
     )
     token_ttl_s: int = Field(default=12 * 3600, gt=0, description="user session lifetime, s")
-    login_max_failures: int = Field(default=5, gt=0, description="failed logins per window")
-    login_window_s: int = Field(default=300, gt=0, description="failed-login window, seconds")
+    login_free_failures: int = Field(
+        default=3,
+        ge=0,
+        description="failed logins of one user from one address before each next try waits",
+    )
+    login_max_delay_s: int = Field(
+        default=60, gt=0, description="longest wait between tries after failed logins, seconds"
+    )
+    login_window_s: int = Field(
+        default=900, gt=0, description="how long a failed login counts, seconds"
+    )
     db_busy_timeout_ms: int = Field(default=10_000, gt=0, description="SQLite lock wait, ms")
     issue_max_batch: int = Field(
         default=256,
@@ -59,6 +68,25 @@ class Settings(BaseSettings):
         le=1_000_000,
         description="tickets per minute one kiosk may take after its burst (a tap takes "
         "seconds: a real kiosk never meets this; a runaway client gets 429 and Retry-After)",
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="addresses of reverse proxies whose X-Forwarded-For/-Proto are believed "
+        "(e.g. ['127.0.0.1'] behind a local nginx); empty: the peer address is the client",
+    )
+    header_timeout_s: float = Field(
+        default=10.0, gt=0, description="time a client has to send a request's headers, s"
+    )
+    body_timeout_s: float = Field(
+        default=10.0, gt=0, description="time a client has to send a request's body, s"
+    )
+    max_connections: int = Field(
+        default=2000,
+        gt=0,
+        description="open connections (HTTP and websocket) before new requests get 503",
+    )
+    docs: bool = Field(
+        default=True, description="serve /docs (Swagger UI, assets shipped locally) and /redoc"
     )
     rollover_check_s: float = Field(
         default=30.0, gt=0, description="how often the daily rollover is checked, seconds"

@@ -21,7 +21,10 @@ from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
 from server.api import counters, public, ticket_page, tickets
+from server.api.docs import install_docs
 from server.api.errors import install_error_handlers
+from server.api.headers import SecurityHeaders
+from server.api.limits import BodyLimits
 from server.auth.principal import Principal
 from server.branchfile import load_branch
 from server.config import Settings
@@ -102,8 +105,15 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         version="0.1.0",
         description="Queue ticketing for a bank branch (kiosk, tellers, displays, panels).",
         lifespan=lifespan,
+        docs_url=None,  # install_docs serves Swagger UI from local files
+        redoc_url=None,  # ReDoc loads from a CDN: not served
+        openapi_url="/openapi.json" if settings.docs else None,
     )
     install_error_handlers(app)
+    if settings.docs:
+        install_docs(app, title="branchq")
+    app.add_middleware(BodyLimits, body_timeout_s=settings.body_timeout_s)
+    app.add_middleware(SecurityHeaders)  # outermost: the 413/408 answers get them too
     app.include_router(public.router, prefix=API_PREFIX)
     app.include_router(public.router, include_in_schema=False)  # /healthz for load balancers
     app.include_router(ticket_page.router, prefix=API_PREFIX)

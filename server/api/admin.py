@@ -59,11 +59,13 @@ def _user_public(user: User) -> UserPublic:
 
 @router.post("/users", status_code=status.HTTP_201_CREATED)
 def create_user(body: UserCreate, _: AdminDep, engine: EngineDep, now: NowDep) -> UserPublic:
-    with write_session(engine) as session:  # argon2 runs before the lock is taken
+    # argon2 (tens of ms) before the write session: issuing never waits for it
+    password_hash = users.new_password_hash(body.password, username=body.username)
+    with write_session(engine) as session:
         user = users.create_user(
             session,
             username=body.username,
-            password=body.password,
+            password_hash=password_hash,
             role=body.role,
             display_name=body.display_name,
             now=now,
@@ -96,8 +98,11 @@ def reset_password(
     username: str, body: PasswordReset, _: AdminDep, engine: EngineDep, now: NowDep
 ) -> UserPublic:
     """Set a new password; the user's open sessions end."""
-    with write_session(engine) as session:  # argon2 runs before the lock is taken
-        user = users.reset_password(session, username=username, password=body.password, now=now)
+    password_hash = users.new_password_hash(body.password, username=username)
+    with write_session(engine) as session:
+        user = users.reset_password(
+            session, username=username, password_hash=password_hash, now=now
+        )
     return _user_public(user)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request, status
-from sqlmodel import Session
 
 from server.api.deps import (
     BearerTokenDep,
@@ -36,16 +35,14 @@ def login(
 ) -> LoginResponse:
     """Exchange a username and password for a bearer token (a user session)."""
     client_ip = request.client.host if request.client else "unknown"
-    # a plain session: login ends its read before hashing, then writes briefly
-    with Session(engine, expire_on_commit=False) as session:
-        token, principal, expires_at = users.login(
-            session,
-            username=body.username,
-            password=body.password,
-            now=now,
-            client_ip=client_ip,
-            policy=policy,
-        )
+    token, principal, expires_at = users.login(
+        engine,
+        username=body.username,
+        password=body.password,
+        now=now,
+        client_ip=client_ip,
+        policy=policy,
+    )
     return LoginResponse(token=token, role=principal.role, expires_at=expires_at)
 
 

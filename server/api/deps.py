@@ -59,8 +59,8 @@ def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Sess
 def get_login_policy(settings: Annotated[Settings, Depends(get_settings)]) -> LoginPolicy:
     return LoginPolicy(
         token_ttl_s=settings.token_ttl_s,
-        max_failures_per_user=settings.login_max_failures,
-        max_failures_per_ip=settings.login_max_failures * 4,
+        free_failures=settings.login_free_failures,
+        max_delay_s=settings.login_max_delay_s,
         window_s=settings.login_window_s,
     )
 

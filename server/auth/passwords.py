@@ -5,9 +5,15 @@ from __future__ import annotations
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from server.auth.errors import InvalidCredential
+from server.auth.password_policy import MIN_PASSWORD_LENGTH, check_password_policy
 
-MIN_PASSWORD_LENGTH = 8
+__all__ = [
+    "MIN_PASSWORD_LENGTH",
+    "check_password_policy",
+    "hash_password",
+    "needs_rehash",
+    "verify_password",
+]
 
 # argon2id with OWASP's recommended minimum (19 MiB, 2 passes, 1 lane): a login costs tens of
 # milliseconds on a branch PC; hashes made with other parameters are upgraded at the next login
@@ -16,16 +22,11 @@ _hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 _DUMMY_HASH = _hasher.hash("branchq-no-such-user")
 
 
-def check_password_policy(password: str) -> None:
-    """Refuse a password too short to be useful."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidCredential(
-            f"password has {len(password)} characters; expected at least {MIN_PASSWORD_LENGTH}"
-        )
-
-
-def hash_password(password: str) -> str:
-    check_password_policy(password)
+def hash_password(password: str, *, username: str | None = None, check_policy: bool = True) -> str:
+    """The argon2id hash of a new password; refuses a weak one first (``InvalidCredential``
+    saying why). ``check_policy=False`` only re-hashes an existing password (at login)."""
+    if check_policy:
+        check_password_policy(password, username=username)
     return _hasher.hash(password)
 
 

@@ -38,12 +38,16 @@ from server.contract.common import Bilingual
 from server.contract.events import ErrorMessage, Subscribe
 from server.realtime.hub import EventHub, HubClosedError, Signal, Subscription
 
-__all__ = ["WS_PATH", "make_router"]
+__all__ = ["MAX_CLIENT_MESSAGE_BYTES", "WS_PATH", "make_router"]
 
 WS_PATH = "/api/v1/ws"
+# the largest message a client may send (a subscribe is a few hundred bytes); ``branchq serve``
+# makes the websocket library refuse longer frames from their header (``server.serving``)
+MAX_CLIENT_MESSAGE_BYTES = 4096
 
 CLOSE_BAD_MESSAGE = 4400
 CLOSE_UNAUTHORIZED = 4401
+CLOSE_TOO_BIG = 1009
 CLOSE_SERVER_ERROR = 1011
 CLOSE_SERVICE_RESTART = 1012
 
@@ -134,6 +138,17 @@ async def _read_subscribe(websocket: WebSocket, timeout_s: float) -> Subscribe |
     data = message.get("text")
     if data is None:
         data = message.get("bytes") or b""
+    if len(data) > MAX_CLIENT_MESSAGE_BYTES:
+        await _refuse(
+            websocket,
+            "too_big",
+            Bilingual(
+                zh=f"订阅消息过长（{len(data)} 字节，最多 {MAX_CLIENT_MESSAGE_BYTES} 字节）",
+                en=f"the subscribe has {len(data)} bytes; expected at most "
+                f"{MAX_CLIENT_MESSAGE_BYTES}: {_SUBSCRIBE_SHAPE}",
+            ),
+        )
+        return None
     try:
         return Subscribe.model_validate_json(data)
     except ValidationError as exc:
@@ -196,9 +211,11 @@ async def _watch_disconnect(websocket: WebSocket) -> None:
 
 
 async def _refuse(websocket: WebSocket, code: str, message: Bilingual) -> None:
-    close_code = {"bad_message": CLOSE_BAD_MESSAGE, "unauthorized": CLOSE_UNAUTHORIZED}.get(
-        code, CLOSE_SERVER_ERROR
-    )
+    close_code = {
+        "bad_message": CLOSE_BAD_MESSAGE,
+        "too_big": CLOSE_TOO_BIG,
+        "unauthorized": CLOSE_UNAUTHORIZED,
+    }.get(code, CLOSE_SERVER_ERROR)
     try:
         await websocket.send_text(ErrorMessage(code=code, message=message).model_dump_json())
     except _GONE:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, or_, update
+from sqlalchemy import Engine, delete, func, or_, update
 from sqlmodel import Session, col, select
 
 from server.auth.errors import (
@@ -24,6 +24,7 @@ from server.auth.principal import DEVICE_ROLES, USER_ROLES, Principal
 from server.auth.tokens import hash_token, new_token
 from server.contract.common import Role
 from server.store.auth_tables import AuthToken, LoginFailure, User
+from server.store.db import read_session, write_session
 from server.store.device_tables import DEFAULT_HEARTBEAT_INTERVAL_S, Device
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "list_users",
     "login",
     "logout",
+    "new_password_hash",
     "reset_password",
 ]
 
@@ -46,12 +48,26 @@ NAME_MAX = 64
 
 @dataclass(frozen=True)
 class LoginPolicy:
-    """Session lifetime and failed-login limits (per username and per client address)."""
+    """Session lifetime and the failed-login throttle.
+
+    Failures count per (username, client address) for ``window_s``. The first
+    ``free_failures`` cost nothing; after that each next try of that user from that address
+    waits 1 s, 2 s, 4 s ... up to ``max_delay_s`` after the last failure. There is no hard lock:
+    nobody can lock a teller out by guessing, from another address the teller is unaffected,
+    and the right password works as soon as the short wait is over.
+    """
 
     token_ttl_s: int = 12 * 3600
-    max_failures_per_user: int = 5
-    max_failures_per_ip: int = 20
-    window_s: int = 300
+    free_failures: int = 3
+    max_delay_s: int = 60
+    window_s: int = 900
+
+    def delay_s(self, failures: int) -> int:
+        """The wait after ``failures`` recent failures before the next try, seconds."""
+        over = failures - self.free_failures
+        if over <= 0:
+            return 0
+        return int(min(self.max_delay_s, 2 ** min(over - 1, 30)))
 
 
 def _clean_name(name: str, what: str) -> str:
@@ -100,19 +116,38 @@ def _issue_token(
 # ---- users ---------------------------------------------------------------------------------
 
 
+def new_password_hash(password: str, *, username: str) -> str:
+    """Check a new password against the policy and hash it (argon2, tens of milliseconds):
+    call it before opening the write session and pass the result as ``password_hash``."""
+    return hash_password(password, username=_clean_name(username, "username"))
+
+
+def _hash_of(password: str | None, password_hash: str | None, username: str) -> str:
+    if password_hash is not None:
+        return password_hash
+    if password is None:
+        raise InvalidCredential("no password given; expected a password")
+    return new_password_hash(password, username=username)
+
+
 def create_user(
     session: Session,
     *,
     username: str,
-    password: str,
+    password: str | None = None,
+    password_hash: str | None = None,
     role: Role | str,
     display_name: str = "",
     now: datetime,
 ) -> User:
-    """Create a user (admin, teller or technician) with an argon2-hashed password."""
+    """Create a user (admin, teller or technician) with an argon2-hashed password.
+
+    Pass ``password_hash`` from ``new_password_hash`` when ``session`` is a write session, so
+    argon2 does not run under the writer lock; ``password`` hashes here.
+    """
     name = _clean_name(username, "username")
     parsed_role = _check_role(role, USER_ROLES, "user")
-    password_hash = hash_password(password)  # before the transaction: argon2 takes a while
+    password_hash = _hash_of(password, password_hash, name)
     if session.exec(select(User.id).where(User.username == name)).first() is not None:
         raise UserExists(f"user {name!r} already exists")
     user = User(
@@ -161,9 +196,17 @@ def disable_user(session: Session, *, username: str, disabled: bool = True, now:
     return user
 
 
-def reset_password(session: Session, *, username: str, password: str, now: datetime) -> User:
-    """Set a new password and end every session of the user."""
-    password_hash = hash_password(password)  # before the transaction: argon2 takes a while
+def reset_password(
+    session: Session,
+    *,
+    username: str,
+    password: str | None = None,
+    password_hash: str | None = None,
+    now: datetime,
+) -> User:
+    """Set a new password and end every session of the user (``password_hash``: see
+    ``create_user``)."""
+    password_hash = _hash_of(password, password_hash, username)
     user = get_user(session, username=username)
     user.password_hash = password_hash
     user.password_changed_at = now
@@ -178,69 +221,60 @@ def reset_password(session: Session, *, username: str, password: str, now: datet
 # ---- login / logout ------------------------------------------------------------------------
 
 
-def _retry_at(
-    session: Session, *, column: str, value: str, limit: int, since: datetime, window: timedelta
-) -> datetime | None:
-    """When the failures for ``column == value`` in the window drop below ``limit``, or None."""
-    field = col(LoginFailure.username) if column == "username" else col(LoginFailure.client_ip)
-    recent = session.exec(
-        select(LoginFailure.at)
-        .where(field == value, col(LoginFailure.at) > since)
-        .order_by(col(LoginFailure.at).desc())
-        .limit(limit)
-    ).all()
-    if len(recent) < limit:
-        return None
-    return recent[-1] + window
+def _failures(
+    session: Session, *, username: str, client_ip: str, since: datetime
+) -> tuple[int, datetime | None]:
+    """Failed logins of ``username`` from ``client_ip`` after ``since``: (count, last at)."""
+    count, last = session.exec(
+        select(func.count(), func.max(LoginFailure.at)).where(
+            col(LoginFailure.username) == username,
+            col(LoginFailure.client_ip) == client_ip,
+            col(LoginFailure.at) > since,
+        )
+    ).one()
+    return int(count), last
 
 
-def _check_rate_limit(
+def _check_throttle(
     session: Session, *, username: str, client_ip: str, now: datetime, policy: LoginPolicy
 ) -> None:
-    window = timedelta(seconds=policy.window_s)
-    since = now - window
-    blocks = [
-        (what, retry)
-        for what, retry in (
-            (
-                f"user {username!r}",
-                _retry_at(
-                    session,
-                    column="username",
-                    value=username,
-                    limit=policy.max_failures_per_user,
-                    since=since,
-                    window=window,
-                ),
-            ),
-            (
-                f"address {client_ip}",
-                _retry_at(
-                    session,
-                    column="client_ip",
-                    value=client_ip,
-                    limit=policy.max_failures_per_ip,
-                    since=since,
-                    window=window,
-                ),
-            ),
-        )
-        if retry is not None
-    ]
-    if not blocks:
+    """Raise ``LoginRateLimited`` while this user may not try again from this address."""
+    count, last = _failures(
+        session,
+        username=username,
+        client_ip=client_ip,
+        since=now - timedelta(seconds=policy.window_s),
+    )
+    delay_s = policy.delay_s(count)
+    if not delay_s or last is None:
         return
-    what, retry_at = max(blocks, key=lambda b: b[1])
+    if last.tzinfo is None:  # SQLite gives naive UTC back
+        last = last.replace(tzinfo=now.tzinfo)
+    retry_at = last + timedelta(seconds=delay_s)
+    if retry_at <= now:
+        return
     retry_after_s = max(1, int((retry_at - now).total_seconds() + 0.999))
     raise LoginRateLimited(
-        f"too many failed logins for {what}; try again after {retry_at:%H:%M:%S} UTC "
-        f"(in {retry_after_s} s)",
+        f"{count} failed logins for user {username!r} from {client_ip}; the next try is "
+        f"possible in {retry_after_s} s (at {retry_at:%H:%M:%S} UTC). Each further failure "
+        f"doubles the wait, up to {policy.max_delay_s} s; a successful login resets it.",
         retry_at=retry_at,
         retry_after_s=retry_after_s,
+        zh=f"用户 {username} 从 {client_ip} 登录失败 {count} 次；请在 {retry_after_s} 秒后重试。"
+        f"每多失败一次，等待时间加倍（最长 {policy.max_delay_s} 秒）；登录成功后清零。",
     )
 
 
+@dataclass(frozen=True)
+class _Candidate:
+    name: str
+    client_ip: str
+    user: tuple[int, str, Role, bool] | None  # id, username, role, disabled
+    stored_hash: str | None
+
+
 def login(
-    session: Session,
+    engine: Engine,
     *,
     username: str,
     password: str,
@@ -250,37 +284,68 @@ def login(
 ) -> tuple[str, Principal, datetime]:
     """Check the password and open a session: ``(token, principal, expires_at)``.
 
-    Raises ``LoginRateLimited`` (checked first, before the password) or ``LoginFailed``.
+    Three steps, so that argon2 (tens of milliseconds) never runs inside a transaction or
+    under this process's writer lock, and ticket issuing never waits for a login:
+    1. a read (the throttle and the user), 2. the password check with no database at all,
+    3. a short write session (record the failure, or open the session).
+
+    Raises ``LoginRateLimited`` (checked before the password: a throttled try is not even
+    checked, so guessing gains nothing) or ``LoginFailed``.
     """
     policy = policy or LoginPolicy()
     name = username.strip().lower()[:NAME_MAX]
     ip = client_ip[:64]
-    # 1. read: the rate limit and the user; then end the transaction so no lock is held
-    #    while argon2 works (tens of milliseconds)
-    _check_rate_limit(session, username=name, client_ip=ip, now=now, policy=policy)
-    user = session.exec(select(User).where(User.username == name)).first()
-    found = None if user is None else (user.id, user.username, Role(user.role), user.disabled)
-    stored_hash = None if user is None else user.password_hash
-    session.rollback()
-    # 2. verify, outside any transaction
-    ok = verify_password(stored_hash, password)
-    new_hash = hash_password(password) if ok and stored_hash and needs_rehash(stored_hash) else None
-    # 3. write: each branch starts with a write so SQLite takes the lock (with its busy timeout)
+    with read_session(engine) as session:
+        _check_throttle(session, username=name, client_ip=ip, now=now, policy=policy)
+        user = session.exec(select(User).where(User.username == name)).first()
+        candidate = _Candidate(
+            name=name,
+            client_ip=ip,
+            user=None
+            if user is None or user.id is None
+            else (user.id, user.username, Role(user.role), user.disabled),
+            stored_hash=None if user is None else user.password_hash,
+        )
+    ok = verify_password(candidate.stored_hash, password)
+    stored = candidate.stored_hash
+    new_hash = _hasher_upgrade(password) if ok and stored and needs_rehash(stored) else None
+    with write_session(engine) as session:
+        opened = _finish_login(session, candidate, ok=ok, new_hash=new_hash, now=now, policy=policy)
+    if opened is None:
+        raise LoginFailed("wrong username or password, or the account is disabled")
+    return opened
+
+
+def _hasher_upgrade(password: str) -> str:
+    return hash_password(password, check_policy=False)  # an existing password: no new policy
+
+
+def _finish_login(
+    session: Session,
+    candidate: _Candidate,
+    *,
+    ok: bool,
+    new_hash: str | None,
+    now: datetime,
+    policy: LoginPolicy,
+) -> tuple[str, Principal, datetime] | None:
     session.execute(
         delete(LoginFailure).where(col(LoginFailure.at) <= now - timedelta(seconds=policy.window_s))
     )
-    if found is None or not ok or found[3]:
-        session.add(LoginFailure(username=name, client_ip=ip, at=now))
-        session.commit()
-        raise LoginFailed("wrong username or password, or the account is disabled")
-    user_id, user_name, role, _ = found
-    assert user_id is not None
+    if candidate.user is None or not ok or candidate.user[3]:
+        session.add(LoginFailure(username=candidate.name, client_ip=candidate.client_ip, at=now))
+        return None
+    user_id, user_name, role, _ = candidate.user
     if new_hash is not None:
         session.execute(update(User).where(col(User.id) == user_id).values(password_hash=new_hash))
-    session.execute(delete(LoginFailure).where(col(LoginFailure.username) == name))
+    session.execute(
+        delete(LoginFailure).where(
+            col(LoginFailure.username) == candidate.name,
+            col(LoginFailure.client_ip) == candidate.client_ip,
+        )
+    )
     expires_at = now + timedelta(seconds=policy.token_ttl_s)
     token = _issue_token(session, now=now, user_id=user_id, expires_at=expires_at)
-    session.commit()
     return token, Principal(kind="user", id=user_id, name=user_name, role=role), expires_at
 
 

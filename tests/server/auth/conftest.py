@@ -43,7 +43,6 @@ class Branch:
 
     data_dir: Path
     clock: FixedClock = field(default_factory=FixedClock)
-    max_failures: int = 5  # per username in 5 minutes (4x that per client address)
     database_url: str | None = None  # None: SQLite in data_dir
     engines: list[Engine] = field(default_factory=list)
     app: FastAPI | None = None
@@ -53,8 +52,9 @@ class Branch:
         return Settings(
             data_dir=self.data_dir,
             database_url=self.database_url,
-            login_max_failures=self.max_failures,
-            login_window_s=300,
+            login_free_failures=3,
+            login_max_delay_s=60,
+            login_window_s=900,
         )
 
     def engine(self) -> Engine:

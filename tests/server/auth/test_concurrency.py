@@ -37,10 +37,9 @@ def test_parallel_heartbeats_and_logins(branch: Branch) -> None:
                 )
 
     def log_in(_: int) -> str:
-        with Session(engine) as session:
-            token, _principal, _ = users.login(
-                session, username="alice", password=PASSWORD, now=T0, client_ip="127.0.0.1"
-            )
+        token, _principal, _ = users.login(
+            engine, username="alice", password=PASSWORD, now=T0, client_ip="127.0.0.1"
+        )
         return token
 
     with ThreadPoolExecutor(max_workers=12) as pool:

@@ -73,60 +73,87 @@ async def test_disabled_user_cannot_log_in(branch: Branch, client: httpx.AsyncCl
     assert r.status_code == 401
 
 
-async def test_five_failures_lock_the_username_with_retry_after(
+async def _try(client: httpx.AsyncClient, password: str, user: str = "alice") -> httpx.Response:
+    return await client.post("/api/v1/auth/login", json={"username": user, "password": password})
+
+
+async def test_failed_logins_slow_the_next_try_with_growing_waits_never_a_lock(
     branch: Branch, client: httpx.AsyncClient
 ) -> None:
     branch.add_user("alice", "teller")
-    for _ in range(5):
-        r = await client.post(
-            "/api/v1/auth/login", json={"username": "alice", "password": "guess-123"}
-        )
-        assert r.status_code == 401
-        branch.clock.advance(10)  # failures at 09:00:00 ... 09:00:40
-    # even the right password is refused now, and the answer says when to retry
-    r = await client.post("/api/v1/auth/login", json={"username": "alice", "password": PASSWORD})
+    for _ in range(3):  # the first three failures cost nothing
+        assert (await _try(client, "guess-123")).status_code == 401
+    assert (await _try(client, "guess-123")).status_code == 401  # the 4th: next try waits 1 s
+    waits = []
+    for _ in range(4):
+        r = await _try(client, PASSWORD)  # even the right password waits its turn
+        assert r.status_code == 429
+        assert "failed logins" in r.json()["message"]["en"]
+        wait = int(r.headers["Retry-After"])
+        waits.append(wait)
+        branch.clock.advance(wait)
+        assert (await _try(client, "guess-123")).status_code == 401  # another wrong guess
+    assert waits == [1, 2, 4, 8]  # each failure doubles the wait
+    r = await _try(client, PASSWORD)
     assert r.status_code == 429
-    assert r.headers["Retry-After"] == "250"  # the first failure leaves the window at 09:05:00
-    assert "too many failed logins for user 'alice'" in r.json()["message"]["en"]
-    assert "09:05:00 UTC" in r.json()["message"]["en"]
-    branch.clock.advance(249)
-    r = await client.post("/api/v1/auth/login", json={"username": "alice", "password": PASSWORD})
-    assert r.status_code == 429
-    assert r.headers["Retry-After"] == "1"
-    branch.clock.advance(1)
-    r = await client.post("/api/v1/auth/login", json={"username": "alice", "password": PASSWORD})
+    assert r.headers["Retry-After"] == "16"
+    assert "user 'alice' from 127.0.0.1" in r.json()["message"]["en"]
+    assert "16 秒后重试" in r.json()["message"]["zh"]
+    branch.clock.advance(16)
+    r = await _try(client, PASSWORD)  # the right password after a short wait: in
+    assert r.status_code == 200, r.text
     assert r.json()["role"] == "teller"
+    assert (await _try(client, "guess-123")).status_code == 401  # success reset the count
+    assert (await _try(client, "guess-123")).status_code == 401
 
 
-async def test_the_lock_survives_a_restart(branch: Branch) -> None:
+async def test_the_wait_is_capped(branch: Branch, client: httpx.AsyncClient) -> None:
+    branch.add_user("alice", "teller")
+    for _ in range(12):
+        r = await _try(client, "guess-123")
+        if r.status_code == 429:
+            branch.clock.advance(int(r.headers["Retry-After"]))
+            r = await _try(client, "guess-123")
+        assert r.status_code == 401
+    r = await _try(client, PASSWORD)
+    assert r.status_code == 429
+    assert r.headers["Retry-After"] == "60"
+
+
+async def test_guessing_from_another_address_does_not_slow_the_teller(branch: Branch) -> None:
+    branch.add_user("alice", "teller")
+    async with branch.client() as attacker:
+        for _ in range(10):
+            r = await _try(attacker, "guess-123")
+            if r.status_code == 429:
+                break
+        assert r.status_code == 429
+        assert branch.app is not None
+        transport = httpx.ASGITransport(app=branch.app, client=("127.0.0.2", 50001))
+        async with httpx.AsyncClient(transport=transport, base_url="http://branch.test") as teller:
+            r = await _try(teller, PASSWORD)
+    assert r.status_code == 200, r.text
+
+
+async def test_failures_for_many_users_from_one_address_lock_out_nobody(branch: Branch) -> None:
+    branch.add_user("alice", "teller")
+    async with branch.client() as client:
+        for i in range(40):  # one failure each for users that do not exist
+            assert (await _try(client, "guess-123", user=f"u{i}")).status_code == 401
+        r = await _try(client, PASSWORD)
+    assert r.status_code == 200, r.text
+
+
+async def test_the_wait_survives_a_restart(branch: Branch) -> None:
     branch.add_user("alice", "teller")
     async with branch.client() as first:
         for _ in range(5):
-            await first.post(
-                "/api/v1/auth/login", json={"username": "alice", "password": "guess-123"}
-            )
+            await _try(first, "guess-123")
+            branch.clock.advance(1)
     async with branch.client() as restarted:  # a new app and engine on the same data directory
-        r = await restarted.post(
-            "/api/v1/auth/login", json={"username": "alice", "password": PASSWORD}
-        )
+        r = await _try(restarted, PASSWORD)
         assert r.status_code == 429
-        assert r.headers["Retry-After"] == "300"
-
-
-async def test_many_usernames_from_one_address_lock_the_address(branch: Branch) -> None:
-    branch.max_failures = 2  # so 8 per address
-    branch.add_user("alice", "teller")
-    async with branch.client() as client:
-        for i in range(8):  # one failure each for users that do not exist
-            r = await client.post(
-                "/api/v1/auth/login", json={"username": f"u{i}", "password": "guess-123"}
-            )
-            assert r.status_code == 401
-        r = await client.post(
-            "/api/v1/auth/login", json={"username": "alice", "password": PASSWORD}
-        )
-    assert r.status_code == 429
-    assert "address 127.0.0.1" in r.json()["message"]["en"]
+        assert r.headers["Retry-After"] == "1"  # 5 failures, the last at +4 s: 2 s after it
 
 
 async def test_a_session_expires_after_its_ttl(branch: Branch, client: httpx.AsyncClient) -> None:
