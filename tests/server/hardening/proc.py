@@ -81,6 +81,8 @@ def serve_process(data_dir: Path, *, env: dict[str, str] | None = None) -> Itera
             proc.kill()
             proc.wait()
         reader.join(timeout=5)
+        if proc.stdout is not None:
+            proc.stdout.close()
 
 
 def wait_until(condition, *, timeout_s: float = 10.0, what: str) -> None:  # type: ignore[no-untyped-def]
