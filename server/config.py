@@ -85,6 +85,12 @@ class Settings(BaseSettings):
         gt=0,
         description="open connections (HTTP and websocket) before new requests get 503",
     )
+    auth_recheck_s: float = Field(
+        default=5.0,
+        gt=0,
+        description="how often open websockets' tokens are checked again for changes made by "
+        "another process (branchq admin), s; changes through this server close them at once",
+    )
     docs: bool = Field(
         default=True, description="serve /docs (Swagger UI, assets shipped locally) and /redoc"
     )

@@ -25,17 +25,18 @@ from server.api.docs import install_docs
 from server.api.errors import install_error_handlers
 from server.api.headers import SecurityHeaders
 from server.api.limits import BodyLimits
-from server.auth.principal import Principal
 from server.branchfile import load_branch
 from server.config import Settings
 from server.realtime import ticket_stream
+from server.realtime.guard import Access, TokenGuard
 from server.realtime.hub import EventHub
 from server.realtime.ws import make_router
 from server.services.context import BranchContext, utc_now
 from server.services.issue_limit import IssueRateLimit
 from server.services.issuer import TicketIssuer
 from server.services.rollover import rollover
-from server.services.users import authenticate_token
+from server.services.token_cache import token_cache
+from server.services.users import authenticate_token_until
 from server.services.views import snapshot
 from server.store.db import make_engine, migrate, read_session, write_session
 from server.store.seed import sync_branch
@@ -48,6 +49,10 @@ _log = logging.getLogger(__name__)
 def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = None) -> FastAPI:
     """The branch server. ``clock`` (aware UTC datetimes) is for tests that pin time."""
     now = clock or utc_now
+    # closes open websockets whose token ends (wired to the token cache's change hook below)
+    guard = TokenGuard(
+        lambda t: app.state.authenticate(t), clock=now, recheck_s=settings.auth_recheck_s
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -78,9 +83,12 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         )
         issuer.start()
 
-        def authenticate(token: str) -> Principal | None:
+        def authenticate(token: str) -> Access | None:
             with read_session(engine) as session:
-                return authenticate_token(session, token, now())
+                found = authenticate_token_until(session, token, now())
+            return None if found is None else Access(found[0], found[1])
+
+        token_cache(engine).on_change(guard.auth_changed)
 
         app.state.settings = settings
         app.state.engine = engine
@@ -129,7 +137,9 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(
         make_router(
-            hub_getter=lambda: app.state.hub, authenticate=lambda t: app.state.authenticate(t)
+            hub_getter=lambda: app.state.hub,
+            authenticate=lambda t: app.state.authenticate(t),
+            guard=guard,
         )
     )
     app.include_router(

@@ -27,7 +27,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import APIRouter, WebSocket
 from pydantic import ValidationError
@@ -36,6 +38,7 @@ from starlette.websockets import WebSocketDisconnect
 
 from server.contract.common import Bilingual
 from server.contract.events import ErrorMessage, Subscribe
+from server.realtime.guard import TokenGuard, Watched
 from server.realtime.hub import EventHub, HubClosedError, Signal, Subscription
 
 __all__ = ["MAX_CLIENT_MESSAGE_BYTES", "WS_PATH", "make_router"]
@@ -59,6 +62,11 @@ _NO_TOKEN = Bilingual(
     zh="令牌无效：需要用户或设备的有效令牌",
     en="token refused: expected a valid bearer token of a user or a device",
 )
+_TOKEN_ENDED = Bilingual(
+    zh="此连接的令牌已被吊销、注销、停用或已过期；请重新登录，或请管理员发放新的设备令牌",
+    en="the token of this connection was revoked, logged out, disabled or has expired; "
+    "log in again or ask an admin for a new device token",
+)
 
 # Errors that mean the client is gone while we send to it.
 _GONE = (WebSocketDisconnect, RuntimeError, OSError)
@@ -70,9 +78,24 @@ def make_router(
     authenticate: Callable[[str], object | None],
     subscribe_timeout_s: float = 10.0,
     path: str = WS_PATH,
+    guard: TokenGuard | None = None,
 ) -> APIRouter:
-    """An APIRouter serving the event stream at ``path`` (include it without a prefix)."""
-    router = APIRouter()
+    """An APIRouter serving the event stream at ``path`` (include it without a prefix).
+
+    ``guard`` re-checks the tokens of open connections (made from ``authenticate`` when not
+    given); the router's lifespan starts and stops it.
+    """
+    token_guard = guard or TokenGuard(authenticate)
+
+    @asynccontextmanager
+    async def lifespan(_app: Any) -> AsyncIterator[None]:
+        token_guard.start()
+        try:
+            yield
+        finally:
+            await token_guard.stop()
+
+    router = APIRouter(lifespan=lifespan)
 
     @router.websocket(path)
     async def events_ws(websocket: WebSocket) -> None:
@@ -95,28 +118,35 @@ def make_router(
         if principal is None:
             await _refuse(websocket, "unauthorized", _NO_TOKEN)
             return
-        hub = hub_getter()
+        watched = token_guard.watch(request.token, principal)
         try:
-            sub = await run_in_threadpool(hub.subscribe, request.last_seq)
-        except HubClosedError:
-            await _close(websocket, CLOSE_SERVICE_RESTART, "server restarting")
-            return
-        except Exception:
-            _log.exception("websocket: taking the snapshot failed")
-            await _refuse(
-                websocket,
-                "server_error",
-                Bilingual(
-                    zh="无法获取当前状态，请稍后重试", en="could not take a snapshot; retry later"
-                ),
-            )
-            return
-        try:
-            await _run_connection(websocket, hub, sub)
+            await _serve(websocket, hub_getter(), request, watched)
         finally:
-            hub.unsubscribe(sub)
+            token_guard.forget(watched)
 
     return router
+
+
+async def _serve(websocket: WebSocket, hub: EventHub, request: Subscribe, watched: Watched) -> None:
+    try:
+        sub = await run_in_threadpool(hub.subscribe, request.last_seq)
+    except HubClosedError:
+        await _close(websocket, CLOSE_SERVICE_RESTART, "server restarting")
+        return
+    except Exception:
+        _log.exception("websocket: taking the snapshot failed")
+        await _refuse(
+            websocket,
+            "server_error",
+            Bilingual(
+                zh="无法获取当前状态，请稍后重试", en="could not take a snapshot; retry later"
+            ),
+        )
+        return
+    try:
+        await _run_connection(websocket, hub, sub, watched)
+    finally:
+        hub.unsubscribe(sub)
 
 
 async def _read_subscribe(websocket: WebSocket, timeout_s: float) -> Subscribe | None:
@@ -170,16 +200,24 @@ async def _read_subscribe(websocket: WebSocket, timeout_s: float) -> Subscribe |
         return None
 
 
-async def _run_connection(websocket: WebSocket, hub: EventHub, sub: Subscription) -> None:
-    """Send until the client leaves, the hub closes or a send fails."""
+async def _run_connection(
+    websocket: WebSocket, hub: EventHub, sub: Subscription, watched: Watched
+) -> None:
+    """Send until the client leaves, the hub closes, a send fails or the token ends."""
     sender = asyncio.create_task(_pump(websocket, hub, sub))
     watcher = asyncio.create_task(_watch_disconnect(websocket))
+    revoked = asyncio.create_task(watched.revoked.wait())
     try:
-        await asyncio.wait({sender, watcher}, return_when=asyncio.FIRST_COMPLETED)
+        done, _ = await asyncio.wait(
+            {sender, watcher, revoked}, return_when=asyncio.FIRST_COMPLETED
+        )
+        if revoked in done:
+            sender.cancel()
+            await _refuse(websocket, "unauthorized", _TOKEN_ENDED)
     finally:
-        for task in (sender, watcher):
+        for task in (sender, watcher, revoked):
             task.cancel()
-        results = await asyncio.gather(sender, watcher, return_exceptions=True)
+        results = await asyncio.gather(sender, watcher, revoked, return_exceptions=True)
         for result in results:
             if isinstance(result, Exception) and not isinstance(result, _GONE):
                 _log.error("websocket connection failed", exc_info=result)

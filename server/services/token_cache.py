@@ -46,6 +46,7 @@ class TokenCache:
         self._lock = threading.Lock()
         self._generation = 0  # bumped by every invalidation
         self._uncommitted = 0  # connections holding an uncommitted auth change
+        self._listeners: list[Callable[[], None]] = []
 
     def get(self, token: str, now: datetime) -> Principal | None:
         entry = self._entries.get(hash_token(token))
@@ -80,6 +81,11 @@ class TokenCache:
                 expires_at,
             )
 
+    def on_change(self, listener: Callable[[], None]) -> None:
+        """Call ``listener()`` (in the committing thread) after each committed change to
+        tokens, users or devices in this process (the websocket guard re-checks then)."""
+        self._listeners.append(listener)
+
     def invalidate(self) -> None:
         with self._lock:
             self._generation += 1
@@ -96,6 +102,9 @@ class TokenCache:
             self._uncommitted = max(0, self._uncommitted - 1)
             self._generation += 1
             self._entries.clear()
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener()
 
 
 _caches: WeakKeyDictionary[Engine, TokenCache] = WeakKeyDictionary()
