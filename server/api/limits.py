@@ -91,8 +91,10 @@ class BodyLimits:
             await _answer(scope, receive, send, 413, _too_large(limit, "more"))
             return
         except TimeoutError:
-            message = (
-                f"the request body did not arrive within {self.body_timeout_s:g} s; send it at once"
+            message = Bilingual(
+                zh=f"请求内容未在 {self.body_timeout_s:g} 秒内发送完毕",
+                en=f"the request body did not arrive within {self.body_timeout_s:g} s; "
+                "send it at once",
             )
             await _answer(scope, receive, send, 408, ("request_timeout", message))
             return
