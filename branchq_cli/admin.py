@@ -4,6 +4,7 @@
     branchq admin reset-password USERNAME [--password-stdin]
     branchq admin list-users
     branchq admin create-device NAME --role kiosk|display|panel_bridge   (prints the token once)
+    branchq admin rotate-device NAME [--grace-s 3600]   (prints the new token once)
     branchq admin revoke-device NAME
     branchq admin list-devices
 
@@ -75,6 +76,18 @@ def register(subparsers: Any) -> None:
     p.add_argument("name")
     p.add_argument("--role", required=True, choices=DEVICE_ROLES)
     p.add_argument("--heartbeat-interval", type=int, default=30, help="seconds (default 30)")
+    p = add(
+        "rotate-device",
+        "give a device a new token (printed once); the old one works for a grace period",
+        _rotate_device,
+    )
+    p.add_argument("name")
+    p.add_argument(
+        "--grace-s",
+        type=int,
+        default=3600,
+        help="seconds the old token keeps working (default 3600; 0 = ends now)",
+    )
     p = add("revoke-device", "revoke a device's token", _revoke_device)
     p.add_argument("name")
     add("list-devices", "list devices and their health", _list_devices)
@@ -246,6 +259,20 @@ def _create_device(engine: Engine, args: argparse.Namespace) -> int:
     return 0
 
 
+def _rotate_device(engine: Engine, args: argparse.Namespace) -> int:
+    from server.services.devices import rotate_device
+    from server.store.db import write_session
+
+    with write_session(engine) as session:
+        device, token, until = rotate_device(
+            session, name=args.name, now=_now(), grace_s=args.grace_s
+        )
+    print(f"new token for {device.kind.value} {device.name!r} (shown only once):")
+    print(token)
+    print(f"the old token works until {until:%Y-%m-%d %H:%M:%S} UTC", file=sys.stderr)
+    return 0
+
+
 def _revoke_device(engine: Engine, args: argparse.Namespace) -> int:
     from server.services.devices import revoke_device
     from server.store.db import write_session
@@ -277,7 +304,17 @@ def _list_devices(engine: Engine, args: argparse.Namespace) -> int:
     return 0
 
 
+def _shown(value: object) -> str:
+    """``value`` as text safe for a terminal: control characters (ESC sequences, BEL, CR ...)
+    written as escapes (``\\x1b``), never sent raw."""
+    text = str(value)
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+
+
 def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
+    rows = [tuple(_shown(v) for v in row) for row in rows]
     widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
     for row in [header, *rows]:
         print("  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())

@@ -23,6 +23,8 @@ from server.contract.auth import (
     DeviceCreate,
     DeviceCreated,
     DevicePublic,
+    DeviceRotate,
+    DeviceRotated,
     PasswordReset,
     ServiceSettings,
     ServiceUpdate,
@@ -133,6 +135,19 @@ def list_devices(
     include_revoked: bool = Query(default=True),
 ) -> list[DevicePublic]:
     return devices.list_devices(session, now=now, include_revoked=include_revoked)
+
+
+@router.post("/devices/{name}/rotate")
+def rotate_device(
+    name: str, body: DeviceRotate, _: AdminDep, engine: EngineDep, now: NowDep
+) -> DeviceRotated:
+    """A new token for the device (in this answer only); the old one keeps working for
+    ``grace_s`` seconds, so the new one can be put on the device without a gap."""
+    with write_session(engine) as session:
+        device, token, until = devices.rotate_device(
+            session, name=name, now=now, grace_s=body.grace_s
+        )
+    return DeviceRotated(device=device, token=token, previous_valid_until=until)
 
 
 @router.post("/devices/{name}/revoke")

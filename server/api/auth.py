@@ -13,6 +13,7 @@ from server.api.deps import (
     NowDep,
     PrincipalDep,
 )
+from server.auth.errors import RoleRefused
 from server.contract.auth import LoginRequest, LoginResponse, Me
 from server.services import users
 from server.store.db import write_session
@@ -48,7 +49,14 @@ def login(
 
 @router.post("/logout")
 def logout(token: BearerTokenDep, principal: PrincipalDep, engine: EngineDep, now: NowDep) -> Me:
-    """End this session (the token stops working at once)."""
+    """End this user session (the token stops working at once). Device tokens are not
+    sessions: an admin rotates (``/admin/devices/{name}/rotate``) or revokes them."""
+    if principal.kind != "user":
+        raise RoleRefused(
+            f"device {principal.name!r} cannot log out: device tokens are rotated or revoked "
+            "by an admin (POST /api/v1/admin/devices/{name}/rotate)",
+            zh=f"设备 {principal.name} 不能注销：设备令牌由管理员更换或吊销",
+        )
     with write_session(engine) as session:
         users.logout(session, token=token, now=now)
     return Me(kind=principal.kind, id=principal.id, name=principal.name, role=principal.role)

@@ -174,6 +174,9 @@ _VALIDATION_ZH = {
 }
 
 
+MAX_PROBLEMS_SHOWN = 5
+
+
 def _loc(loc: Sequence[Any]) -> str:
     return ".".join(str(p) for p in loc)
 
@@ -184,6 +187,8 @@ def _describe(err: dict[str, Any]) -> tuple[str, str, str]:
     kind = str(err.get("type", ""))
     msg = str(err.get("msg", "invalid"))
     where = _loc(loc)
+    if len(where) > 60:  # a field name is input too: never echo a long one
+        where = where[:57] + "..."
     if kind == "json_invalid":
         ctx = err.get("ctx") or {}
         return "body", f"body is not valid JSON ({ctx.get('error', msg)})", "请求体不是有效的 JSON"
@@ -211,7 +216,14 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     if not problems:
         text = Bilingual(zh="请求内容无效", en="the request is not valid")
         return error_response(422, "invalid_request", text)
-    text = Bilingual(zh="；".join(p[2] for p in problems), en="; ".join(p[1] for p in problems))
+    shown = problems[:MAX_PROBLEMS_SHOWN]  # never echo a huge input back problem by problem
+    en = "; ".join(p[1] for p in shown)
+    zh = "；".join(p[2] for p in shown)
+    if len(problems) > len(shown):
+        more = len(problems) - len(shown)
+        en += f"; and {more} more problems"
+        zh += f"；另有 {more} 处问题"
+    text = Bilingual(zh=zh, en=en)
     return error_response(422, "invalid_request", text, field=problems[0][0])
 
 

@@ -103,6 +103,17 @@ class DeviceCreated(WireModel):
     token: str  # shown once; only its hash is stored
 
 
+class DeviceRotate(WireModel):
+    # how long the device's current token keeps working, so the new one can be put in place
+    grace_s: int = Field(default=3600, ge=0, le=7 * 24 * 3600)  # seconds
+
+
+class DeviceRotated(WireModel):
+    device: DevicePublic
+    token: str  # the new token, shown once
+    previous_valid_until: datetime  # when the old token(s) stop working
+
+
 class ComponentReport(WireModel):
     id: str = Field(min_length=1, max_length=64)
     kind: str = Field(min_length=1, max_length=32)

@@ -19,7 +19,7 @@ from server.auth.errors import UnknownPrincipal
 from server.contract.auth import ComponentHealth, DevicePublic, Heartbeat
 from server.contract.common import DeviceStatus, Role
 from server.contract.events import DeviceHealthChanged
-from server.services.users import create_device_token
+from server.services.users import create_device_token, rotate_device_token
 from server.store.auth_tables import AuthToken
 from server.store.device_tables import Device, DeviceComponent
 
@@ -33,6 +33,7 @@ __all__ = [
     "record_heartbeat",
     "register_device",
     "revoke_device",
+    "rotate_device",
 ]
 
 SILENCE_FACTOR = 3
@@ -135,6 +136,17 @@ def register_device(
     return to_public(device, [], now), token
 
 
+def rotate_device(
+    session: Session, *, name: str, now: datetime, grace_s: int = 3600
+) -> tuple[DevicePublic, str, datetime]:
+    """A new token for a device; the old one works ``grace_s`` more seconds. Returns the device,
+    the new token (shown once) and when the old token stops working."""
+    token, until = rotate_device_token(session, name=name, now=now, grace_s=grace_s)
+    device = get_device(session, name=name)
+    assert device.id is not None
+    return to_public(device, _components_of(session, [device.id])[device.id], now), token, until
+
+
 def revoke_device(session: Session, *, name: str, now: datetime) -> DevicePublic:
     """Revoke a device and every token it holds."""
     device = get_device(session, name=name)
@@ -175,7 +187,12 @@ def record_heartbeat(
     now: datetime,
     publish: Publish | None = None,
 ) -> tuple[DevicePublic, list[DeviceHealthChanged]]:
-    """Store a device's report; publish one event per device/component whose status changed."""
+    """Store a device's report; publish one event per device/component whose status changed.
+
+    Control characters in its texts are replaced by spaces before anything is stored: they
+    would otherwise reach a technician's terminal raw (``branchq admin list-devices``).
+    """
+    heartbeat = clean_heartbeat(heartbeat)
     device = session.get(Device, device_id)
     if device is None or device.revoked_at is not None:
         raise UnknownPrincipal(f"device id {device_id} is not registered or was revoked")
@@ -240,6 +257,33 @@ def record_heartbeat(
         for event in events:
             publish(event)
     return public, events
+
+
+def printable(text: str) -> str:
+    """``text`` with control and format characters (ESC, BEL, CR, bidi overrides ...) replaced
+    by spaces."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else " " for ch in text)
+
+
+def clean_heartbeat(heartbeat: Heartbeat) -> Heartbeat:
+    """The heartbeat with every text made ``printable``."""
+    return heartbeat.model_copy(
+        update={
+            "detail": printable(heartbeat.detail),
+            "components": [
+                c.model_copy(
+                    update={
+                        "id": printable(c.id),
+                        "kind": printable(c.kind),
+                        "detail": printable(c.detail),
+                    }
+                )
+                for c in heartbeat.components
+            ],
+        }
+    )
 
 
 def _newly_silent_query() -> Any:

@@ -41,6 +41,7 @@ __all__ = [
     "logout",
     "new_password_hash",
     "reset_password",
+    "rotate_device_token",
 ]
 
 NAME_MAX = 64
@@ -426,6 +427,36 @@ def create_device_token(
     token = _issue_token(session, now=now, device_id=device.id)
     session.commit()
     return token
+
+
+def rotate_device_token(
+    session: Session, *, name: str, now: datetime, grace_s: int
+) -> tuple[str, datetime]:
+    """Give a device a new token; its current ones keep working ``grace_s`` seconds more (or
+    less, when they end sooner). Returns the new token (shown once) and when the old end."""
+    if grace_s < 0:
+        raise InvalidCredential(f"grace_s is {grace_s}; expected 0 or more seconds")
+    device = session.exec(select(Device).where(Device.name == name.strip().lower())).first()
+    if device is None or device.id is None:
+        raise UnknownPrincipal(f"no device named {name!r}", zh=f"没有名为 {name} 的设备")
+    if device.revoked_at is not None:
+        raise InvalidCredential(
+            f"device {device.name!r} was revoked; register it again (create-device) instead",
+            zh=f"设备 {device.name} 已被吊销，请重新注册",
+        )
+    until = now + timedelta(seconds=grace_s)
+    active = (
+        col(AuthToken.device_id) == device.id,
+        col(AuthToken.revoked_at).is_(None),
+    )
+    session.execute(
+        update(AuthToken)
+        .where(*active, or_(col(AuthToken.expires_at).is_(None), col(AuthToken.expires_at) > until))
+        .values(expires_at=until)
+    )
+    token = _issue_token(session, now=now, device_id=device.id)
+    session.commit()
+    return token, until
 
 
 def count_active_tokens(session: Session, *, now: datetime) -> int:

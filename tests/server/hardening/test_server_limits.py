@@ -193,3 +193,20 @@ def test_api_docs_are_served_without_a_cdn(server: ServerProcess) -> None:
         assert r.status_code == 200, asset
         assert len(r.content) > 20
     assert httpx.get(f"{server.url}/openapi.json").status_code == 200
+
+
+def test_a_body_of_many_keys_gets_a_short_422_that_does_not_echo_it(server: ServerProcess) -> None:
+    body = "{" + ",".join(f'"k{i:04d}{"x" * 20}": 1' for i in range(120)) + "}"
+    assert len(body) < 4096
+    r = httpx.post(
+        f"{server.url}/api/v1/auth/login",
+        content=body,
+        headers={"Content-Type": "application/json"},
+    )
+    assert r.status_code == 422
+    assert len(r.content) < 2000, len(r.content)
+    assert "more problems" in r.json()["message"]["en"]
+    long_key = "y" * 3000
+    r = httpx.post(f"{server.url}/api/v1/auth/login", json={long_key: 1})
+    assert r.status_code == 422
+    assert long_key not in r.text and len(r.content) < 2000
