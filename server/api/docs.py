@@ -4,7 +4,7 @@ The Swagger UI files come from the ``swagger-ui-bundle-v2`` package (installed w
 server) and are served under ``/docs/assets``; the page's start-up script is a file too, so the
 page runs under a CSP that allows scripts from the server only (no inline script). A branch
 server has no internet access, and a page that pulls code from a CDN on a bank's LAN is one
-more thing to trust. ``Settings.docs = False`` turns ``/docs``, ``/redoc`` and
+more thing to trust. ReDoc (CDN only) is not served. ``Settings.docs = False`` turns ``/docs`` and
 ``/openapi.json`` off.
 """
 

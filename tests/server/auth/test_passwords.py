@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
+import threading
+from typing import Any
 
 import httpx
 import pytest
@@ -15,6 +18,7 @@ from server.auth.password_policy import password_problem
 from server.auth.passwords import hash_password, verify_password
 from server.services import users
 from server.store.auth_tables import User
+from server.store.db import _writer_lock
 from tests.server.auth.conftest import PASSWORD, T0, Branch, login
 
 
@@ -99,3 +103,40 @@ async def test_the_admin_api_refuses_a_common_password_with_the_reason(
     )
     assert r.status_code == 422
     assert "row of keys" in r.json()["message"]["en"]
+
+
+async def test_admin_password_checks_and_hashing_run_before_the_writer_lock(
+    branch: Branch, client: httpx.AsyncClient
+) -> None:
+    """While another writer holds the lock, a refused password is answered at once: the policy
+    check and argon2 run before the write session takes the lock (issuing never waits for
+    them)."""
+    branch.add_user("root-admin", "admin")
+    headers = await login(client, "root-admin")
+    assert branch.app is not None
+    lock = _writer_lock(branch.app.state.engine)
+    assert lock is not None
+    held, release = threading.Event(), threading.Event()
+    holder = threading.Thread(target=_hold, args=(lock, held, release))
+    holder.start()
+    assert held.wait(timeout=10)
+    try:
+        r = await asyncio.wait_for(
+            client.post(
+                "/api/v1/admin/users",
+                json={"username": "bob", "password": "password1", "role": "teller"},
+                headers=headers,
+            ),
+            timeout=20,
+        )
+        assert r.status_code == 422  # answered while the lock is still held
+        assert holder.is_alive()
+    finally:
+        release.set()
+        holder.join()
+
+
+def _hold(lock: Any, held: threading.Event, release: threading.Event) -> None:
+    with lock:
+        held.set()
+        release.wait(timeout=30)
