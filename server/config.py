@@ -92,7 +92,8 @@ class Settings(BaseSettings):
         "another process (branchq admin), s; changes through this server close them at once",
     )
     docs: bool = Field(
-        default=True, description="serve /docs (Swagger UI, assets shipped locally) and /openapi.json"
+        default=True,
+        description="serve /docs (Swagger UI, assets shipped locally) and /openapi.json",
     )
     rollover_check_s: float = Field(
         default=30.0, gt=0, description="how often the daily rollover is checked, seconds"
