@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 
 from websockets.sync.client import ClientConnection, connect
 
@@ -21,6 +22,7 @@ from server.contract.events import (
 )
 from server.contract.rest import BranchInfo
 from server.domain.availability import TEXTS, Unavailability
+from server.services.rollover import rollover
 from tests.server.core.conftest import Branch
 
 CAP = TEXTS[Unavailability.CAP_REACHED]
@@ -44,11 +46,11 @@ def _next(ws: ClientConnection) -> ServerMessage:
 
 
 def _next_queues(ws: ClientConnection) -> QueuesChanged:
-    for _ in range(5):  # a counter's change comes first
+    for _ in range(10):  # counters' changes come first
         message = _next(ws)
         if isinstance(message, QueuesChanged):
             return message
-    raise AssertionError("no queues.changed among the next 5 events")
+    raise AssertionError("no queues.changed among the next 10 events")
 
 
 def _by_code(queues: list[QueueInfo]) -> dict[str, Bilingual | None]:
@@ -151,3 +153,17 @@ def test_branch_serves_contacts_notices_and_the_menu(branch: Branch) -> None:
         ("B", Category.NORMAL),
     }
     assert all(not leaf.children for leaf in leaves)
+
+
+def test_a_new_business_day_lifts_yesterday_s_cap(branch: Branch) -> None:
+    _admin_patch(branch, "V", {"daily_cap": 1})
+    branch.issue("V", category="VIP")
+    for action in ("open", "call-next", "start", "finish"):  # nothing is left open tonight
+        branch.teller_post("vera", f"/counters/5/{action}")
+    with _kiosk_stream(branch) as (ws, snap):
+        assert _by_code(snap.queues)["V"] == CAP
+        branch.clock.now = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)  # the next morning
+        assert rollover(branch.app.state.branch) == 0  # what the server's periodic check runs
+        changed = _next_queues(ws)
+    assert changed.reason == "new business day"
+    assert _by_code(changed.queues) == {"A": None, "B": NO_COUNTER, "V": None, "F": NO_COUNTER}
