@@ -31,6 +31,7 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -110,11 +111,13 @@ class PaintProbe(QObject):
         return False
 
 
-def pump_until(condition: object, what: str, timeout_s: float = 20.0) -> None:
+def pump_until(
+    condition: Callable[[], object], what: str | Callable[[], str], timeout_s: float = 20.0
+) -> None:
     deadline = time.monotonic() + timeout_s
-    while not condition():  # type: ignore[operator]
+    while not condition():
         if time.monotonic() > deadline:
-            raise RuntimeError(f"timed out waiting for {what}")
+            raise RuntimeError(f"timed out waiting for {what() if callable(what) else what}")
         QApplication.processEvents()
         time.sleep(0.0005)
 
@@ -130,7 +133,10 @@ def tap_once(kiosk: Kiosk, relay: Relay, probe: PaintProbe, label_en: str) -> tu
     probe.arm()
     t0 = time.perf_counter()
     QTest.mouseClick(button, Qt.MouseButton.LeftButton)
-    pump_until(lambda: probe.painted_at is not None, "the ticket screen")
+    pump_until(
+        lambda: probe.painted_at is not None,
+        lambda: f"the ticket screen (the kiosk shows {model.screen}, notice {model.notice})",
+    )
     pump_until(lambda: relay.first_job_byte_at is not None, "the first printer byte")
     pump_until(
         lambda: model.ticket is not None and model.ticket.print_state is not PrintState.PRINTING,

@@ -64,8 +64,13 @@ def _run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    import logging
+
     from kiosk_app.app import run
 
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     return run(config, windowed=args.windowed)
 
 

@@ -12,6 +12,7 @@ reprint once the printer is back) updates the screen and is reported to the serv
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from dataclasses import dataclass, replace
@@ -40,6 +41,8 @@ from server.contract.events import (
     TicketTransferred,
 )
 from server.contract.rest import BranchInfo, MenuItem, TicketCreate, TicketIssuedOut
+
+log = logging.getLogger("branchq.kiosk")
 
 
 class Screen(StrEnum):
@@ -126,6 +129,7 @@ class KioskModel(QObject):
         printer.print_done.connect(self._print_done)
         bridge.message_received.connect(self.apply)
         bridge.connection_changed.connect(self._connection_changed)
+        bridge.stream_refused.connect(self._stream_refused)
 
     # --- life cycle ------------------------------------------------------------------------
     def start(self, **stream_options: float) -> None:
@@ -300,6 +304,7 @@ class KioskModel(QObject):
     def _refused(self, error: BaseException) -> None:
         self._issuing = False
         if isinstance(error, ServerUnreachable):
+            log.warning("no answer to a tap, retrying with the same key: %s", error)
             self._show(Screen.UNAVAILABLE)  # the pending tap keeps its key for the retry
             self._retry.start()
             return
@@ -320,6 +325,8 @@ class KioskModel(QObject):
         public_id = self._jobs.pop(job, None)
         if public_id is not None:
             self._report_print(public_id, result)
+        if not result.ok:
+            log.warning("ticket %s not printed: %s", result.ticket.number, result.message_en)
         if view is None or view.job != job:
             return  # the customer has gone; the report above keeps the server right
         state = PrintState.PRINTED if result.ok else PrintState.FAILED
@@ -398,6 +405,10 @@ class KioskModel(QObject):
             self._show(self._home_screen())
         else:
             self.changed.emit()
+
+    def _stream_refused(self, error: BaseException) -> None:
+        # customers see "temporarily unavailable"; staff find why in the log
+        log.error("the server refused this kiosk's device token: %s", error)
 
     def apply(self, message: ServerMessage) -> None:
         """One message of the event stream: keep the queues (and the emergency) current."""
