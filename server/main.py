@@ -20,7 +20,7 @@ from datetime import datetime
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
-from server.api import counters, public, ticket_page, tickets
+from server.api import counters, desk, public, ticket_page, tickets
 from server.api.docs import install_docs
 from server.api.errors import install_error_handlers
 from server.api.headers import SecurityHeaders
@@ -127,6 +127,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     app.include_router(ticket_page.router, prefix=API_PREFIX)
     app.include_router(tickets.router, prefix=API_PREFIX)
     app.include_router(counters.router, prefix=API_PREFIX)
+    app.include_router(desk.router, prefix=API_PREFIX)
     for name in _OPTIONAL_ROUTERS:
         try:
             module = importlib.import_module(name)

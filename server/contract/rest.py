@@ -227,3 +227,7 @@ class CounterActionResult(WireModel):
     ticket: TicketRef | None = None
     reason: Bilingual | None = None
     recall_count: int = 0
+    replayed: bool = Field(
+        default=False,
+        description="true when this answers a retry (same Idempotency-Key) of an earlier request",
+    )

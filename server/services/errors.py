@@ -8,6 +8,7 @@ Tree::
     ├── NotSignedIn     the teller is not signed in to the counter they act on (HTTP 403)
     ├── BadRequest      a request the use case cannot act on (HTTP 422), names the field
     ├── IdempotencyConflict  a used idempotency key sent with a different request (HTTP 409)
+    │   └── ActionKeyConflict  the same for a teller action's key
     ├── ActionRefused   a request the rules of the use case refuse (HTTP 409)
     ├── IssuerClosed    the ticket issuer is not running (starting or stopping; HTTP 503)
     └── IssueRateLimited  one device asked for tickets faster than any kiosk can (HTTP 429)
@@ -69,4 +70,17 @@ class IssueRateLimited(UseCaseError):
             f"this device asked for tickets faster than a kiosk can print them; "
             f"retry in {retry_after_s} s",
             f"取号过于频繁，请 {retry_after_s} 秒后再试",
+        )
+
+
+class ActionKeyConflict(IdempotencyConflict):
+    """``idempotency key 'k1' was used on counter 3 for call-next; this request is recall``."""
+
+    def __init__(self, key: str, counter_number: int, used_for: str, asked_for: str) -> None:
+        UseCaseError.__init__(
+            self,
+            f"idempotency key {key!r} was used on counter {counter_number} for {used_for}; "
+            f"this request is {asked_for}: send a new key for a new key press",
+            f"请求标识 {key} 已用于{counter_number}号窗口的另一操作（{used_for}）；"
+            "每次按键请使用新的标识",
         )

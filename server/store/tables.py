@@ -135,3 +135,15 @@ class BranchState(SQLModel, table=True):
     emergency_en: str | None = None
     # sha256 of the branch definition last applied from the branch file (see store/seed.py)
     branch_file_digest: str | None = Field(default=None, max_length=64)
+
+
+class CounterActionKey(SQLModel, table=True):
+    """A teller action's idempotency key and its answer: the same key on the same counter
+    answers the stored result instead of acting twice. ``result`` is None while the first
+    request is still being carried out."""
+
+    counter_number: int = Field(primary_key=True)
+    key: str = Field(primary_key=True, max_length=128)
+    request: str = Field(max_length=2000)  # the action and its body, to refuse a reused key
+    result: str | None = None  # CounterActionResult as JSON
+    created_at: datetime = _dt(nullable=False, index=True)

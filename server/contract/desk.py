@@ -1,0 +1,41 @@
+"""What a counter terminal shows besides the event stream (``/api/v1/counters/{n}/desk``,
+``/api/v1/tellers/me/today``)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import Field
+
+from server.contract.common import Bilingual, WireModel
+from server.contract.events import CounterInfo, TicketRef
+
+
+class DeskTicket(WireModel):
+    """A ticket as the teller sees it."""
+
+    ticket: TicketRef
+    waited_s: int = Field(description="seconds from arrival to the call (held) or to now")
+    recall_count: int = 0
+    reason: Bilingual | None = Field(default=None, description="why it was called (held)")
+
+
+class CounterDesk(WireModel):
+    """One counter's desk: the ticket it holds, the tickets it may call, its parked ones."""
+
+    at: datetime  # the server's clock when this was read
+    counter: CounterInfo
+    current: DeskTicket | None = None
+    waiting: list[DeskTicket]  # WAITING tickets of the services it serves, oldest first
+    parked: list[DeskTicket]  # tickets this counter parked today
+
+
+class TellerToday(WireModel):
+    """A teller's own figures for the current business day."""
+
+    business_day: date
+    teller: str
+    served: int  # customers finished
+    no_shows: int
+    avg_service_s: int | None = None  # start -> finish, over the served customers
+    avg_wait_s: int | None = None  # arrival -> call, over the served customers

@@ -1,0 +1,117 @@
+"""A counter's desk (its ticket, what it may call, what it parked) and a teller's figures."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from server.contract.common import Bilingual, TicketState
+from server.contract.desk import CounterDesk, DeskTicket, TellerToday
+from server.domain.transitions import Action
+from server.services.context import BranchContext
+from server.services.views import Names, counter_info, ticket_ref
+from server.store import repo
+from server.store.db import read_session
+from server.store.tables import Ticket, TicketEvent
+
+
+def _seconds(start: datetime | None, end: datetime | None) -> int:
+    if start is None or end is None:
+        return 0
+    return max(int((end - start).total_seconds()), 0)
+
+
+def counter_desk(ctx: BranchContext, *, counter_number: int) -> CounterDesk:
+    now = ctx.now()
+    day = ctx.business_day(now)
+    with read_session(ctx.engine) as session:
+        counter = repo.get_counter(session, number=counter_number)
+        names = Names(session)
+        held = repo.held_ticket(session, counter_number=counter_number)
+        serves = {
+            code
+            for code, weight in repo.counter_skills(session).get(counter_number, {}).items()
+            if weight > 0
+        }
+        rows = session.exec(
+            select(Ticket)
+            .where(Ticket.business_day == day)
+            .where(col(Ticket.state).in_([TicketState.WAITING.value, TicketState.PARKED.value]))
+            .order_by(col(Ticket.id))
+        ).all()
+        waiting = [
+            DeskTicket(ticket=ticket_ref(t, names), waited_s=_seconds(t.arrived_at, now))
+            for t in rows
+            if t.state == TicketState.WAITING.value
+            and (
+                t.target_counter == counter_number
+                or (t.target_counter is None and t.service_code in serves)
+            )
+        ]
+        parked = [
+            DeskTicket(
+                ticket=ticket_ref(t, names),
+                waited_s=_seconds(t.arrived_at, now),
+                recall_count=t.recall_count,
+            )
+            for t in rows
+            if t.state == TicketState.PARKED.value and t.counter_number == counter_number
+        ]
+        current = None
+        if held is not None:
+            current = DeskTicket(
+                ticket=ticket_ref(held, names),
+                waited_s=_seconds(held.arrived_at, held.called_at),
+                recall_count=held.recall_count,
+                reason=_call_reason(session, held),
+            )
+        return CounterDesk(
+            at=now,
+            counter=counter_info(counter, held, names),
+            current=current,
+            waiting=waiting,
+            parked=parked,
+        )
+
+
+def _call_reason(session: Session, ticket: Ticket) -> Bilingual | None:
+    """Why the ticket was last called (stored with the call event)."""
+    event = session.exec(
+        select(TicketEvent)
+        .where(TicketEvent.ticket_id == ticket.id)
+        .where(TicketEvent.action == Action.CALL.value)
+        .order_by(col(TicketEvent.id).desc())
+        .limit(1)
+    ).first()
+    if event is None:
+        return None
+    zh, en = event.details.get("reason_zh"), event.details.get("reason_en")
+    if isinstance(zh, str) and isinstance(en, str):
+        return Bilingual(zh=zh, en=en)
+    return None
+
+
+def teller_today(ctx: BranchContext, *, teller_user_id: int, teller_name: str) -> TellerToday:
+    """Customers this teller finished or marked no-show today, with their average times."""
+    now = ctx.now()
+    day = ctx.business_day(now)
+    with read_session(ctx.engine) as session:
+        rows = session.exec(
+            select(TicketEvent.action, Ticket)
+            .join(Ticket, col(Ticket.id) == col(TicketEvent.ticket_id))
+            .where(TicketEvent.teller_user_id == teller_user_id)
+            .where(col(TicketEvent.action).in_([Action.FINISH.value, Action.NO_SHOW.value]))
+            .where(Ticket.business_day == day)
+        ).all()
+    served = [t for action, t in rows if action == Action.FINISH.value]
+    service = [_seconds(t.started_at, t.finished_at) for t in served if t.started_at]
+    waits = [_seconds(t.arrived_at, t.called_at) for t in served if t.called_at]
+    return TellerToday(
+        business_day=day,
+        teller=teller_name,
+        served=len(served),
+        no_shows=sum(1 for action, _t in rows if action == Action.NO_SHOW.value),
+        avg_service_s=round(sum(service) / len(service)) if service else None,
+        avg_wait_s=round(sum(waits) / len(waits)) if waits else None,
+    )
