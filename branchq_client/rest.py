@@ -22,6 +22,7 @@ from pydantic import BaseModel, TypeAdapter
 
 from branchq_client.errors import ApiError, ClientConfigError, ServerUnreachable
 from server.contract.auth import Heartbeat, HeartbeatAck, LoginRequest, LoginResponse, Me
+from server.contract.desk import CounterDesk, TellerToday
 from server.contract.rest import (
     BranchInfo,
     CounterActionResult,
@@ -232,3 +233,11 @@ class BranchApi:
 
     async def queues(self) -> list[QueueInfo]:
         return await self.get_model("/queues", list[QueueInfo])
+
+    async def counter_desk(self, counter_number: int) -> CounterDesk:
+        """The counter's held ticket (and why it was called), what it may call, its parked."""
+        return await self.get_model(f"/counters/{counter_number}/desk", CounterDesk)
+
+    async def teller_today(self) -> TellerToday:
+        """The signed-in teller's figures for today."""
+        return await self.get_model("/tellers/me/today", TellerToday)

@@ -6,9 +6,9 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from server.contract.common import Bilingual, TicketState
+from server.contract.common import Bilingual, CounterState, TicketState
 from server.contract.desk import CounterDesk, DeskTicket, TellerToday
-from server.domain.transitions import Action
+from server.domain.transitions import Action, allowed_from
 from server.services.context import BranchContext
 from server.services.views import Names, counter_info, ticket_ref
 from server.store import repo
@@ -72,7 +72,47 @@ def counter_desk(ctx: BranchContext, *, counter_number: int) -> CounterDesk:
             current=current,
             waiting=waiting,
             parked=parked,
+            allowed=allowed_actions(
+                CounterState(counter.state),
+                TicketState(held.state) if held is not None else None,
+                waiting=bool(waiting),
+                parked=bool(parked),
+            ),
         )
+
+
+# the actions on a held ticket, by their name in the API
+_HELD_ACTIONS = (
+    ("recall", Action.RECALL),
+    ("start", Action.START),
+    ("finish", Action.FINISH),
+    ("no-show", Action.NO_SHOW),
+    ("park", Action.PARK),
+    ("transfer", Action.TRANSFER),
+)
+
+
+def allowed_actions(
+    counter: CounterState, held: TicketState | None, *, waiting: bool, parked: bool
+) -> list[str]:
+    """What the teller can do now (the terminal enables these buttons), from the same
+    transition table the use cases check."""
+    if counter is CounterState.CLOSED:
+        return ["open"]
+    allowed = ["pause"] if counter is CounterState.OPEN else ["open"]
+    if held is not None:
+        allowed += [name for name, act in _HELD_ACTIONS if held in allowed_from(act)]
+    else:
+        allowed.append("close")
+        if counter is CounterState.OPEN:
+            allowed.append("call-next")
+            if waiting:
+                allowed.append("call")
+            if parked:
+                allowed.append("unpark")
+    if waiting:
+        allowed.append("cancel")
+    return allowed
 
 
 def _call_reason(session: Session, ticket: Ticket) -> Bilingual | None:

@@ -32,18 +32,25 @@ def test_the_desk_lists_what_the_counter_serves_and_why_its_ticket_was_called(
     assert numbers(before["waiting"]) == ["A001", "F001"]
     assert [w["waited_s"] for w in before["waiting"]] == [300, 180]
     assert before["current"] is None
+    assert before["allowed"] == ["pause", "close", "call-next", "call", "cancel"]
 
     called = branch.teller_post("alice", "/counters/1/call-next")
     now = desk(branch, 1)
     assert now["current"]["ticket"]["number"] == called["ticket"]["number"] == "A001"
     assert now["current"]["reason"] == called["reason"]
     assert now["current"]["waited_s"] == 300
+    assert now["allowed"] == ["pause", "recall", "start", "no-show", "park", "transfer", "cancel"]
     branch.teller_post("alice", "/counters/1/recall")
     assert desk(branch, 1)["current"]["recall_count"] == 1
     branch.teller_post("alice", "/counters/1/park")
     parked = desk(branch, 1)
     assert numbers(parked["parked"]) == ["A001"] and parked["current"] is None
     assert numbers(parked["waiting"]) == ["F001"]
+    assert "unpark" in parked["allowed"]
+    branch.teller_post("alice", "/counters/1/pause")
+    assert desk(branch, 1)["allowed"] == ["open", "close", "cancel"]
+    branch.teller_post("alice", "/counters/1/close")
+    assert desk(branch, 1)["allowed"] == ["open"]
 
 
 def test_a_ticket_sent_to_one_counter_is_on_that_counters_desk_only(branch: Branch) -> None:

@@ -1,0 +1,80 @@
+"""``Board``: the branch's counters and queues as the event stream tells them (pure).
+
+``apply(message)`` returns what the message is about, so the terminal refreshes only what
+changed: ``"counters"``, ``"queues"``, and ``"desk"`` when the message may change this counter's
+desk (its ticket, the tickets it may call, its parked ones).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from server.contract.events import (
+    CounterChanged,
+    CounterInfo,
+    QueueInfo,
+    QueuesChanged,
+    ServerMessage,
+    Snapshot,
+    TicketCalled,
+    TicketChanged,
+    TicketIssued,
+    TicketRecalled,
+    TicketTransferred,
+)
+
+
+@dataclass
+class Board:
+    counter_number: int
+    counters: dict[int, CounterInfo] = field(default_factory=dict)
+    queues: dict[str, QueueInfo] = field(default_factory=dict)
+
+    @property
+    def mine(self) -> CounterInfo | None:
+        return self.counters.get(self.counter_number)
+
+    def others(self) -> list[CounterInfo]:
+        return [c for n, c in sorted(self.counters.items()) if n != self.counter_number]
+
+    def apply(self, message: ServerMessage) -> set[str]:
+        if isinstance(message, Snapshot):
+            self.counters = {c.counter_number: c for c in message.counters}
+            self.queues = {q.service_code: q for q in message.queues}
+            return {"counters", "queues", "desk"}
+        changed: set[str] = set()
+        queues: list[QueueInfo] = []
+        if isinstance(message, TicketIssued | TicketCalled | TicketChanged):
+            queues = [message.queue]
+            changed.add("desk")  # a new ticket to call, one called away, ours changed
+        elif isinstance(message, TicketTransferred | QueuesChanged):
+            queues = list(message.queues)
+            changed.add("desk")
+        elif isinstance(message, TicketRecalled):
+            if message.call.counter_number == self.counter_number:
+                changed.add("desk")
+        elif isinstance(message, CounterChanged):
+            self.counters[message.counter.counter_number] = message.counter
+            changed.add("counters")
+            if message.counter.counter_number == self.counter_number:
+                changed.add("desk")
+        for queue in queues:
+            self.queues[queue.service_code] = queue
+        if queues:
+            changed.add("queues")
+        if isinstance(message, TicketCalled):
+            self._hold(message.call.counter_number, message.call.ticket)
+            changed.add("counters")
+        elif isinstance(message, TicketChanged) and message.counter_number is not None:
+            held = message.action in ("started", "unparked")
+            self._hold(message.counter_number, message.ticket if held else None)
+            changed.add("counters")
+        elif isinstance(message, TicketTransferred) and message.from_counter_number is not None:
+            self._hold(message.from_counter_number, None)
+            changed.add("counters")
+        return changed
+
+    def _hold(self, counter_number: int, ticket: object) -> None:
+        info = self.counters.get(counter_number)
+        if info is not None:
+            self.counters[counter_number] = info.model_copy(update={"current": ticket})
