@@ -69,9 +69,7 @@ def issue(branch: LiveBranch, service: str = "A", count: int = 1, **extra: objec
 
 
 @pytest.fixture
-def make_terminal(
-    qtbot: QtBot, branch: LiveBranch
-) -> Iterator[Callable[..., Terminal]]:
+def make_terminal(qtbot: QtBot, branch: LiveBranch) -> Iterator[Callable[..., Terminal]]:
     made: list[Terminal] = []
 
     def make(
@@ -81,9 +79,12 @@ def make_terminal(
         language: str = "en",
         sign_in: bool = True,
         password: str = PASSWORD,
+        server_url: str | None = None,
     ) -> Terminal:
         branch.user_token(teller)  # creates the teller (password PASSWORD)
-        config = CounterConfig(server_url=branch.url, counter=counter, language=language)
+        config = CounterConfig(
+            server_url=server_url or branch.url, counter=counter, language=language
+        )
         bridge = ClientBridge()
         vm, window = build(config, bridge)
         qtbot.addWidget(window)
