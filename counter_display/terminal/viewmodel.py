@@ -195,17 +195,16 @@ class CounterTerminal(QObject):
         self.actions_sent += 1
         self.busy = None
         held = result.counter.current
+        previous = self.current
         if held is None:
             self.current = None
         else:
-            same = self.current is not None and self.current.ticket.public_id == held.public_id
+            same = previous is not None and previous.ticket.public_id == held.public_id
             self.current = DeskTicket(
                 ticket=held,
-                waited_s=self.current.waited_s if same and self.current else 0,
-                recall_count=result.recall_count
-                if action == "recall"
-                else (self.current.recall_count if same and self.current else 0),
-                reason=result.reason or (self.current.reason if same and self.current else None),
+                waited_s=previous.waited_s if same and previous else 0,  # the desk read fills it
+                recall_count=result.recall_count if result.ticket is not None else 0,
+                reason=result.reason or (previous.reason if same and previous else None),
             )
         self.current_changed.emit(self.current)
         if action == "call-next" and result.ticket is None:

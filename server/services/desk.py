@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from sqlmodel import Session, col, select
 
 from server.contract.common import Bilingual, CounterState, TicketState
 from server.contract.desk import CounterDesk, DeskTicket, TellerToday
+from server.domain.desk import check_can_close, check_can_take, check_may_call
+from server.domain.errors import CounterUnavailable
+from server.domain.model import CounterDef
 from server.domain.transitions import Action, allowed_from
-from server.services.context import BranchContext
+from server.services.context import BranchContext, live_config
 from server.services.views import Names, counter_info, ticket_ref
 from server.store import repo
 from server.store.db import read_session
@@ -29,11 +33,7 @@ def counter_desk(ctx: BranchContext, *, counter_number: int) -> CounterDesk:
         counter = repo.get_counter(session, number=counter_number)
         names = Names(session)
         held = repo.held_ticket(session, counter_number=counter_number)
-        serves = {
-            code
-            for code, weight in repo.counter_skills(session).get(counter_number, {}).items()
-            if weight > 0
-        }
+        desk_rules = live_config(session, ctx).counter(counter_number)
         rows = session.exec(
             select(Ticket)
             .where(Ticket.business_day == day)
@@ -43,11 +43,7 @@ def counter_desk(ctx: BranchContext, *, counter_number: int) -> CounterDesk:
         waiting = [
             DeskTicket(ticket=ticket_ref(t, names), waited_s=_seconds(t.arrived_at, now))
             for t in rows
-            if t.state == TicketState.WAITING.value
-            and (
-                t.target_counter == counter_number
-                or (t.target_counter is None and t.service_code in serves)
-            )
+            if t.state == TicketState.WAITING.value and _may_call(desk_rules, t)
         ]
         parked = [
             DeskTicket(
@@ -73,12 +69,35 @@ def counter_desk(ctx: BranchContext, *, counter_number: int) -> CounterDesk:
             waiting=waiting,
             parked=parked,
             allowed=allowed_actions(
+                counter_number,
                 CounterState(counter.state),
-                TicketState(held.state) if held is not None else None,
+                (held.number, TicketState(held.state)) if held is not None else None,
                 waiting=bool(waiting),
                 parked=bool(parked),
             ),
         )
+
+
+def _may_call(counter: CounterDef, ticket: Ticket) -> bool:
+    """The domain's rule: a ticket sent to one counter is its alone, else by service."""
+    try:
+        check_may_call(
+            counter,
+            number=ticket.number,
+            service_code=ticket.service_code,
+            target_counter=ticket.target_counter,
+        )
+    except CounterUnavailable:
+        return False
+    return True
+
+
+def _passes(check: Callable[[], None]) -> bool:
+    try:
+        check()
+    except CounterUnavailable:
+        return False
+    return True
 
 
 # the actions on a held ticket, by their name in the API
@@ -93,23 +112,28 @@ _HELD_ACTIONS = (
 
 
 def allowed_actions(
-    counter: CounterState, held: TicketState | None, *, waiting: bool, parked: bool
+    counter_number: int,
+    state: CounterState,
+    held: tuple[str, TicketState] | None,
+    *,
+    waiting: bool,
+    parked: bool,
 ) -> list[str]:
-    """What the teller can do now (the terminal enables these buttons), from the same
-    transition table the use cases check."""
-    if counter is CounterState.CLOSED:
+    """What the teller can do now (the terminal enables these buttons), asked of the same
+    domain rules the use cases check (``server.domain.desk``, the transition table)."""
+    if state is CounterState.CLOSED:
         return ["open"]
-    allowed = ["pause"] if counter is CounterState.OPEN else ["open"]
+    allowed = ["pause"] if state is CounterState.OPEN else ["open"]
     if held is not None:
-        allowed += [name for name, act in _HELD_ACTIONS if held in allowed_from(act)]
-    else:
+        allowed += [name for name, act in _HELD_ACTIONS if held[1] in allowed_from(act)]
+    if _passes(lambda: check_can_close(counter_number, held)):
         allowed.append("close")
-        if counter is CounterState.OPEN:
-            allowed.append("call-next")
-            if waiting:
-                allowed.append("call")
-            if parked:
-                allowed.append("unpark")
+    if _passes(lambda: check_can_take(counter_number, state, held)):
+        allowed.append("call-next")
+        if waiting:
+            allowed.append("call")
+        if parked:
+            allowed.append("unpark")
     if waiting:
         allowed.append("cancel")
     return allowed
