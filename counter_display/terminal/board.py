@@ -66,8 +66,12 @@ class Board:
             self._hold(message.call.counter_number, message.call.ticket)
             changed.add("counters")
         elif isinstance(message, TicketChanged) and message.counter_number is not None:
-            held = message.action in ("started", "unparked")
-            self._hold(message.counter_number, message.ticket if held else None)
+            if message.action in ("started", "unparked"):
+                self._hold(message.counter_number, message.ticket)
+            else:  # finished, no-show, parked: its counter is free; a cancel changes nothing
+                info = self.counters.get(message.counter_number)
+                if info and info.current and info.current.public_id == message.ticket.public_id:
+                    self._hold(message.counter_number, None)
             changed.add("counters")
         elif isinstance(message, TicketTransferred) and message.from_counter_number is not None:
             self._hold(message.from_counter_number, None)

@@ -22,6 +22,18 @@ from counter_display.terminal.texts import pick
 from server.contract.common import Bilingual
 from server.contract.events import CounterInfo, QueueInfo
 
+DIALOG_STYLE = """
+QDialog { background: white; }
+QLabel, QRadioButton, QLineEdit, QGroupBox { font-size: 18px; color: #1c2833; }
+QLabel#signInTitle, QLabel#transferTitle { font-size: 24px; font-weight: 600; color: #1f4e79;
+                                           padding: 8px; }
+QLabel#signInMessage { color: #922b21; background: #fdedec; padding: 8px; border-radius: 4px; }
+QLineEdit { padding: 6px; min-height: 32px; }
+QRadioButton { padding: 4px; }
+QGroupBox { font-weight: 600; padding-top: 24px; }
+QPushButton { font-size: 18px; min-height: 44px; min-width: 110px; padding: 4px 16px; }
+"""
+
 
 class SignInDialog(QDialog):
     """Username and password; ``submitted(username, password)`` when the teller signs in."""
@@ -35,7 +47,8 @@ class SignInDialog(QDialog):
         self.setObjectName("signIn")
         self.setWindowTitle(f"{pick(texts.SIGN_IN, language)} · {counter_name}")
         self.setModal(True)
-        self.setMinimumWidth(460)
+        self.setStyleSheet(DIALOG_STYLE)
+        self.setMinimumWidth(560)
         title = QLabel(f"{counter_name}\n{pick(texts.SIGN_IN, language)}")
         title.setObjectName("signInTitle")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -109,13 +122,23 @@ class TransferDialog(QDialog):
         queues: list[QueueInfo],
         counters: list[CounterInfo],
         parent: QWidget | None = None,
+        *,
+        number: str = "",
     ) -> None:
         super().__init__(parent)
         self.setObjectName("transfer")
-        self.setWindowTitle(pick(texts.TRANSFER_TITLE, language))
+        self.setStyleSheet(DIALOG_STYLE)
+        self.setMinimumWidth(620)
+        title = pick(texts.TRANSFER_TITLE, language) + (f"  {number}" if number else "")
+        self.setWindowTitle(title)
         self.group = QButtonGroup(self)
         self._choices: dict[int, tuple[str, str | int]] = {}
         layout = QVBoxLayout(self)
+        heading = QLabel(title)
+        heading.setObjectName("transferTitle")
+        layout.addWidget(heading)
+        columns = QHBoxLayout()
+        layout.addLayout(columns)
         for title, items in (
             (
                 texts.TO_SERVICE,
@@ -138,7 +161,8 @@ class TransferDialog(QDialog):
                 self._choices[index] = choice  # type: ignore[assignment]
                 self.group.addButton(radio, index)
                 inner.addWidget(radio)
-            layout.addWidget(box)
+            inner.addStretch(1)
+            columns.addWidget(box, 1)
         buttons = QHBoxLayout()
         cancel = QPushButton(pick(texts.CANCEL, language))
         self.ok = QPushButton(pick(texts.OK, language))

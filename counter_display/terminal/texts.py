@@ -111,14 +111,14 @@ CALLED_NOBODY = b("没有等候本窗口的客户", "Nobody is waiting for this 
 
 
 def duration(seconds: int | None, language: str) -> str:
-    """``4分05秒`` / ``4 min 05 s``; ``—`` when unknown."""
+    """``4分05秒`` / ``4m 05s``; ``—`` when unknown."""
     if seconds is None:
         return "—"
     minutes, secs = divmod(max(int(seconds), 0), 60)
     hours, minutes = divmod(minutes, 60)
     if language == "zh":
         return f"{hours}小时{minutes:02d}分" if hours else f"{minutes}分{secs:02d}秒"
-    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min {secs:02d} s"
+    return f"{hours}h {minutes:02d}m" if hours else f"{minutes}m {secs:02d}s"
 
 
 def pick(text: Bilingual, language: str) -> str:

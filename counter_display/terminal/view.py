@@ -139,7 +139,8 @@ class TerminalWindow(QMainWindow):
         self.sign_in = SignInDialog(vm.language, pick(counter_name, vm.language), self)
         self.sign_in.submitted.connect(vm.sign_in)
         self.sign_in.quit_requested.connect(self.close)
-        vm.changed.connect(self.render)
+        self.render_pending = False
+        vm.changed.connect(self.schedule_render)
         vm.current_changed.connect(lambda _c: self.render_current())
         vm.notice.connect(self._notice)
         vm.sign_in_required.connect(self._ask_sign_in)
@@ -226,10 +227,16 @@ class TerminalWindow(QMainWindow):
         self.queues_title.setObjectName("section")
         self.queues = _table(3)
         self.queues.setObjectName("queuesTable")
+        self.queues.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.ResizeToContents
+        )
         self.counters_title = QLabel()
         self.counters_title.setObjectName("section")
         self.counters = _table(4)
         self.counters.setObjectName("countersTable")
+        self.counters.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.ResizeToContents
+        )
         lower = QHBoxLayout()
         for title, table in (
             (self.queues_title, self.queues),
@@ -295,7 +302,8 @@ class TerminalWindow(QMainWindow):
         if not vm.enabled("transfer"):
             return None
         queues = sorted(vm.board.queues.values(), key=lambda q: q.service_code)
-        dialog = TransferDialog(vm.language, queues, vm.board.others(), self)
+        number = vm.current.ticket.number if vm.current else ""
+        dialog = TransferDialog(vm.language, queues, vm.board.others(), self, number=number)
         self.transfer_dialog = dialog
 
         def done() -> None:
@@ -329,7 +337,14 @@ class TerminalWindow(QMainWindow):
             self.render_lists()
 
     # --- rendering ------------------------------------------------------------------------
+    def schedule_render(self) -> None:
+        """Redraw once the queued messages are handled (many changes, one redraw)."""
+        if not self.render_pending:
+            self.render_pending = True
+            QTimer.singleShot(0, self.render)
+
     def render(self) -> None:
+        self.render_pending = False
         vm, lang = self.vm, self.vm.language
         mine = vm.board.mine
         if mine is not None:
@@ -411,7 +426,7 @@ class TerminalWindow(QMainWindow):
         self.queues.setHorizontalHeaderLabels(
             [pick(h, lang) for h in (texts.SERVICE, texts.PEOPLE, texts.EST_WAIT)]
         )
-        serves = {i.ticket.service_code for i in waiting}
+        serves = set(desk.services) if desk else set()
         queues = sorted(vm.board.queues.values(), key=lambda q: q.service_code)
         _fill(
             self.queues,

@@ -95,6 +95,7 @@ class CounterTerminal(QObject):
         self._after_sign_in: tuple[str, BaseModel | None, str] | None = None
         self._desk_reading = False
         self._desk_again = False
+        self._today_stale = True
         self.actions_sent = 0  # requests that acted (tests, diagnostics)
         bridge.message_received.connect(self._on_message)
         bridge.connection_changed.connect(self._on_connection)
@@ -102,6 +103,8 @@ class CounterTerminal(QObject):
     # --- state for the view ---------------------------------------------------------------
     def enabled(self, action: str) -> bool:
         if not self.online or self.teller is None or self.busy is not None:
+            return False
+        if self._after_sign_in is not None:  # the session expired: sign in first
             return False
         return self.desk is not None and action in self.desk.allowed
 
@@ -217,7 +220,7 @@ class CounterTerminal(QObject):
             self.sign_in_required.emit(None)
         self.board.counters[self.counter_number] = result.counter
         self.changed.emit()
-        self.refresh()
+        self.refresh(today=action in ("finish", "no-show"))
 
     def _failed(self, action: str, body: BaseModel | None, key: str, error: BaseException) -> None:
         self.busy = None
@@ -229,7 +232,7 @@ class CounterTerminal(QObject):
         elif isinstance(error, ClientError):
             self._pending = None  # refused: nothing was done; a new press is a new action
             self._say(error.text)
-            self.refresh()
+            self.refresh(today=False)
         else:
             self._pending = None
             log.exception("counter action %s failed", action, exc_info=error)
@@ -237,23 +240,29 @@ class CounterTerminal(QObject):
         self.changed.emit()
 
     # --- live state -----------------------------------------------------------------------
-    def refresh(self) -> None:
-        """Re-read the desk and the teller's figures (coalesced: one read at a time)."""
+    def refresh(self, *, today: bool = True) -> None:
+        """Re-read the desk, and the teller's figures when ``today`` (coalesced: one read at a
+        time; asks made meanwhile are merged into one more read)."""
         if self.teller is None or self.api.token is None:
             return
+        self._today_stale = self._today_stale or today
         if self._desk_reading:
             self._desk_again = True
             return
         self._desk_reading = True
+        with_today, self._today_stale = self._today_stale, False
         n = self.counter_number
 
-        async def read() -> tuple[CounterDesk, TellerToday]:
-            return await self.api.counter_desk(n), await self.api.teller_today()
+        async def read() -> tuple[CounterDesk, TellerToday | None]:
+            desk = await self.api.counter_desk(n)
+            return desk, (await self.api.teller_today()) if with_today else None
 
         self.bridge.call(read, on_result=self._desk_read, on_error=self._desk_failed)
 
-    def _desk_read(self, result: tuple[CounterDesk, TellerToday]) -> None:
-        self.desk, self.today = result
+    def _desk_read(self, result: tuple[CounterDesk, TellerToday | None]) -> None:
+        self.desk, today = result
+        if today is not None:
+            self.today = today
         self.desk_read_at = time.monotonic()
         self.current = self.desk.current
         self.board.counters[self.counter_number] = self.desk.counter
@@ -271,12 +280,12 @@ class CounterTerminal(QObject):
         self._desk_reading = False
         if self._desk_again:
             self._desk_again = False
-            self.refresh()
+            self.refresh(today=False)
 
     def _on_message(self, message: ServerMessage) -> None:
         changed = self.board.apply(message)
         if "desk" in changed:
-            self.refresh()
+            self.refresh(today=False)  # the teller's figures change only by their own actions
         if changed:
             self.changed.emit()
 

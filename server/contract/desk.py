@@ -28,6 +28,9 @@ class CounterDesk(WireModel):
     current: DeskTicket | None = None
     waiting: list[DeskTicket]  # WAITING tickets of the services it serves, oldest first
     parked: list[DeskTicket]  # tickets this counter parked today
+    services: list[str] = Field(
+        default_factory=list, description="codes of the services this counter serves"
+    )
     allowed: list[str] = Field(
         default_factory=list,
         description="the actions (POST /counters/{n}/<action>) that make sense now",

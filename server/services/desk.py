@@ -68,6 +68,7 @@ def counter_desk(ctx: BranchContext, *, counter_number: int) -> CounterDesk:
             current=current,
             waiting=waiting,
             parked=parked,
+            services=sorted(code for code in desk_rules.weights if desk_rules.serves(code)),
             allowed=allowed_actions(
                 counter_number,
                 CounterState(counter.state),

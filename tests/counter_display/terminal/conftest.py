@@ -33,7 +33,12 @@ class Terminal:
 
     def settled(self) -> bool:
         vm = self.vm
-        return vm.busy is None and not vm._desk_reading and vm.desk is not None
+        return (
+            vm.busy is None
+            and not vm._desk_reading
+            and vm.desk is not None
+            and not self.window.render_pending
+        )
 
     def press(self, action: str) -> None:
         """Press a button and wait for the answer and the fresh desk."""

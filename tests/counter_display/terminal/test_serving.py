@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any
 
 from PyQt6.QtCore import Qt
-from PyQt6.QtWidgets import QApplication
 
 from counter_display.terminal import texts
 from counter_display.terminal.dialogs import TransferDialog
@@ -177,6 +176,6 @@ def test_the_language_switches_on_screen(branch: LiveBranch, make_terminal: Make
     t = make_terminal(language="zh")
     assert t.window.buttons["call-next"].text().startswith("叫号")
     t.window.language_button.click()
+    t.wait(t.settled)
     assert t.window.buttons["call-next"].text().startswith("Call next")
     assert t.window.number.text() == texts.NO_TICKET.en
-    QApplication.processEvents()
