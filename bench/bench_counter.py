@@ -10,11 +10,12 @@ the real counter terminals (view-model, window, ``branchq_client`` network threa
 offscreen), each signed in to its own counter and subscribed to the event stream. Each round:
 
 1. baseline: a bare ``POST /api/v1/counters/{B}/call-next`` (httpx, keep-alive, its own
-   teller), timed from send to answer; then no-show;
+   teller), timed from send to answer, then no-show; the same with an ``Idempotency-Key``
+   (what the terminal sends), then no-show;
 2. terminal 1 gets its call-next key (the shortcut's action): timed until its window shows the
    called number, and until each other terminal's view-model has the ``ticket.called`` event
-   (delivered on the GUI thread, as the window sees it); then no-show, and the kiosk issues two
-   tickets so the queue stays at its seeded length.
+   (delivered on the GUI thread, as the window sees it); then no-show. The queue is seeded
+   before the rounds (3 tickets a round plus 50), so no ticket is issued during them.
 
 Rounds alternate baseline and terminal calls, so both see the same queue and the same load.
 Writes its table to bench/RESULTS.md under its own heading (``--no-write``: print only).
@@ -37,6 +38,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import httpx
+from PyQt6.QtCore import QEventLoop
 from PyQt6.QtWidgets import QApplication
 
 REPO = Path(__file__).resolve().parents[1]
@@ -50,7 +52,7 @@ from server.contract.events import ServerMessage, TicketCalled  # noqa: E402
 RESULTS = Path(__file__).with_name("RESULTS.md")
 BEGIN, END = "<!-- bench_counter: begin -->", "<!-- bench_counter: end -->"
 HOST = "127.0.0.1"
-QUEUE = 50  # waiting A tickets kept in the queue
+QUEUE = 50  # waiting A tickets left at the end
 
 
 def _env() -> dict[str, str]:
@@ -91,12 +93,13 @@ def pct(samples: list[float], p: float) -> float:
 
 
 def wait(condition: object, what: str = "", timeout_s: float = 20.0) -> None:
+    """Run the Qt event loop until ``condition()``; it sleeps in Qt (GIL released) while no
+    event comes, as a terminal's GUI thread does, instead of spinning."""
     deadline = time.monotonic() + timeout_s
     while not condition():  # type: ignore[operator]
         if time.monotonic() > deadline:
             raise SystemExit(f"timed out waiting for {what}")
-        QApplication.processEvents()
-        time.sleep(0.0005)
+        QApplication.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents, 50)
 
 
 def main() -> int:
@@ -164,7 +167,7 @@ def run(
             r = http.post("/tickets", json={"service_code": "A"}, headers=kiosk_h)
             assert r.status_code == 201, r.text
 
-    issue(QUEUE)
+    issue(QUEUE + 3 * (calls + 5))  # every round takes three: no issuing during the rounds
     token = http.post(
         "/auth/login", json={"username": f"teller{baseline_counter}", "password": password}
     ).json()["token"]
@@ -208,7 +211,24 @@ def run(
     def quiet() -> bool:
         return all(vm.busy is None and not vm._desk_reading for vm, _w, _b in terminals)
 
-    figures: dict[str, list[float]] = {"baseline": [], "shown": [], "event": [], "last": []}
+    answered_at: list[float] = []
+    act = first_vm.api.counter_action
+
+    async def timed_action(*a: object, **kw: object) -> object:
+        result = await act(*a, **kw)  # type: ignore[arg-type]
+        answered_at.append(time.perf_counter())
+        return result
+
+    first_vm.api.counter_action = timed_action  # type: ignore[method-assign]
+
+    figures: dict[str, list[float]] = {
+        "baseline": [],
+        "keyed": [],
+        "answer": [],
+        "shown": [],
+        "event": [],
+        "last": [],
+    }
     for round_ in range(calls + 5):
         warmup = round_ < 5
         t0 = time.perf_counter()
@@ -217,6 +237,14 @@ def run(
         assert r.status_code == 200 and r.json()["ticket"], r.text
         http.post(f"/counters/{baseline_counter}/no-show", headers=base_h)
         wait(quiet)
+        keyed_h = {**base_h, "Idempotency-Key": secrets.token_hex(16)}
+        t2 = time.perf_counter()
+        r = http.post(f"/counters/{baseline_counter}/call-next", headers=keyed_h)
+        t3 = time.perf_counter()
+        assert r.status_code == 200 and r.json()["ticket"], r.text
+        http.post(f"/counters/{baseline_counter}/no-show", headers=base_h)
+        wait(quiet)
+        answered_at.clear()
         assert first_vm.current is None
         arrivals.clear()
         shown_at.clear()
@@ -226,13 +254,14 @@ def run(
         wait(lambda: bool(shown_at) and len(arrivals) == n_terminals - 1, "the call")
         if not warmup:
             figures["baseline"].append((t1 - t0) * 1000)
+            figures["keyed"].append((t3 - t2) * 1000)
+            figures["answer"].append((answered_at[0] - k0) * 1000)
             figures["shown"].append((shown_at[0] - k0) * 1000)
             figures["event"].extend((a - k0) * 1000 for a in arrivals.values())
             figures["last"].append((max(arrivals.values()) - k0) * 1000)
         wait(lambda sent=sent: first_vm.actions_sent > sent and quiet(), "the desks")
         assert first_vm.press("no-show")
         wait(lambda sent=sent: first_vm.actions_sent > sent + 1 and quiet(), "the no-show")
-        issue(2)
     for vm, window, bridge in terminals:
         vm.shutdown()
         bridge.stop()
@@ -252,6 +281,8 @@ def render(
     base99 = pct(figures["baseline"], 99)
     rows = [
         ("bare POST call-next, send -> answer (baseline)", "baseline", ""),
+        ("bare POST call-next with an Idempotency-Key", "keyed", ""),
+        ("terminal: key -> answer on its network thread", "answer", ""),
         ("terminal: key -> called number shown", "shown", "p99 <= 50 ms"),
         (
             f"terminal: key -> event at each of {args.terminals - 1} other terminals",
@@ -289,7 +320,7 @@ def render(
         "How: `branchq serve` (SQLite, WAL, synchronous=FULL) in its own process; in the bench",
         "process the real counter terminals (view-model + window + `branchq_client` network",
         "thread each, Qt offscreen), each signed in to its own counter, all serving service A",
-        f"({QUEUE} tickets kept waiting). Each round first times a bare call-next by httpx",
+        f"(seeded with 3 tickets a round + {QUEUE}). Each round times a bare call-next by httpx",
         "(keep-alive) on another counter (the baseline), then triggers terminal 1's call-next",
         "shortcut action: 'shown' is when its window's big number shows the called ticket (the",
         "answer went through the network thread, the signal to the GUI thread and the redraw of",

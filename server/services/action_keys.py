@@ -4,7 +4,8 @@
                               run=lambda: calls.call_next(...))
 
 The first request with a key claims it (its own short transaction), runs the action and stores
-the answer. A retry with the same key on the same counter — the answer was lost, the terminal
+the answer (a second short transaction): two small commits around the use case, which stays
+as it is. A retry with the same key on the same counter — the answer was lost, the terminal
 sent it again — gets the stored answer (``replayed``: true) and nothing is done twice; a retry
 that arrives while the first is still running waits for its answer. The same key with another
 action or body is refused (``ActionKeyConflict``, 409). An action that fails releases its key
@@ -16,18 +17,20 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import delete
+from sqlalchemy import Engine, delete
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from server.contract.rest import CounterActionResult
 from server.services.context import BranchContext
 from server.services.errors import ActionKeyConflict, BadRequest
-from server.store.db import read_session, write_session
+from server.store.db import write_session
 from server.store.tables import CounterActionKey
 
 KEEP = timedelta(days=2)
+PURGE_EVERY = timedelta(hours=1)
 WAIT_FOR_FIRST_S = 10.0  # a retry waits at most this long for the first request's answer
 KEY_MIN, KEY_MAX = 8, 128
 
@@ -78,17 +81,13 @@ _CLAIMED = "claimed"
 
 def _claim_or_read(ctx: BranchContext, counter_number: int, key: str, request: str) -> str | None:
     """_CLAIMED when this request owns the key now; the stored answer; None while pending."""
-    with read_session(ctx.engine) as session:
-        row = session.get(CounterActionKey, (counter_number, key))
-        if row is not None:
-            return _answer(row, key, counter_number, request)
     now = ctx.now()
     try:
         with write_session(ctx.engine) as session:
             row = session.get(CounterActionKey, (counter_number, key))
             if row is not None:
                 return _answer(row, key, counter_number, request)
-            _purge(session, now)
+            _purge(ctx, session, now)
             session.add(
                 CounterActionKey(
                     counter_number=counter_number, key=key, request=request, created_at=now
@@ -120,7 +119,15 @@ def _release(ctx: BranchContext, counter_number: int, key: str) -> None:
         )
 
 
-def _purge(session: Session, now: datetime) -> None:
+_last_purge: WeakKeyDictionary[Engine, datetime] = WeakKeyDictionary()
+
+
+def _purge(ctx: BranchContext, session: Session, now: datetime) -> None:
+    """Forget keys older than KEEP, at most once an hour per database."""
+    last = _last_purge.get(ctx.engine)
+    if last is not None and now - last < PURGE_EVERY and now >= last:
+        return
+    _last_purge[ctx.engine] = now
     session.execute(
         delete(CounterActionKey).where(CounterActionKey.created_at < now - KEEP)  # type: ignore[arg-type]
     )

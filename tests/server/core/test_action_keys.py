@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from tests.server.core.conftest import Branch
+from tests.server.core.conftest import PASSWORD, Branch
 from tests.server.core.live import wait_until
 
 
@@ -120,3 +120,18 @@ def test_concurrent_retries_of_one_key_call_one_customer(branch: Branch) -> None
         t.join(timeout=30)
     assert numbers == ["A001"] * 4
     assert waiting_a(branch) == 2
+
+
+def test_keys_are_forgotten_after_two_days(branch: Branch) -> None:
+    for _ in range(2):
+        branch.issue("A")
+    branch.teller_post("alice", "/counters/1/open")
+    assert act(branch, "alice", "/counters/1/call-next", "press-old-1").is_success
+    assert act(branch, "alice", "/counters/1/no-show", "press-old-2").is_success
+    branch.clock.advance(days=2, minutes=1)
+    login = {"username": "alice", "password": PASSWORD}  # the session expired: sign in again
+    branch.tokens["alice"] = branch.client.post("/api/v1/auth/login", json=login).json()["token"]
+    # a claim purges keys older than two days: the old key is free again for a new action
+    assert act(branch, "alice", "/counters/1/pause", "press-new-1").is_success
+    reused = act(branch, "alice", "/counters/1/open", "press-old-1")
+    assert reused.status_code == 200 and reused.json()["replayed"] is False, reused.text
