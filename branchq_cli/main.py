@@ -14,7 +14,17 @@ import sys
 from collections.abc import Sequence
 
 # subcommand module names, in the order they appear in --help
-_COMMAND_MODULES = ("demo", "serve", "admin", "kiosk", "counter", "emulate", "diag", "bridge", "lobby")
+_COMMAND_MODULES = (
+    "demo",
+    "serve",
+    "admin",
+    "kiosk",
+    "counter",
+    "emulate",
+    "diag",
+    "bridge",
+    "lobby",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
