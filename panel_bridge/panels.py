@@ -122,6 +122,7 @@ class BusWorker:
 
     # --- the worker thread ----------------------------------------------------------------
     def _run(self) -> None:
+        self._check_features()
         while True:
             try:
                 item = self._queue.get(timeout=self._wait_s())
@@ -137,6 +138,27 @@ class BusWorker:
                 self._check_health()
             except Exception:  # a bug must not silence every panel of the bus
                 log.exception("bus %s: unexpected error; the worker carries on", self.entry.id)
+
+    def _check_features(self) -> None:
+        """At start, learn (by reading, nothing shown changes) which configured optional
+        features the panels lack, so the first heartbeat already reports them."""
+        for slot in self.slots.values():
+            if slot.entry.blink_register is None:
+                continue
+            try:
+                lacking = slot.panel.check_features()
+            except PanelError as exc:  # not answering: its health says so
+                log.warning("%s (counter %d): %s", slot.entry.id, slot.entry.counter, exc)
+                continue
+            for reason in lacking:
+                log.warning(
+                    "%s (counter %d): %s; %s",
+                    slot.entry.id,
+                    slot.entry.counter,
+                    reason,
+                    PanelFeatureUnsupportedError.advice,
+                )
+        self._check_health()
 
     def _wait_s(self) -> float:
         now = self._clock()

@@ -69,7 +69,7 @@ def test_a_panel_without_the_blink_register_is_told_once_and_reported(
             what="the recall shown again",
         )
         wait_until(lambda: worker.slots["panel-1"].applied, what="nothing left to retry")
-        assert len(_blink_writes(plain_panels, 1)) == 1
+        assert _blink_writes(plain_panels, 1) == []  # the start-up read found it: never written
     finally:
         runner.stop()
 
@@ -112,5 +112,22 @@ def test_a_call_made_while_the_bus_was_down_blinks_when_finally_shown(
             lambda: (shown(panels, 3), panels.displays[3].blink_s) == (f"{number}  03", 30),
             what="the late call shown blinking",
         )
+    finally:
+        runner.stop()
+
+
+def test_a_missing_blink_register_is_reported_before_the_first_call(
+    tmp_path: Path, branch: LiveBranch, plain_panels: PanelEmulator
+) -> None:
+    runner = _run(tmp_path, branch, plain_panels, blink_register=5)
+    try:
+        wait_until(
+            lambda: all(
+                components(branch).get(f"panel-{n}", {}).get("status") == "WARNING"
+                for n in COUNTERS
+            ),
+            what="every panel reported lacking its blink register",
+        )
+        assert not any(f[1] == 6 for f in plain_panels.bank.frames)  # only read, never written
     finally:
         runner.stop()
