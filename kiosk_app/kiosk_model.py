@@ -15,18 +15,18 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from dataclasses import dataclass, replace
-from enum import StrEnum
+from dataclasses import replace
 
 from PyQt6.QtCore import QObject, QTimer, pyqtSignal
 
 from branchq_client.errors import ApiError, ServerUnreachable
 from branchq_client.qt import ClientBridge
 from branchq_client.rest import BranchApi
-from drivers.printer import PrinterStatus, PrintResult, TicketLayout
+from drivers.printer import PrinterStatus, PrintResult
 from kiosk_app import menu, texts
 from kiosk_app.config import KioskConfig
 from kiosk_app.printer_worker import PrinterWorker
+from kiosk_app.screens import PendingTap, PrintState, Screen, TicketView
 from kiosk_app.tickets import heartbeat, print_report, ticket_layout
 from server.contract.common import Bilingual, Category, Language
 from server.contract.events import (
@@ -42,41 +42,9 @@ from server.contract.events import (
 )
 from server.contract.rest import BranchInfo, MenuItem, TicketCreate, TicketIssuedOut
 
+__all__ = ["KioskModel", "PrintState", "Screen", "TicketView"]
+
 log = logging.getLogger("branchq.kiosk")
-
-
-class Screen(StrEnum):
-    STARTING = "starting"
-    HOME = "home"
-    GROUP = "group"
-    CONFIRM = "confirm"
-    ISSUING = "issuing"
-    TICKET = "ticket"
-    NOTICE = "notice"
-    UNAVAILABLE = "unavailable"
-
-
-class PrintState(StrEnum):
-    PRINTING = "printing"
-    PRINTED = "printed"
-    FAILED = "failed"
-
-
-@dataclass(frozen=True)
-class TicketView:
-    ticket: TicketIssuedOut
-    layout: TicketLayout
-    job: int
-    print_state: PrintState = PrintState.PRINTING
-    reprint_ready: bool = False  # failed, and the printer answers ready again
-
-
-@dataclass
-class _PendingTap:
-    service_code: str
-    category: Category
-    key: str
-    since: float  # time.monotonic()
 
 
 class KioskModel(QObject):
@@ -111,7 +79,7 @@ class KioskModel(QObject):
         self.confirm_key: str | None = None
         self.ticket: TicketView | None = None
         self.notice: Bilingual | None = None
-        self._pending: _PendingTap | None = None
+        self._pending: PendingTap | None = None
         self._issuing = False
         self._unreported: dict[str, PrintResult] = {}  # public_id -> result not yet reported
         self._jobs: dict[int, str] = {}  # print job -> its ticket's public_id
@@ -269,7 +237,7 @@ class KioskModel(QObject):
             and fresh
             and (pending.service_code, pending.category) == (service_code, category)
         ):
-            pending = _PendingTap(service_code, category, uuid.uuid4().hex, time.monotonic())
+            pending = PendingTap(service_code, category, uuid.uuid4().hex, time.monotonic())
         self._pending = pending
         self._send_issue()
 
