@@ -108,7 +108,14 @@ class ClientBridge(QObject):
         on_result: Callable[[Any], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
     ) -> concurrent.futures.Future[Any]:
-        """Run ``async_fn()`` on the loop; deliver its result or exception on this thread."""
+        """Run ``async_fn()`` on the loop; deliver its result or exception on this thread.
+
+        After ``stop()`` nothing runs: the returned future is cancelled.
+        """
+        if self._stopped or self.loop.is_closed():
+            gone: concurrent.futures.Future[Any] = concurrent.futures.Future()
+            gone.cancel()
+            return gone
 
         async def run() -> Any:
             return await async_fn()

@@ -56,3 +56,17 @@ def test_calls_and_stream_messages_arrive_on_the_gui_thread(
         bridge.run_sync(api.aclose())
         bridge.stop()
     assert not bridge._thread.isRunning()
+
+
+def test_after_stop_a_call_runs_nothing(qtbot: QtBot) -> None:
+    bridge = ClientBridge()
+    bridge.stop()
+    ran: list[int] = []
+
+    async def work() -> int:
+        ran.append(1)
+        return 1
+
+    future = bridge.call(work, on_result=ran.append)
+    qtbot.wait(50)
+    assert future.cancelled() and ran == []

@@ -6,13 +6,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from PyQt6.QtCore import Qt
+from pytestqt.qtbot import QtBot
 
+from branchq_client.qt import ClientBridge
 from counter_display.terminal import texts
+from counter_display.terminal.app import build, start
+from counter_display.terminal.config import CounterConfig
 from counter_display.terminal.dialogs import TransferDialog
 from server.contract.common import Role, TicketState
 from tests.counter_display.terminal.conftest import Terminal, issue
-from tests.e2e.live import LiveBranch
+from tests.e2e.live import PASSWORD, LiveBranch
 
 Make = Callable[..., Terminal]
 
@@ -179,3 +184,24 @@ def test_the_language_switches_on_screen(branch: LiveBranch, make_terminal: Make
     t.wait(t.settled)
     assert t.window.buttons["call-next"].text().startswith("Call next")
     assert t.window.number.text() == texts.NO_TICKET.en
+
+
+def test_unattended_sign_in_from_the_environment(
+    branch: LiveBranch, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    branch.user_token("teller3")
+    monkeypatch.setenv("BQ_TEST_COUNTER_PW", PASSWORD)
+    config = CounterConfig(
+        server_url=branch.url, counter=3, username="teller3", password_env="BQ_TEST_COUNTER_PW"
+    )
+    bridge = ClientBridge()
+    vm, window = build(config, bridge)
+    qtbot.addWidget(window)
+    try:
+        start(vm, window, config)
+        qtbot.waitUntil(lambda: vm.teller == "teller3" and vm.online, timeout=10_000)
+        assert not window.sign_in.isVisible()
+        assert server_counters(branch)[3]["state"] == "OPEN"
+    finally:
+        vm.shutdown()
+        bridge.stop()
