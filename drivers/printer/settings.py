@@ -108,12 +108,18 @@ def printer_settings(
     """The settings of the printer at ``url``, with ``given`` settings beside it.
 
     ``given`` maps setting keys (``SETTING_KEYS``) to values; ``None`` means not given. ``base``
-    supplies what neither the URL nor ``given`` sets (default: ``PrinterProfile()``).
+    supplies what neither the URL nor ``given`` sets (default: ``PrinterProfile()``); a setting
+    where ``base`` differs from the default counts as given (a contradiction is refused).
     ``source`` names where ``given`` came from, for messages (e.g. "site.toml printers[kiosk-1]").
     Raises ``PrinterUrlError`` for a bad URL and ``PrinterSettingsError`` for a contradiction or
     a bad value.
     """
     given = dict(given or {})
+    if base is not None:
+        for key, value in _changed_settings(base).items():
+            given.setdefault(key, value)
+            if given[key] is None:
+                given[key] = value
     unknown = sorted(set(given) - set(SETTING_KEYS))
     if unknown:
         raise PrinterSettingsError(
@@ -153,6 +159,16 @@ def printer_settings(
     if not isinstance(timeout, float) or timeout <= 0:
         raise PrinterSettingsError(f"{where}timeout_s {timeout!r}; expected a positive number")
     return PrinterSettings(url=url, profile=profile, timeout_s=timeout, printer_id=printer_id)
+
+
+def _changed_settings(profile: PrinterProfile) -> dict[str, object]:
+    """The settings where ``profile`` differs from the defaults."""
+    default = PrinterProfile()
+    return {
+        key: getattr(profile, key)
+        for key in SETTING_KEYS
+        if key in _PROFILE_FIELDS and getattr(profile, key) != getattr(default, key)
+    }
 
 
 def _profile(base: PrinterProfile, chosen: Mapping[str, object]) -> PrinterProfile:

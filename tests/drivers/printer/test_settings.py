@@ -163,3 +163,12 @@ def test_diag_printer_and_kiosk_read_the_site_file(
         assert "settings come from the site file; drop ['--paper']" in capsys.readouterr().err
     finally:
         emu.stop()
+
+
+def test_a_profile_passed_in_code_counts_as_settings_beside_the_url() -> None:
+    printer = open_printer("mem://?paper=58", profile=PrinterProfile(number_size=2))
+    assert (printer.profile.paper_mm, printer.profile.number_size) == (58, 2)
+    with pytest.raises(PrinterSettingsError, match="paper_mm = 58 contradicts"):
+        printer_settings("mem://?paper=80", base=PrinterProfile(paper_mm=58, number_size=2))
+    # the default value of a base profile is not a choice: the url sets it
+    assert printer_settings("mem://?paper=58", base=PrinterProfile()).profile.paper_mm == 58
