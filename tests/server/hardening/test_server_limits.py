@@ -3,15 +3,22 @@ the access log, file modes and local API docs (one real server process for the m
 
 from __future__ import annotations
 
+import json
 import socket
 import stat
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect
 
+from server.contract.common import Role
+from server.services import users
+from server.store.db import make_engine, migrate, write_session
 from tests.server.hardening.proc import ServerProcess, serve_process, wait_until
 
 HEADER_TIMEOUT_S = 1.0
@@ -23,12 +30,22 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     data_dir = tmp_path_factory.mktemp("limits") / "var"
     data_dir.mkdir(mode=0o755)
     data_dir.chmod(0o755)  # as a careless install leaves it: restrict_data_dir must fix it
+    engine = make_engine(f"sqlite:///{data_dir / 'branchq.sqlite3'}")
+    try:  # a display's token, and the database file made with this process's umask
+        migrate(engine)
+        with write_session(engine) as session:
+            display = users.create_device_token(
+                session, name="lobby", role=Role.DISPLAY, now=datetime.now(UTC)
+            )
+    finally:
+        engine.dispose()
     env = {
         "BRANCHQ_HEADER_TIMEOUT_S": str(HEADER_TIMEOUT_S),
         "BRANCHQ_BODY_TIMEOUT_S": str(BODY_TIMEOUT_S),
     }
     with serve_process(data_dir, env=env) as proc:
         proc.data_dir = data_dir  # type: ignore[attr-defined]
+        proc.display_token = display  # type: ignore[attr-defined]
         yield proc
 
 
@@ -210,3 +227,28 @@ def test_a_body_of_many_keys_gets_a_short_422_that_does_not_echo_it(server: Serv
     r = httpx.post(f"{server.url}/api/v1/auth/login", json={long_key: 1})
     assert r.status_code == 422
     assert long_key not in r.text and len(r.content) < 2000
+
+
+def test_an_authenticated_websocket_sending_a_large_frame_is_closed(server: ServerProcess) -> None:
+    url = f"ws://127.0.0.1:{server.port}/api/v1/ws"
+    token = server.display_token  # type: ignore[attr-defined]
+    with connect(url, compression="deflate", open_timeout=5, max_size=None) as ws:
+        assert ws.response.headers.get("Sec-WebSocket-Extensions") is None  # no compression
+        ws.send(json.dumps({"type": "subscribe", "token": token, "last_seq": None}))
+        assert json.loads(ws.recv(timeout=5))["type"] == "snapshot"
+        ws.send("x" * 10_000)  # after the subscribe, frames stay capped at 4 KiB
+        with pytest.raises(ConnectionClosed) as closed:
+            while True:
+                ws.recv(timeout=5)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
+
+
+def test_x_forwarded_for_is_believed_from_a_configured_proxy(tmp_path: Path) -> None:
+    env = {"BRANCHQ_TRUSTED_PROXIES": '["127.0.0.1"]'}
+    with serve_process(tmp_path / "var", env=env) as proxied:
+        marker = "/healthz?probe=trusted-xff"
+        r = httpx.get(f"{proxied.url}{marker}", headers={"X-Forwarded-For": "10.66.66.66"})
+        assert r.status_code == 200
+        wait_until(lambda: marker in proxied.log(), what="the access log line")
+        line = next(line for line in proxied.lines if marker in line)
+    assert "10.66.66.66" in line
