@@ -54,10 +54,10 @@ class LobbyModel(QObject):
     # --- inputs ---------------------------------------------------------------------------
     def apply(self, message: ServerMessage) -> None:
         outcome = self.state.apply(message, self.monotonic())
+        for announcement in outcome.announce:  # first: starting the voice takes no time
+            self._speak(announcement)
         if outcome.flash is not None:
             self.flash_requested.emit(outcome.flash)
-        for announcement in outcome.announce:
-            self._speak(announcement)
         if outcome.changed:
             self.changed.emit()
 

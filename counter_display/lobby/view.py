@@ -28,6 +28,12 @@ def wait_text(seconds: int) -> tuple[str, str]:
     return f"约 {minutes} 分钟", f"about {minutes} min"
 
 
+def _set(label: QLabel, text: str) -> None:
+    """Set a label's text only when it changed (a change re-lays out the window)."""
+    if label.text() != text:
+        label.setText(text)
+
+
 class LobbyWindow(QWidget):
     def __init__(self, model: LobbyModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -147,8 +153,8 @@ class LobbyWindow(QWidget):
     # --- model -> widgets -----------------------------------------------------------------
     def refresh(self) -> None:
         m = self.model
-        self.title_zh.setText(m.branch_name.zh)
-        self.title_en.setText(m.branch_name.en)
+        _set(self.title_zh, m.branch_name.zh)
+        _set(self.title_en, m.branch_name.en)
         self._tick()  # the branch's time zone may have just arrived
         newest = m.newest
         if newest is not None:
@@ -159,13 +165,13 @@ class LobbyWindow(QWidget):
         for i, (number, zh, en) in enumerate(self.history_rows):
             if i < len(calls):
                 call = calls[i].call
-                number.setText(call.ticket.number)
-                zh.setText(call.counter_name.zh)
-                en.setText(call.counter_name.en)
+                _set(number, call.ticket.number)
+                _set(zh, call.counter_name.zh)
+                _set(en, call.counter_name.en)
             else:
-                number.setText("")
-                zh.setText("")
-                en.setText("")
+                _set(number, "")
+                _set(zh, "")
+                _set(en, "")
         self._fill_queues()
         self.notice_bar.set_items(m.notices())
         self.cover.notice = m.emergency
@@ -204,10 +210,11 @@ class LobbyWindow(QWidget):
                 (zh_wait, en_wait, wait_color),
             ]
             for col, (zh, en, color) in enumerate(cells):
-                self.queue_cells[row * 3 + col].setText(
+                _set(
+                    self.queue_cells[row * 3 + col],
                     f"<span style='color:{color}'>{html.escape(zh)}</span>&nbsp;&nbsp;"
                     f"<span style='font-size:{round(26 * u)}px; font-weight: normal;"
-                    f" color:#a9c1e0'>{html.escape(en)}</span>"
+                    f" color:#a9c1e0'>{html.escape(en)}</span>",
                 )
 
     def _flash(self, shown: ShownCall) -> None:
@@ -216,11 +223,13 @@ class LobbyWindow(QWidget):
             shown.call.ticket.number, shown.call.counter_name, recall=shown.recall
         )
         self.newest.flash(screen.flash_count, screen.flash_period_ms)
+        if self.isVisible():
+            self.newest.repaint()  # the new number now, before the rest of the screen follows
 
     def _tick(self) -> None:
         now = self.model.local_now()
-        self.clock.setText(now.strftime("%H:%M"))
-        self.date.setText(f"{now:%Y-%m-%d}  星期{WEEKDAYS[now.weekday()]}  {now:%a}")
+        _set(self.clock, now.strftime("%H:%M"))
+        _set(self.date, f"{now:%Y-%m-%d}  星期{WEEKDAYS[now.weekday()]}  {now:%a}")
 
     def resizeEvent(self, event: QResizeEvent | None) -> None:
         super().resizeEvent(event)

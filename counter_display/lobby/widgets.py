@@ -7,7 +7,7 @@ Sizes are given in ``u``: one unit is 1/1080 of the window's short side, so a 19
 from __future__ import annotations
 
 from PyQt6.QtCore import QPointF, QRectF, Qt, QTimer, pyqtSignal
-from PyQt6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent
+from PyQt6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QPixmap
 from PyQt6.QtWidgets import QWidget
 
 from server.contract.common import Bilingual
@@ -37,6 +37,53 @@ def fitted(text: str, px: float, width: float, *, bold: bool = True) -> QFont:
     return f
 
 
+class TextPieces:
+    """Pictures of text, drawn once and reused: big glyphs are slow to rasterise (several ms
+    at 300 px), so the newest call is put together from cached characters and lines."""
+
+    def __init__(self, ratio: float) -> None:
+        self.ratio = ratio
+        self._cache: dict[tuple[str, int, bool, str], QPixmap] = {}
+
+    def get(self, text: str, f: QFont, color: QColor) -> QPixmap:
+        key = (text, f.pixelSize(), f.bold(), color.name())
+        pixmap = self._cache.get(key)
+        if pixmap is None:
+            if len(self._cache) > 400:
+                self._cache.clear()
+            fm = QFontMetricsF(f)
+            w, h = max(1.0, fm.horizontalAdvance(text)), fm.height()
+            pixmap = QPixmap(int(w * self.ratio) + 2, int(h * self.ratio) + 2)
+            pixmap.setDevicePixelRatio(self.ratio)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            p = QPainter(pixmap)
+            p.setRenderHint(QPainter.RenderHint.Antialiasing)
+            p.setFont(f)
+            p.setPen(color)
+            p.drawText(QPointF(0, fm.ascent()), text)
+            p.end()
+            self._cache[key] = pixmap
+        return pixmap
+
+    def draw_centered(
+        self, p: QPainter, text: str, f: QFont, color: QColor, box: QRectF, *, by_ink: bool
+    ) -> None:
+        """Draw ``text`` centred in ``box``, one cached picture per character when ``by_ink``
+        (the ticket number: its ink, not its line box, is centred)."""
+        fm = QFontMetricsF(f)
+        width = fm.horizontalAdvance(text)
+        x = box.center().x() - width / 2
+        if by_ink:
+            ink = fm.tightBoundingRect(text)
+            top = box.center().y() - ink.center().y() - fm.ascent()
+            for ch in text:
+                p.drawPixmap(QPointF(x, top), self.get(ch, f, color))
+                x += fm.horizontalAdvance(ch)
+        else:
+            top = box.center().y() - fm.height() / 2
+            p.drawPixmap(QPointF(x, top), self.get(text, f, color))
+
+
 class NewestCall(QWidget):
     """The newest call, very large: label, number, counter; flashes on a new call or recall."""
 
@@ -52,6 +99,8 @@ class NewestCall(QWidget):
         self._flashes_left = 0
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._tick)
+        self._cache: dict[tuple[object, ...], QPixmap] = {}
+        self._pieces = TextPieces(self.devicePixelRatioF())
 
     def show_call(self, number: str, counter: Bilingual, *, recall: bool) -> None:
         self.number, self.counter, self.recall = number, counter, recall
@@ -72,42 +121,37 @@ class NewestCall(QWidget):
             self.flash_on = not self.flash_on
         self.update()
 
-    def paintEvent(self, event: QPaintEvent | None) -> None:
-        p = QPainter(self)
+    def _render(self) -> QPixmap:
+        ratio = self.devicePixelRatioF()
+        pixmap = QPixmap(int(self.width() * ratio), int(self.height() * ratio))
+        pixmap.setDevicePixelRatio(ratio)
+        p = QPainter(pixmap)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         u, w, h = self.u, float(self.width()), float(self.height())
-        p.fillRect(self.rect(), FLASH if self.flash_on else PANEL)
+        p.fillRect(QRectF(0, 0, w, h), FLASH if self.flash_on else PANEL)
         ink = QColor("#10203a") if self.flash_on else TEXT
         sub = QColor("#10203a") if self.flash_on else ACCENT
         pad = 30 * u
-        p.setPen(sub)
-        p.setFont(font(40 * u, bold=True))
         title = "再次呼叫  Called again" if self.recall else "请  Now calling"
-        p.drawText(QRectF(pad, 14 * u, w - 2 * pad, 60 * u), Qt.AlignmentFlag.AlignLeft, title)
+        p.drawPixmap(QPointF(pad, 14 * u), self._pieces.get(title, font(40 * u, bold=True), sub))
         if self.number:
-            p.setPen(ink)
             box = QRectF(pad, 80 * u, w - 2 * pad, h - 80 * u - 175 * u)
             f = fitted(self.number, 330 * u, box.width())
             ink_box = QFontMetricsF(f).tightBoundingRect(self.number)
             if ink_box.height() > box.height() * 0.92:
                 f.setPixelSize(max(1, int(f.pixelSize() * box.height() * 0.92 / ink_box.height())))
-                ink_box = QFontMetricsF(f).tightBoundingRect(self.number)
-            p.setFont(f)
-            p.drawText(
-                QPointF(
-                    box.center().x() - ink_box.center().x(), box.center().y() - ink_box.center().y()
-                ),
-                self.number,
-            )
+            self._pieces.draw_centered(p, self.number, f, ink, box, by_ink=True)
             if self.counter is not None:
                 zh = f"请到 {self.counter.zh}"
                 en = f"Please go to {self.counter.en}"
-                p.setFont(fitted(zh, 92 * u, w - 2 * pad))
-                align = Qt.AlignmentFlag.AlignCenter
-                p.drawText(QRectF(pad, h - 180 * u, w - 2 * pad, 105 * u), align, zh)
-                p.setPen(sub)
-                p.setFont(fitted(en, 58 * u, w - 2 * pad))
-                p.drawText(QRectF(pad, h - 85 * u, w - 2 * pad, 75 * u), align, en)
+                line = QRectF(pad, h - 180 * u, w - 2 * pad, 105 * u)
+                self._pieces.draw_centered(
+                    p, zh, fitted(zh, 92 * u, w - 2 * pad), ink, line, by_ink=False
+                )
+                line = QRectF(pad, h - 85 * u, w - 2 * pad, 75 * u)
+                self._pieces.draw_centered(
+                    p, en, fitted(en, 58 * u, w - 2 * pad), sub, line, by_ink=False
+                )
         else:
             p.setPen(DIM)
             p.setFont(font(64 * u))
@@ -116,6 +160,27 @@ class NewestCall(QWidget):
                 Qt.AlignmentFlag.AlignCenter,
                 "请留意叫号\nPlease listen for your number",
             )
+        p.end()
+        return pixmap
+
+    def paintEvent(self, event: QPaintEvent | None) -> None:
+        """Draws a cached picture: big text is slow to rasterise, and a flash only swaps the
+        two pictures of one call (drawn once each)."""
+        key = (
+            self.number,
+            self.counter,
+            self.recall,
+            self.flash_on,
+            self.width(),
+            self.height(),
+        )
+        pixmap = self._cache.get(key)
+        if pixmap is None:
+            if len(self._cache) >= 2:
+                self._cache.clear()
+            pixmap = self._cache[key] = self._render()
+        p = QPainter(self)
+        p.drawPixmap(0, 0, pixmap)
         p.end()
         self.painted.emit(self.number)
 
@@ -132,6 +197,8 @@ class NoticeBar(QWidget):
         self._px_per_step = speed_px_s * unit * self._step_ms / 1000
         self._timer = QTimer(self)
         self._timer.timeout.connect(self._step)
+        self._strip: QPixmap | None = None
+        self._strip_height = 0
         self.setFixedHeight(round(80 * unit))
 
     def set_items(self, items: list[Bilingual]) -> None:
@@ -139,28 +206,44 @@ class NoticeBar(QWidget):
         if text != self.text:
             self.text = text
             self.offset = float(self.width())  # the first item starts at the left edge
+            self._strip = None
+            self.update()
         if self.text and not self._timer.isActive():
             self._timer.start(self._step_ms)
         elif not self.text:
             self._timer.stop()
-        self.update()
 
     def _step(self) -> None:
         self.offset += self._px_per_step
         self.update()
 
+    def _render_strip(self) -> QPixmap:
+        """The whole text drawn once; each step only copies part of it (cheap at 25 fps)."""
+        f = font(44 * self.u)
+        gap = 200 * self.u
+        width = int(QFontMetricsF(f).horizontalAdvance(self.text) + gap)
+        ratio = self.devicePixelRatioF()
+        strip = QPixmap(int(width * ratio), int(self.height() * ratio))
+        strip.setDevicePixelRatio(ratio)
+        strip.fill(QColor("#071426"))
+        p = QPainter(strip)
+        p.setFont(f)
+        p.setPen(TEXT)
+        align = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
+        p.drawText(QRectF(0, 0, width, self.height()), align, self.text)
+        p.end()
+        return strip
+
     def paintEvent(self, event: QPaintEvent | None) -> None:
         p = QPainter(self)
         p.fillRect(self.rect(), QColor("#071426"))
         if self.text:
-            f = font(44 * self.u)
-            p.setFont(f)
-            p.setPen(TEXT)
-            gap = 200 * self.u
-            span = QFontMetricsF(f).horizontalAdvance(self.text) + gap
+            if self._strip is None or self._strip_height != self.height():
+                self._strip = self._render_strip()
+                self._strip_height = self.height()
+            span = self._strip.width() / self._strip.devicePixelRatio()
             x = self.width() - self.offset % (span + self.width())
-            rect = QRectF(x, 0, span, self.height())
-            p.drawText(rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, self.text)
+            p.drawPixmap(QPointF(x, 0), self._strip)
         p.end()
 
 
