@@ -1,16 +1,18 @@
 """Benchmark of the lobby display: call-next -> repaint with the new number on every display,
 call-next -> first audio sample written, against the bare event at a raw websocket client.
 
-    .venv/bin/python bench/bench_lobby.py [--quick] [--displays 20] [--calls 300] [--no-write]
+    .venv/bin/python bench/bench_lobby.py [--quick] [--displays 1,20] [--calls 300] [--no-write]
 
 In one run: a temporary data directory with a teller, a kiosk and a display token
 (``branchq admin``); ``branchq serve`` on SQLite as its own process; the default voice pack
-generated with espeak-ng; N lobby display processes (``lobby_probe.py``: the real
-``LobbyApp`` on Qt's offscreen platform, notice bar scrolling), one of them speaking to a WAV
-file (``file://``); one bare websocket subscriber (``wsclient``, no JSON parsing) as the
-baseline. The teller calls next on counter 1 again and again; each round waits until every
-display has painted the new number, the speaking display has written the announcement's first
-sample and the raw client has the event, then frees the counter (no-show) and issues one ticket.
+generated with espeak-ng; then one phase per display count (default 1, then 20): that many
+lobby display processes (``lobby_probe.py``: the real ``LobbyApp`` on Qt's offscreen
+platform, notice bar scrolling), one of them speaking to a WAV file (``file://``), and one bare
+websocket subscriber (``wsclient``, no JSON parsing) as the baseline of that phase. The teller
+calls next on counter 1 again and again (tickets issued beforehand); each round waits until
+every display has painted the new number, the speaking display has written the announcement's
+first sample and the raw client has the event, then frees the counter (no-show). The CPU time
+of the display processes (/proc) over the phase, per call and display, is reported too.
 Times are ``time.perf_counter()`` (CLOCK_MONOTONIC on Linux, one clock for all processes).
 
 Prints a table; a full run writes it to bench/RESULTS.md under "Lobby display".
@@ -82,6 +84,14 @@ class Probes:
             elif len(parts) == 3 and parts[0] == "audio":
                 self.audio.setdefault(parts[1], float(parts[2]))
 
+    def cpu_s(self) -> float:
+        """CPU time (user + system) used so far by all display processes."""
+        ticks = 0
+        for proc in self.procs:
+            fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
+
     def complete(self, number: str) -> bool:
         return len(self.paints.get(number, {})) == self.count and number in self.audio
 
@@ -96,13 +106,12 @@ class Probes:
                 proc.kill()
 
 
-async def measure(args: argparse.Namespace, tmp: Path) -> dict[str, list[float]]:
+async def measure(args: argparse.Namespace, tmp: Path) -> dict[int, dict[str, list[float]]]:
     data_dir = tmp / "data"
     tokens = make_tokens(data_dir)
     port = free_port()
     server_log = tmp / "server.log"
     proc = start_server(data_dir, port, server_log, None)
-    probes = Probes(args.displays)
     try:
         await wait_ready(proc, port, server_log, 30)
         pack = tmp / "voice"
@@ -116,23 +125,44 @@ async def measure(args: argparse.Namespace, tmp: Path) -> dict[str, list[float]]
             await http.expect(Request("POST", "/api/v1/auth/login", body.encode()))
         )["token"]
         await http.expect(Request("POST", "/api/v1/counters/1/open", token=teller))
-        seeded = args.calls + args.warmup + 5
+        seeded = (args.calls + args.warmup) * len(args.phases) + 5
         for i in range(seeded):
             key = json.dumps({"service_code": "A", "idempotency_key": f"bench-lobby-{i:06d}"})
             await http.expect(
                 Request("POST", "/api/v1/tickets", key.encode(), tokens.kiosk, expect_status=201)
             )
-        raw: dict[str, float] = {}
-        ws = await subscribe(
-            HOST, port, "/api/v1/ws", tokens.display, lambda pid, at: raw.setdefault(pid, at)
-        )
-        await probes.start(f"http://{HOST}:{port}", tokens.display, tmp / "out.wav", pack)
-        await http.close()  # idle while the displays started: the server may have closed it
-        http = await HttpConnection(HOST, port).open()
-        out: dict[str, list[float]] = {"raw": [], "paint": [], "last": [], "audio": []}
-        call_next = Request("POST", "/api/v1/counters/1/call-next", token=teller)
-        no_show = Request("POST", "/api/v1/counters/1/no-show", token=teller)
+        await http.close()
+        results = {}
+        for count in args.phases:
+            probes = Probes(count)
+            try:
+                await probes.start(f"http://{HOST}:{port}", tokens.display, tmp / "out.wav", pack)
+                results[count] = await phase(args, port, tokens.display, teller, probes)
+            finally:
+                await probes.stop()
+            (tmp / "out.wav").unlink(missing_ok=True)
+        return results
+    finally:
+        stop_server(proc)
+
+
+async def phase(
+    args: argparse.Namespace, port: int, display_token: str, teller: str, probes: Probes
+) -> dict[str, list[float]]:
+    """``args.calls`` rounds of call-next / no-show, seen by the displays and the raw client."""
+    raw: dict[str, float] = {}
+    ws = await subscribe(
+        HOST, port, "/api/v1/ws", display_token, lambda pid, at: raw.setdefault(pid, at)
+    )
+    http = await HttpConnection(HOST, port).open()
+    out: dict[str, list[float]] = {"raw": [], "paint": [], "last": [], "audio": []}
+    call_next = Request("POST", "/api/v1/counters/1/call-next", token=teller)
+    no_show = Request("POST", "/api/v1/counters/1/no-show", token=teller)
+    cpu_start = wall_start = 0.0
+    try:
         for n in range(args.warmup + args.calls):
+            if n == args.warmup:
+                cpu_start, wall_start = probes.cpu_s(), time.perf_counter()
             t0 = time.perf_counter()
             ticket = json.loads(await http.expect(call_next))["ticket"]
             number, public_id = ticket["number"], ticket["public_id"]
@@ -140,7 +170,7 @@ async def measure(args: argparse.Namespace, tmp: Path) -> dict[str, list[float]]
             while not (probes.complete(number) and public_id in raw):
                 if time.perf_counter() > deadline:
                     raise BenchError(
-                        f"{number}: {len(probes.paints.get(number, {}))} of {args.displays} "
+                        f"{number}: {len(probes.paints.get(number, {}))} of {probes.count} "
                         f"displays painted, audio {'yes' if number in probes.audio else 'no'}, "
                         f"raw event {'yes' if public_id in raw else 'no'} within 10 s"
                     )
@@ -152,15 +182,17 @@ async def measure(args: argparse.Namespace, tmp: Path) -> dict[str, list[float]]
                 out["last"].append(max(paints) - t0)
                 out["audio"].append(probes.audio[number] - t0)
             await http.expect(no_show)
+        cpu = probes.cpu_s() - cpu_start
+        wall = time.perf_counter() - wall_start
+        out["cpu"] = [cpu / args.calls / probes.count, cpu / wall / probes.count]
+        out["load"] = [os.getloadavg()[0]]
+    finally:
         ws.close()
         await http.close()
-        return out
-    finally:
-        await probes.stop()
-        stop_server(proc)
+    return out
 
 
-def rows(args: argparse.Namespace, out: dict[str, list[float]]) -> list[tuple[str, ...]]:
+def rows(d: int, out: dict[str, list[float]]) -> list[tuple[str, ...]]:
     base50, base99 = percentile(out["raw"], 50), percentile(out["raw"], 99)
 
     def row(name: str, key: str, target: float | None) -> tuple[str, ...]:
@@ -171,14 +203,21 @@ def rows(args: argparse.Namespace, out: dict[str, list[float]]) -> list[tuple[st
         ratio = "" if key == "raw" else f"{p50 / base50:.1f} / {p99 / base99:.1f}"
         return (name, str(len(out[key])), f"{p50 * 1000:.2f}", f"{p99 * 1000:.2f}", ratio, verdict)
 
-    d = args.displays
+    per_call, share = out["cpu"]
+    tag = f"{d} display{'s' if d > 1 else ''}"
+    cpu = (
+        f"[{tag}] CPU of one display per call (event, repaint, flashes, notice bar; "
+        f"{share * 100:.0f} % of a core per display; load average {out['load'][0]:.1f})",
+        str(len(out["last"])), f"{per_call * 1000:.1f} (mean)", "", "", "",
+    )  # fmt: skip
     return [
-        row("call-next -> event at a raw websocket client (baseline)", "raw", None),
-        row(f"call-next -> repaint with the new number, each of {d} displays", "paint",
+        row(f"[{tag}] call-next -> event at a raw websocket client (baseline)", "raw", None),
+        row(f"[{tag}] call-next -> repaint with the new number, each display", "paint",
             REPAINT_P99_S),
-        row(f"call-next -> repaint at the last of {d} displays", "last", None),
-        row("call-next -> first audio sample written (file://, speaking display)", "audio",
+        row(f"[{tag}] call-next -> repaint at the last display", "last", None),
+        row(f"[{tag}] call-next -> first audio sample written (file://, one speaking)", "audio",
             AUDIO_P99_S),
+        cpu,
     ]  # fmt: skip
 
 
@@ -191,15 +230,15 @@ def markdown(args: argparse.Namespace, table: list[tuple[str, ...]], wall_s: flo
         "",
         f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         f"- cpus: {os.cpu_count()}; python {platform.python_version()}",
-        f"- displays: {args.displays} processes (offscreen, notice bar scrolling), one speaking;"
-        f" calls: {args.calls} (after {args.warmup} warm-up calls); run: {wall_s:.0f} s",
-        f"- load average at end (1 min): {os.getloadavg()[0]:.2f}",
+        f"- phases: {', '.join(map(str, args.phases))} display processes (offscreen, notice bar"
+        f" scrolling), one of them speaking; calls per phase: {args.calls} (after"
+        f" {args.warmup} warm-up calls); run: {wall_s:.0f} s",
         "",
         "| " + " | ".join(HEAD) + " |",
         "|" + "---|" * len(HEAD),
         *("| " + " | ".join(r) + " |" for r in table),
         "",
-        "`.venv/bin/python bench/bench_lobby.py` (`--quick`: 5 displays, 60 calls). See the",
+        "`.venv/bin/python bench/bench_lobby.py` (`--quick`: 1 and 5 displays, 60 calls). See the",
         "docstring of bench/bench_lobby.py for how each figure is measured.",
         "",
     ]
@@ -218,12 +257,12 @@ def write_results(text: str) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true")
-    parser.add_argument("--displays", type=int)
+    parser.add_argument("--displays", help="display counts, one phase each (default 1,20)")
     parser.add_argument("--calls", type=int)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--write", action=argparse.BooleanOptionalAction, default=None)
     args = parser.parse_args()
-    args.displays = args.displays or (5 if args.quick else 20)
+    args.phases = [int(n) for n in (args.displays or ("1,5" if args.quick else "1,20")).split(",")]
     args.calls = args.calls or (60 if args.quick else 300)
     write = args.write if args.write is not None else not args.quick
     start = time.perf_counter()
@@ -233,7 +272,7 @@ def main() -> int:
         except BenchError as exc:
             print(f"benchmark failed: {exc}", file=sys.stderr)
             return 1
-    table = rows(args, out)
+    table = [r for count, res in out.items() for r in rows(count, res)]
     text = markdown(args, table, time.perf_counter() - start)
     print(text)
     if write:
