@@ -15,7 +15,7 @@ first sample and the raw client has the event, then frees the counter (no-show).
 of the display processes (/proc) over the phase, per call and display, is reported too.
 Times are ``time.perf_counter()`` (CLOCK_MONOTONIC on Linux, one clock for all processes).
 
-Prints a table; a full run writes it to bench/RESULTS.md under "Lobby display".
+Prints a table; a full run writes it to bench/RESULTS.md under "Lobby display (lobby)".
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ RESULTS = Path(__file__).with_name("RESULTS.md")
 PROBE = Path(__file__).with_name("lobby_probe.py")
 REPAINT_P99_S = 0.050
 AUDIO_P99_S = 0.300
-HEADING = "# Lobby display benchmark"
+HEADING = "## Lobby display (lobby)"
 
 
 class Probes:
@@ -249,7 +249,7 @@ def write_results(text: str) -> None:
     old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
     if HEADING in old:
         before, _, rest = old.partition(HEADING)
-        nxt = rest.find("\n# ")
+        nxt = rest.find("\n## ")
         old = before.rstrip("\n") + ("\n" + rest[nxt:] if nxt >= 0 else "")
     RESULTS.write_text(old.rstrip("\n") + "\n\n" + text, encoding="utf-8")
 

@@ -8,10 +8,11 @@ cd "$(dirname "$0")/.."
 
 # fonts-noto-cjk: Chinese on screens and receipts; postgresql: the PostgreSQL tests; socat: serial
 # ptys; Qt's offscreen/xcb platforms: libegl1 libgl1 libxkbcommon0 libfontconfig1 libglib2.0-0
-# libdbus-1-3; QtMultimedia: libpulse0; espeak-ng + sox: the lobby's voice pack; chromium: the
-# phone page and console tests (Playwright drives Debian's browser, not its own download).
+# libdbus-1-3; QtMultimedia: libpulse0; espeak-ng + sox: the lobby's voice pack; pulseaudio: the
+# lobby's sound-device test plays into a null sink; chromium: the phone page and console tests
+# (Playwright drives Debian's browser, not its own download).
 APT_PACKAGES=(fonts-noto-cjk postgresql socat libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0
-  libfontconfig1 libglib2.0-0 libdbus-1-3 libpulse0 espeak-ng sox chromium)
+  libfontconfig1 libglib2.0-0 libdbus-1-3 libpulse0 espeak-ng sox pulseaudio chromium)
 PY=${PYTHON:-python3}
 
 need_apt() {
