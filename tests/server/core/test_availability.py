@@ -7,9 +7,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 
 from websockets.sync.client import ClientConnection, connect
 
+from server.branchfile import DEMO_BRANCH_FILE
 from server.contract.common import Bilingual, Category, Role
 from server.contract.events import (
     QueueInfo,
@@ -22,8 +24,10 @@ from server.contract.events import (
 )
 from server.contract.rest import BranchInfo
 from server.domain.availability import TEXTS, Unavailability
+from server.main import create_app
 from server.services.rollover import rollover
-from tests.server.core.conftest import Branch
+from tests.server.core.conftest import Branch, Clock, make_settings
+from tests.server.core.live import serve
 
 CAP = TEXTS[Unavailability.CAP_REACHED]
 CLOSED = TEXTS[Unavailability.CLOSED]
@@ -167,3 +171,21 @@ def test_a_new_business_day_lifts_yesterday_s_cap(branch: Branch) -> None:
         changed = _next_queues(ws)
     assert changed.reason == "new business day"
     assert _by_code(changed.queues) == {"A": None, "B": NO_COUNTER, "V": None, "F": NO_COUNTER}
+
+
+def test_a_branch_file_without_a_menu_gets_one_button_per_service(
+    tmp_path: Path, clock: Clock
+) -> None:
+    text = DEMO_BRANCH_FILE.read_text(encoding="utf-8")
+    plain = tmp_path / "branch.toml"
+    plain.write_text(text[: text.index("# What the screens show")], encoding="utf-8")
+    app = create_app(make_settings(tmp_path / "data", branch_file=plain), clock=clock)
+    with serve(app) as client:
+        info = BranchInfo.model_validate(client.get("/api/v1/branch").json())
+    assert (info.contacts, info.notices) == ([], [])
+    assert [(m.label.zh, m.service_code, m.category, m.children) for m in info.menu] == [
+        ("个人业务", "A", Category.NORMAL, []),
+        ("对公业务", "B", Category.NORMAL, []),
+        ("贵宾理财", "V", Category.NORMAL, []),
+        ("外汇", "F", Category.NORMAL, []),
+    ]
