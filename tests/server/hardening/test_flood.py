@@ -28,7 +28,7 @@ WS_CLIENTS = 100
 BODY_CLIENTS = 50
 CHUNKED_CLIENTS = 20
 MEMORY_LIMIT_MB = 300
-HEALTHZ_LIMIT_S = 3.0  # before the limits: stalled for 10 s (2 shared CPUs, other load too)
+HEALTHZ_LIMIT_S = 5.0  # before the limits: stalled 10 s; here 1-3 s on 2 CPUs at load 10-30
 RESET = -1
 
 
