@@ -237,7 +237,7 @@ def write_results(lines: list[str], load_start: float, wall_s: float, taps: int)
     section = "\n".join(
         [
             BEGIN,
-            "# Kiosk benchmark results",
+            "## Kiosk: tap to ticket (kiosk)",
             "",
             f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; code: {code}; "
             f"python {platform.python_version()}; cpus: {os.cpu_count()}",

@@ -33,7 +33,7 @@ class Kiosk:
         self.model.stop()
         self.window.close()
         with contextlib.suppress(Exception):  # closing: a server that is gone changes nothing
-            self.bridge.run_sync(self.api.aclose(), timeout_s=2.0)
+            self.bridge.run_sync(self.api.aclose(), timeout_s=5.0)
         self.bridge.stop()
         self.printer.close()
 

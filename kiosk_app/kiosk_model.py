@@ -44,6 +44,8 @@ from server.contract.rest import BranchInfo, MenuItem, TicketCreate, TicketIssue
 
 __all__ = ["KioskModel", "PrintState", "Screen", "TicketView"]
 
+ISSUING_SCREEN_AFTER_S = 0.15  # no answer yet: show "getting your number, please wait"
+
 log = logging.getLogger("branchq.kiosk")
 
 
@@ -83,7 +85,6 @@ class KioskModel(QObject):
         self._issuing = False
         self._unreported: dict[str, PrintResult] = {}  # public_id -> result not yet reported
         self._jobs: dict[int, str] = {}  # print job -> its ticket's public_id
-        self._last_beat_state: object = None
 
         timing, screen = config.timing, config.screen
         self._idle = _timer(self, screen.idle_timeout_s, self._idle_timeout, single=True)
@@ -93,6 +94,9 @@ class KioskModel(QObject):
         self._beat = _timer(self, float(timing.heartbeat_interval_s), self._send_heartbeat)
         self._notice_index = 0
         self._rotate = _timer(self, screen.notice_rotate_s, self._next_notice)
+        # "getting your number" only when the answer is slow: a fast answer goes straight to
+        # the ticket, with no screen drawn in between
+        self._slow_answer = _timer(self, ISSUING_SCREEN_AFTER_S, self._show_issuing, single=True)
         printer.status_read.connect(self._status_read)
         printer.print_done.connect(self._print_done)
         bridge.message_received.connect(self.apply)
@@ -112,7 +116,8 @@ class KioskModel(QObject):
         self._printer.poll_status()
 
     def stop(self) -> None:
-        for timer in (self._idle, self._leave, self._retry, self._poll, self._beat, self._rotate):
+        timers = (self._idle, self._leave, self._retry, self._poll, self._beat, self._rotate)
+        for timer in (*timers, self._slow_answer):
             timer.stop()
 
     # --- what the views read ----------------------------------------------------------------
@@ -252,10 +257,14 @@ class KioskModel(QObject):
             language=self.language,
             idempotency_key=pending.key,
         )
-        self._bridge.call(  # the request first; "getting your number" is drawn meanwhile
+        self._bridge.call(
             lambda: self._api.issue_ticket(body), on_result=self._issued, on_error=self._refused
         )
-        self._show(Screen.ISSUING)
+        self._slow_answer.start()
+
+    def _show_issuing(self) -> None:
+        if self._issuing:
+            self._show(Screen.ISSUING)
 
     def _issued(self, ticket: TicketIssuedOut) -> None:
         self._issuing = False
@@ -320,7 +329,7 @@ class KioskModel(QObject):
         )
 
     def _poll_printer(self) -> None:
-        if self.screen is not Screen.ISSUING:
+        if not self._issuing:  # the tap's print reads the status itself in a moment
             self._printer.poll_status()
 
     def _status_read(self, status: PrinterStatus) -> None:
