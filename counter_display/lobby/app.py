@@ -61,6 +61,7 @@ class LobbyApp(QObject):
         self.window = LobbyWindow(self.model)
         self.bridge = ClientBridge()
         self._api: BranchApi | None = None
+        self._stopped = False
         self.bridge.message_received.connect(self.model.apply)
         self.bridge.connection_changed.connect(self._connection_changed)
         self.bridge.stream_refused.connect(self._refused)
@@ -99,7 +100,10 @@ class LobbyApp(QObject):
         )
 
     def stop(self) -> None:
-        api = self._api
+        if self._stopped:
+            return
+        self._stopped = True
+        api, self._api = self._api, None
         if api is not None:
             try:
                 self.bridge.run_sync(api.aclose(), timeout_s=2.0)

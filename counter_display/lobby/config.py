@@ -67,6 +67,8 @@ class VoiceSection(_Strict):
     max_call_age_s: float = Field(default=60.0, gt=0)  # older calls are shown, not spoken
     output: str = "default://"  # default://[DEVICE], file:///abs/path.wav or null://
     pack: Path = Path("var/voice/default")  # a voice pack folder (make-voice-pack)
+    # calls already announced, kept across restarts of this display (none: in memory only)
+    announced_file: Path | None = None
 
     @field_validator("languages")
     @classmethod

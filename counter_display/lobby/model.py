@@ -18,6 +18,7 @@ from PyQt6.QtCore import QObject, pyqtSignal
 
 from branchq_voice.announcer import SpokenCall
 from counter_display.lobby.config import LobbyConfig
+from counter_display.lobby.memory import CallMemory
 from counter_display.lobby.state import Announcement, LobbyState, ShownCall
 from server.contract.common import Bilingual
 from server.contract.events import QueueInfo, ServerMessage
@@ -44,8 +45,12 @@ class LobbyModel(QObject):
         self.config = config
         self.clock = clock
         self.monotonic = monotonic
+        memory = CallMemory(config.voice.announced_file) if config.voice.announced_file else None
         self.state = LobbyState(
-            history=config.screen.history, max_call_age_s=config.voice.max_call_age_s
+            history=config.screen.history,
+            max_call_age_s=config.voice.max_call_age_s,
+            remembered=memory.load() if memory is not None else (),
+            on_remember=memory.add if memory is not None else lambda _key: None,
         )
         self.branch: BranchInfo | None = None
         self.online = False

@@ -17,6 +17,7 @@ it arrived; older than ``max_call_age_s``: shown, not spoken.
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -74,7 +75,14 @@ def counter_label(n: int) -> Bilingual:
 
 
 class LobbyState:
-    def __init__(self, *, history: int = 8, max_call_age_s: float = 60.0) -> None:
+    def __init__(
+        self,
+        *,
+        history: int = 8,
+        max_call_age_s: float = 60.0,
+        remembered: Iterable[str] = (),
+        on_remember: Callable[[str], None] = lambda _key: None,
+    ) -> None:
         self.history = history
         self.max_call_age_s = max_call_age_s
         self.queues: dict[str, QueueInfo] = {}
@@ -82,7 +90,8 @@ class LobbyState:
         self.emergency: Bilingual | None = None
         self.counter_names: dict[int, Bilingual] = {}
         self.synced = False  # a snapshot has been applied
-        self._handled: OrderedDict[str, None] = OrderedDict()
+        self._handled: OrderedDict[str, None] = OrderedDict((k, None) for k in remembered)
+        self._on_remember = on_remember
 
     @property
     def newest(self) -> ShownCall | None:
@@ -192,5 +201,6 @@ class LobbyState:
 
     def _remember(self, key: str) -> None:
         self._handled[key] = None
+        self._on_remember(key)
         while len(self._handled) > REMEMBERED_CALLS:
             self._handled.popitem(last=False)

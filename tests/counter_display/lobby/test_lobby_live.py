@@ -175,3 +175,19 @@ def test_notice_bar_scrolls_the_branch_notices_and_phone_numbers(
     assert lobby.window.title_zh.text() == "示范支行"
     start = bar.offset
     qtbot.waitUntil(lambda: bar.offset > start + 10)  # it moves
+
+
+def test_a_restarted_display_does_not_repeat_what_it_announced(
+    qtbot, branch: Branch, make_lobby: LobbyFactory, voice_pack: VoicePack, tmp_path: Path
+) -> None:
+    memory = f'announced_file = "{tmp_path / "announced"}"'
+    first = make_lobby("lobby-a", extra=memory)
+    branch.issue("A", 2)
+    number = branch.call_next(1)
+    qtbot.waitUntil(lambda: len(first.announcer.spoken) == 1)
+    first.stop()  # the display restarts (same file), within max_call_age_s of the call
+    again = make_lobby("lobby-b", extra=memory)
+    assert again.window.newest.number == number  # shown
+    later = branch.call_next(2)
+    qtbot.waitUntil(lambda: len(again.announcer.spoken) == 1)
+    assert wav_frames(wav_of(again)) == expected_audio(voice_pack, [(later, 2)])
