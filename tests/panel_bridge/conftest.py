@@ -26,6 +26,7 @@ def write_site(
     panel_port: int,
     blink_s: float = 0.5,
     blink_register: int | None = 5,
+    timeout_s: float = 0.1,
 ) -> Path:
     text = f"""
 [server]
@@ -37,7 +38,7 @@ heartbeat_interval_s = 1.0
 id = "bus-1"
 url = "socket://127.0.0.1:{panel_port}"
 protocol = "modbus"
-timeout_s = 0.1
+timeout_s = {timeout_s}
 """
     for n in COUNTERS:
         text += f"""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,7 +24,10 @@ def _blink_writes(panels: PanelEmulator, address: int) -> list[bytes]:
 
 
 def _run(tmp_path: Path, branch: LiveBranch, panels: PanelEmulator, **site: object) -> BridgeRunner:
-    path = write_site(tmp_path / "site.toml", server_url=branch.url, panel_port=panels.port, **site)  # type: ignore[arg-type]
+    options: dict[str, Any] = {"timeout_s": 0.5, **site}  # load must not fake a silent panel
+    path = write_site(
+        tmp_path / "site.toml", server_url=branch.url, panel_port=panels.port, **options
+    )
     token = branch.device_token("panel-bridge-1", Role.PANEL_BRIDGE)
     bridge = PanelBridge(load_site(path), token=token, probe_s=60, recheck_s=0.3)
     runner = BridgeRunner(bridge).start()
