@@ -52,6 +52,14 @@ def tap(widget: QWidget) -> None:
     QApplication.processEvents()
 
 
+def tile_key(kiosk: Kiosk, label_en: str) -> str:
+    for key in kiosk.window.menu.tiles:
+        tile = kiosk.model.tile(key)
+        if tile is not None and tile.label.en == label_en:
+            return key
+    raise RuntimeError(f"no button {label_en!r} on screen")
+
+
 def tap_tile(kiosk: Kiosk, label_en: str) -> None:
     for key, button in kiosk.window.menu.tiles.items():
         tile = kiosk.model.tile(key)
@@ -112,6 +120,17 @@ def shoot(rig: Rig, kiosk: Kiosk, shooter: Shooter, orientation: str) -> None:
         shooter.save(kiosk, orientation, "ticket-reprint")
         model.go_home()
         model.set_language(language)
+        # a tap that races a service closing: the server refuses, the kiosk says why
+        key = tile_key(kiosk, "Corporate banking")
+        rig.patch("/api/v1/admin/services/B", {"is_open": False})
+        model.choose(key)  # before the kiosk has processed the queues.changed event
+        wait_until(lambda: model.screen is Screen.NOTICE, "the refusal")
+        shooter.save(kiosk, orientation, "notice-refused")
+        rig.patch("/api/v1/admin/services/B", {"is_open": True})
+        model.go_home()
+        wait_until(
+            lambda: (t := model.tile(tile_key(kiosk, "Corporate banking"))) and t.enabled, "B open"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
