@@ -91,6 +91,7 @@ class LobbyApp(QObject):
             self.fetch_branch()  # names, notices and phone numbers may have changed
 
     def _refused(self, error: object) -> None:
+        self.model.set_refused()
         log.error(
             "lobby %s: the server refused the device token (%s); create one with "
             "'branchq admin create-device %s --role display'",

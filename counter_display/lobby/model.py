@@ -54,6 +54,7 @@ class LobbyModel(QObject):
         )
         self.branch: BranchInfo | None = None
         self.online = False
+        self.refused = False  # the server refused this display's token
         self.not_spoken: list[str] = []  # keys of calls not spoken (old or quiet), for tests
 
     # --- inputs ---------------------------------------------------------------------------
@@ -67,9 +68,17 @@ class LobbyModel(QObject):
             self.changed.emit()
 
     def set_online(self, online: bool) -> None:
+        if online:
+            self.refused = False
         if online != self.online:
             self.online = online
             self.connection_changed.emit(online)
+
+    def set_refused(self) -> None:
+        """The server refused the display's token: say so on screen until it is accepted."""
+        self.refused = True
+        self.online = False
+        self.connection_changed.emit(False)
 
     def set_branch(self, branch: BranchInfo) -> None:
         self.branch = branch

@@ -51,8 +51,7 @@ class LobbyWindow(QWidget):
         self.date = self._label(34 * u, color="#a9c1e0", align=Qt.AlignmentFlag.AlignRight)
         self.offline = self._label(34 * u, bold=True, color="#10203a")
         self.offline.setStyleSheet("background: #ffb300; color: #10203a; padding: 4px 16px;")
-        self.offline.setText("连接中断，正在重连  Reconnecting…")
-        self.offline.setVisible(False)
+        self.offline.setText("正在连接服务器  Connecting…")
         header = QGridLayout()
         header.setContentsMargins(round(30 * u), round(8 * u), round(30 * u), round(4 * u))
         header.addWidget(self.title_zh, 0, 0)
@@ -126,7 +125,7 @@ class LobbyWindow(QWidget):
 
         model.changed.connect(self.refresh)
         model.flash_requested.connect(self._flash)
-        model.connection_changed.connect(lambda online: self.offline.setVisible(not online))
+        model.connection_changed.connect(self._connection_changed)
         self._clock_timer = QTimer(self)
         self._clock_timer.timeout.connect(self._tick)
         self._clock_timer.start(1000)
@@ -225,6 +224,14 @@ class LobbyWindow(QWidget):
         self.newest.flash(screen.flash_count, screen.flash_period_ms)
         if self.isVisible():
             self.newest.repaint()  # the new number now, before the rest of the screen follows
+
+    def _connection_changed(self, online: bool) -> None:
+        if self.model.refused:
+            text = "显示屏未获授权，请联系管理员  Display not authorised: ask the administrator"
+        else:
+            text = "连接中断，正在重连  Reconnecting…"
+        _set(self.offline, text)
+        self.offline.setVisible(not online)
 
     def _tick(self) -> None:
         now = self.model.local_now()

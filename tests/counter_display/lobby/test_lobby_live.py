@@ -191,3 +191,20 @@ def test_a_restarted_display_does_not_repeat_what_it_announced(
     later = branch.call_next(2)
     qtbot.waitUntil(lambda: len(again.announcer.spoken) == 1)
     assert wav_frames(wav_of(again)) == expected_audio(voice_pack, [(later, 2)])
+
+
+def test_a_refused_token_is_said_on_screen(qtbot, branch: Branch, tmp_path: Path) -> None:
+    from counter_display.lobby.app import LobbyApp
+    from counter_display.lobby.config import LobbyConfig
+
+    config = LobbyConfig.model_validate({"server": {"url": branch.live.url, "token_env": None}})
+    app = LobbyApp(config, token="not-a-token")
+    try:
+        app.window.show()
+        assert app.window.offline.isVisibleTo(app.window)  # "connecting" from the start
+        app.start()
+        qtbot.waitUntil(lambda: "未获授权" in app.window.offline.text(), timeout=10000)
+        assert "Display not authorised" in app.window.offline.text()
+        assert app.window.offline.isVisibleTo(app.window)
+    finally:
+        app.stop()
