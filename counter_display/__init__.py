@@ -1,1 +1,2 @@
-"""The teller's counter terminal and the lobby wall display (PyQt6). Not built yet."""
+"""PyQt6 apps of the branch: the teller's counter terminal (``terminal/``) and the lobby wall
+display (``lobby/``, its voice in ``branchq_voice``)."""
