@@ -432,7 +432,8 @@ async def main_async(args: argparse.Namespace) -> int:
     if server_log:
         print(f"\nserver log (warnings and errors):\n{server_log[-2000:]}")
     if args.write if args.write is not None else not args.quick:
-        RESULTS.write_text(markdown(rows, info), encoding="utf-8")
+        previous = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
+        RESULTS.write_text(markdown(rows, info, previous), encoding="utf-8")
         print(f"\nwritten to {RESULTS.relative_to(REPO)}")
     return 0
 

@@ -121,14 +121,23 @@ def table(rows: Sequence[Row]) -> str:
     return "\n".join(lines)
 
 
-def markdown(rows: Sequence[Row], info: dict[str, str]) -> str:
-    """bench/RESULTS.md: the machine, how it was measured, the table."""
+def markdown(rows: Sequence[Row], info: dict[str, str], previous: str = "") -> str:
+    """bench/RESULTS.md: the machine, the table, how it was measured; then the sections of
+    ``previous`` (the file as it was) other than those two, kept as they were (each area's
+    own notes on its figures)."""
     out = ["# Server benchmark results", ""]
     out += [f"- {key}: {value}" for key, value in info.items()]
     out += ["", "| " + " | ".join(_HEAD) + " |", "|" + "---|" * len(_HEAD)]
     out += ["| " + " | ".join(_cells(r)) + " |" for r in rows]
     out += ["", _HOW, ""]
+    out += [section.rstrip() + "\n" for section in kept_sections(previous)]
     return "\n".join(out)
+
+
+def kept_sections(text: str) -> list[str]:
+    """The ``## `` sections of a RESULTS.md that the script does not write itself."""
+    sections = ["## " + part for part in text.split("\n## ")[1:]]
+    return [s for s in sections if not s.startswith(_HOW.split("\n", 1)[0])]
 
 
 _HOW = """## How it was measured
@@ -147,7 +156,12 @@ as soon as the previous answer is read; every answer's status and body are check
   no-op latency). `GET /api/v1/healthz` is shown too: it is not a no-op (a worker-thread hop
   per sync dependency and endpoint, a session, `SELECT 1`).
 - **issue**: `POST /api/v1/tickets` with the kiosk token, services A/B/F in turn, a unique
-  idempotency key each; every answer must be a new WAITING ticket.
+  idempotency key each; every answer must be a new WAITING ticket. The server runs the demo
+  branch with numbers up to 9999 (thousands of tickets stay waiting, and a number still open
+  is never given twice) and the per-device rate limit lifted (one token plays every kiosk).
+- **issue, no group commit**: the same two phases on a second, fresh server started with
+  `BRANCHQ_ISSUE_MAX_BATCH=1` (every ticket its own transaction and fsync), divided by the
+  first server's no-op: whether group commit still earns its keep.
 - **disk floor**: after the server stopped, 1-row SQLite transactions on the same disk with the
   server's settings (WAL, `synchronous=FULL`, `BEGIN IMMEDIATE`): the least one durably
   committed ticket can cost, whatever the Python above it does.
