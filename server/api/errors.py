@@ -178,7 +178,16 @@ MAX_PROBLEMS_SHOWN = 5
 
 
 def _loc(loc: Sequence[Any]) -> str:
-    return ".".join(str(p) for p in loc)
+    return ".".join(_shown_part(p) for p in loc)
+
+
+def _shown_part(part: object) -> str:
+    """A part of a field's location as the client may have sent it (an unknown key): control
+    and unpaired characters escaped, cut to 40 characters, so the answer always encodes."""
+    text = str(part)
+    if not text.isprintable():
+        text = repr(text)[1:-1]
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _describe(err: dict[str, Any]) -> tuple[str, str, str]:

@@ -14,13 +14,14 @@ from server.contract.common import (
     Role,
     ServiceCode,
     Weight,
+    WireInput,
     WireModel,
 )
 
 # ---- auth ----------------------------------------------------------------------------------
 
 
-class LoginRequest(WireModel):
+class LoginRequest(WireInput):
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=1024)
 
@@ -41,7 +42,7 @@ class Me(WireModel):
 # ---- users (admin) -------------------------------------------------------------------------
 
 
-class UserCreate(WireModel):
+class UserCreate(WireInput):
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=8, max_length=1024)
     role: Literal[Role.ADMIN, Role.TELLER, Role.TECHNICIAN]
@@ -57,18 +58,18 @@ class UserPublic(WireModel):
     created_at: datetime
 
 
-class PasswordReset(WireModel):
+class PasswordReset(WireInput):
     password: str = Field(min_length=8, max_length=1024)
 
 
-class UserDisable(WireModel):
+class UserDisable(WireInput):
     disabled: bool = True
 
 
 # ---- devices -------------------------------------------------------------------------------
 
 
-class DeviceCreate(WireModel):
+class DeviceCreate(WireInput):
     name: str = Field(min_length=1, max_length=64)
     role: Literal[Role.KIOSK, Role.DISPLAY, Role.PANEL_BRIDGE]
     heartbeat_interval_s: int = Field(default=30, ge=1, le=3600)  # seconds
@@ -103,7 +104,7 @@ class DeviceCreated(WireModel):
     token: str  # shown once; only its hash is stored
 
 
-class DeviceRotate(WireModel):
+class DeviceRotate(WireInput):
     # how long the device's current token keeps working, so the new one can be put in place
     grace_s: int = Field(default=3600, ge=0, le=7 * 24 * 3600)  # seconds
 
@@ -114,14 +115,14 @@ class DeviceRotated(WireModel):
     previous_valid_until: datetime  # when the old token(s) stop working
 
 
-class ComponentReport(WireModel):
+class ComponentReport(WireInput):
     id: str = Field(min_length=1, max_length=64)
     kind: str = Field(min_length=1, max_length=32)
     status: DeviceStatus
     detail: str = Field(default="", max_length=1000)
 
 
-class Heartbeat(WireModel):
+class Heartbeat(WireInput):
     status: DeviceStatus
     detail: str = Field(default="", max_length=1000)
     components: list[ComponentReport] = Field(default_factory=list, max_length=64)
@@ -136,7 +137,7 @@ class HeartbeatAck(WireModel):
 # ---- branch settings (admin) ---------------------------------------------------------------
 
 
-class ServiceUpdate(WireModel):
+class ServiceUpdate(WireInput):
     """Fields to change on a service; omitted fields stay as they are."""
 
     is_open: bool | None = None
@@ -152,12 +153,12 @@ class ServiceUpdate(WireModel):
         return value
 
 
-class CounterSkillUpdate(WireModel):
+class CounterSkillUpdate(WireInput):
     # service code -> weight (> 0); services left out are not served
     skills: dict[ServiceCode, Weight] = Field(max_length=64)
 
 
-class CategoryUpdate(WireModel):
+class CategoryUpdate(WireInput):
     weight: Weight
 
 

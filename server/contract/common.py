@@ -25,12 +25,17 @@ Weight = Annotated[float, Field(ge=0, le=1000)]
 
 
 class WireModel(BaseModel):
-    """Base of every wire schema: unknown fields are refused, values are frozen, and every
-    value is one the store and the other end can hold: floats finite, integers within 64
-    bits, text without unpaired surrogates or NUL characters (refused as 422 naming the
-    field, never a 500 further in)."""
+    """Base of every wire schema: unknown fields are refused, values are frozen, floats are
+    finite."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+class WireInput(WireModel):
+    """Base of every request body: besides the field's own bounds, every value is one the
+    store and the other end can hold: integers within 64 bits, text without unpaired
+    surrogates or NUL characters (422 naming the field, never a 500 further in). Answers and
+    events are not checked again: they may quote what a client sent, escaped."""
 
     @field_validator("*", mode="after")
     @classmethod
@@ -60,6 +65,9 @@ def _check_storable(value: Any) -> None:
             _check_storable(item)
     elif isinstance(value, list | tuple | set | frozenset):
         for item in value:
+            _check_storable(item)
+    elif isinstance(value, BaseModel):
+        for item in value.__dict__.values():
             _check_storable(item)
 
 

@@ -28,6 +28,7 @@ from server.contract.common import (
     CounterState,
     DeviceStatus,
     TicketState,
+    WireInput,
     WireModel,
 )
 
@@ -85,7 +86,7 @@ class CallInfo(WireModel):
 # ---- client -> server ----------------------------------------------------------------------
 
 
-class Subscribe(WireModel):
+class Subscribe(WireInput):
     type: Literal["subscribe"] = "subscribe"
     token: str
     last_seq: int | None = None

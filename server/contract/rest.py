@@ -18,6 +18,7 @@ from server.contract.common import (
     ServiceCode,
     TicketNumber,
     TicketState,
+    WireInput,
     WireModel,
 )
 from server.contract.events import CounterInfo, QueueInfo, TicketRef
@@ -109,7 +110,7 @@ def check_appointment(at: datetime) -> datetime:
     return at
 
 
-class TicketCreate(WireModel):
+class TicketCreate(WireInput):
     """Kiosk: issue a ticket. Retrying with the same ``idempotency_key`` returns the same one."""
 
     service_code: ServiceCode
@@ -149,7 +150,7 @@ class TicketIssuedOut(WireModel):
     )
 
 
-class PrintResult(WireModel):
+class PrintResult(WireInput):
     """Kiosk: what happened when it printed the ticket."""
 
     status: Literal["printed", "failed"]
@@ -186,17 +187,17 @@ class TicketStatusOut(WireModel):
     language: Language = Language.ZH  # chosen at the kiosk
 
 
-class CallChosen(WireModel):
+class CallChosen(WireInput):
     """Teller: call this waiting ticket (today's number, e.g. ``A042``)."""
 
     number: TicketNumber
 
 
-class UnparkRequest(WireModel):
+class UnparkRequest(WireInput):
     number: TicketNumber
 
 
-class TransferRequest(WireModel):
+class TransferRequest(WireInput):
     """Teller: send the counter's ticket (or a parked one, by ``number``) back to a queue.
 
     to_service: another service's queue; to_counter: one counter only. At least one.

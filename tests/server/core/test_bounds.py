@@ -78,6 +78,9 @@ TELLER_CASES = [
     ("/counters/1/call", f'{{"number": {SURROGATE}}}', "body.number"),
     ("/counters/1/unpark", '{"number": "A\\udfff1"}', "body.number"),
     (f"/counters/{HUGE}/call-next", "{}", "path.n"),
+    # an unknown key with NUL and an unpaired surrogate: named, escaped, and the answer encodes
+    ("/counters/1/call", '{"number": "A001", "k\\u0000": 1}', "body.k\\x00"),
+    ("/counters/1/call", '{"number": "A001", "k\\ud800": 1}', "body"),
 ]
 
 
