@@ -182,12 +182,10 @@ def _loc(loc: Sequence[Any]) -> str:
 
 
 def _shown_part(part: object) -> str:
-    """A part of a field's location as the client may have sent it (an unknown key): control
-    and unpaired characters escaped, cut to 40 characters, so the answer always encodes."""
+    """A part of a field's location as the client may have sent it (an unknown key), with
+    control and unpaired characters escaped, so the answer always encodes."""
     text = str(part)
-    if not text.isprintable():
-        text = repr(text)[1:-1]
-    return text if len(text) <= 40 else text[:37] + "..."
+    return text if text.isprintable() else repr(text)[1:-1]
 
 
 def _describe(err: dict[str, Any]) -> tuple[str, str, str]:
