@@ -2,9 +2,11 @@
 
 Starts, as child processes on 127.0.0.1: the ESC/POS printer emulator, the RS-485 panel
 emulator (six panels, Modbus), the branch server on SQLite with the demo branch, and the panel
-bridge. On first start in a data directory it creates a clearly-labelled DEMO setup: an admin,
-six tellers and a technician with random passwords, and kiosk / display / panel-bridge device
-tokens, all written to DATA_DIR/DEMO-ACCOUNTS.txt. Ctrl-C stops everything.
+bridge; with a display (or --gui), the kiosk, the counter terminal of counter 3 (teller3
+signed in) and a speaking lobby display. On first start in a data directory it creates a
+clearly-labelled DEMO setup: an admin, six tellers and a technician with random passwords,
+and kiosk / display / panel-bridge device tokens, all written to DATA_DIR/DEMO-ACCOUNTS.txt.
+Ctrl-C stops everything.
 """
 
 from __future__ import annotations
@@ -30,7 +32,8 @@ _DEVICES = [("kiosk-1", "kiosk"), ("lobby-display", "display"), ("panel-bridge",
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "demo",
-        help="run a demo branch: server on SQLite + printer and panel emulators + panel bridge",
+        help="run a demo branch: server on SQLite, printer and panel emulators, panel bridge, and "
+        "the kiosk, counter 3 and lobby windows when there is a display",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -40,6 +43,20 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--panel-port", type=int, default=7001, help="default 7001")
     parser.add_argument(
         "--exit-after", type=float, default=None, help="stop after this many seconds (for tests)"
+    )
+    gui = parser.add_mutually_exclusive_group()
+    gui.add_argument(
+        "--no-gui",
+        dest="gui",
+        action="store_false",
+        default=None,
+        help="headless: no kiosk, counter terminal or lobby window even when there is a display",
+    )
+    gui.add_argument(
+        "--gui",
+        dest="gui",
+        action="store_true",
+        help="open the windows even when no display is detected (e.g. QT_QPA_PLATFORM=offscreen)",
     )
     parser.set_defaults(handler=run)
 
@@ -94,6 +111,7 @@ def run(args: argparse.Namespace) -> int:
     branchq = [sys.executable, "-m", "branchq_cli"]
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     children: list[subprocess.Popen[bytes]] = []
+    windows: list[subprocess.Popen[bytes]] = []
 
     def start(name: str, argv: list[str], extra_env: dict[str, str] | None = None) -> None:
         log = open(data_dir / f"{name}.log", "ab")  # noqa: SIM115 - kept open for the child
@@ -165,6 +183,7 @@ def run(args: argparse.Namespace) -> int:
                 {"BRANCHQ_DEVICE_TOKEN": accounts["panel-bridge"]},
             )
         _print_walkthrough(base_url, data_dir, args)
+        windows = _start_windows(args, data_dir, base_url, site_file, accounts, env)
         deadline = None if args.exit_after is None else time.monotonic() + args.exit_after
         while not stop_requested:
             if deadline is not None and time.monotonic() >= deadline:
@@ -177,8 +196,48 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         pass
     finally:
-        _stop(children)
+        _stop(children + windows)  # windows first
     return 0
+
+
+def _start_windows(
+    args: argparse.Namespace,
+    data_dir: Path,
+    base_url: str,
+    site_file: Path,
+    accounts: dict[str, str],
+    env: dict[str, str],
+) -> list[subprocess.Popen[bytes]]:
+    """Open the kiosk, counter 3 and the lobby display (a closed window leaves the demo up)."""
+    from branchq_cli import demo_gui
+
+    configs = demo_gui.write_configs(data_dir, server_url=base_url, site_file=site_file)
+    wins = demo_gui.windows(configs, accounts, data_dir / ACCOUNTS_FILE)
+    show = demo_gui.display_available() if args.gui is None else args.gui
+    if not show:
+        why = "--no-gui" if args.gui is False else "no display on this machine"
+        print(
+            f"\nwindows not opened ({why}); from the repository root, open them with:\n"
+            + demo_gui.how_to_open(wins),
+            flush=True,
+        )
+        return []
+    if not (demo_gui.VOICE_PACK / "manifest.toml").exists():
+        print(f"  generating the lobby's voice pack in {demo_gui.VOICE_PACK} (espeak-ng)...")
+        subprocess.run(
+            [sys.executable, "-m", "branchq_cli", "lobby", "make-voice-pack", demo_gui.VOICE_PACK],
+            check=False,
+            stdout=subprocess.DEVNULL,
+        )
+    started = []
+    for win in wins:
+        log = open(data_dir / f"{win.name}.log", "ab")  # noqa: SIM115 - kept open for the child
+        proc = subprocess.Popen(
+            win.argv, stdout=log, stderr=subprocess.STDOUT, env={**env, **win.env}
+        )
+        started.append(proc)
+        print(f"  opened {win.name} window (pid {proc.pid}, log {data_dir / (win.name + '.log')})")
+    return started
 
 
 def _ensure_accounts(data_dir: Path) -> dict[str, str]:

@@ -141,3 +141,90 @@ def test_two_roles_on_one_port_are_refused(tmp_path: Path) -> None:
     )
     assert result.returncode == 2
     assert f"port {port} is given to the server and the printer emulator's control" in result.stderr
+
+
+def test_demo_opens_the_kiosk_counter_and_lobby_windows(tmp_path: Path) -> None:
+    """With a display (here Qt's offscreen platform and --gui) the demo opens the three windows:
+    the counter terminal signs teller3 in at counter 3, the kiosk and the lobby subscribe; a
+    closing the demo closes them."""
+    port, printer, panel = _free_pair(), _free_pair(), _free_pair()
+    data = tmp_path / "demo"
+    ports = ["--port", str(port), "--printer-port", str(printer), "--panel-port", str(panel)]
+    demo = subprocess.Popen(
+        [sys.executable, "-m", "branchq_cli", "demo", "--data-dir", str(data), *ports, "--gui"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1", "QT_QPA_PLATFORM": "offscreen"},
+    )
+    output: list[str] = []
+    assert demo.stdout is not None
+    reader = threading.Thread(target=lambda: output.extend(demo.stdout or []), daemon=True)
+    reader.start()
+    try:
+        wait_until(
+            lambda: sum("window (pid" in line for line in output) == 3,
+            timeout_s=90,
+            what="three windows opened",
+        )
+        accounts = _accounts(data / "DEMO-ACCOUNTS.txt")
+        base = f"http://127.0.0.1:{port}/api/v1"
+        with httpx.Client(base_url=base, timeout=10) as client:
+            login = client.post(
+                "/auth/login", json={"username": "demo-admin", "password": accounts["demo-admin"]}
+            )
+            auth = {"Authorization": f"Bearer {login.json()['token']}"}
+
+            def counter_3() -> dict[str, object]:
+                rows = client.get("/counters", headers=auth).json()
+                return next(row for row in rows if row["counter_number"] == 3)
+
+            wait_until(
+                lambda: counter_3()["state"] == "OPEN", timeout_s=60, what="counter 3 opened"
+            )
+            assert counter_3()["teller"], "the terminal signed a teller in"
+            tech = client.post(
+                "/auth/login", json={"username": "demo-tech", "password": accounts["demo-tech"]}
+            )
+            tech_auth = {"Authorization": f"Bearer {tech.json()['token']}"}
+
+            def kiosk_reported() -> bool:
+                devices = client.get("/devices", headers=tech_auth).json()
+                kiosk = next(d for d in devices if d["name"] == "kiosk-1")
+                return kiosk["last_heartbeat_at"] is not None and kiosk["status"] == "OK"
+
+            wait_until(kiosk_reported, timeout_s=60, what="the kiosk's heartbeat, printer OK")
+        log = data / "lobby.log"
+        wait_until(
+            lambda: log.exists() and "subscribed" in log.read_text(errors="replace"),
+            timeout_s=60,
+            what="the lobby display subscribed to the event stream",
+        )
+        assert "windows not opened" not in "".join(output)
+    finally:
+        demo.send_signal(signal.SIGINT)
+        code = demo.wait(timeout=60)
+        reader.join(timeout=5)
+        demo.stdout.close()
+    assert code == 0, "".join(output)
+    assert output[-1].strip() == "demo stopped"
+
+
+def test_demo_without_a_display_says_how_to_open_the_windows(tmp_path: Path) -> None:
+    port, printer, panel = _free_pair(), _free_pair(), _free_pair()
+    ports = ["--port", str(port), "--printer-port", str(printer), "--panel-port", str(panel)]
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    demo = [sys.executable, "-m", "branchq_cli", "demo", "--data-dir", str(tmp_path / "d")]
+    run = subprocess.run(
+        [*demo, *ports, "--exit-after", "0.5"],
+        capture_output=True,
+        text=True,
+        timeout=90,
+        env={**env, "PYTHONUNBUFFERED": "1"},
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "windows not opened (no display on this machine)" in run.stdout
+    for command in ("kiosk run --config", "counter run --config", "lobby run --config"):
+        assert command in run.stdout
+    assert "BRANCHQ_COUNTER_PASSWORD=$(awk" in run.stdout, "no secret printed, only where it is"
+    assert (tmp_path / "d" / "counter-3.toml").read_text().count("counter = 3") == 1
