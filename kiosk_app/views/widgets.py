@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import qrcode
-from PyQt6.QtCore import QRect, QRectF, QSize, Qt, pyqtSignal
+from PyQt6.QtCore import QRect, QSize, Qt, pyqtSignal
 from PyQt6.QtGui import (
     QColor,
     QFont,
     QFontMetrics,
+    QImage,
     QPainter,
     QPaintEvent,
     QPalette,
@@ -213,11 +214,12 @@ class TileButton(QPushButton):
 
 
 class QrCode(QWidget):
-    """The ticket's status URL as a QR code, drawn module by module (black on white)."""
+    """The ticket's status URL as a QR code (black on white), drawn from an image made once per
+    URL at the widget's size: a repaint is one blit, not a thousand rectangles."""
 
     def __init__(self, side_px: int) -> None:
         super().__init__()
-        self._matrix: list[list[bool]] = []
+        self._image: QImage | None = None
         self.data = ""
         self.setFixedSize(side_px, side_px)
 
@@ -225,28 +227,33 @@ class QrCode(QWidget):
         if data == self.data:
             return
         self.data = data
-        if not data:
-            self._matrix = []
-        else:
+        self._image = None
+        if data:
             code = qrcode.QRCode(  # a fixed mask: no search of all eight (10x faster)
                 border=2, error_correction=qrcode.constants.ERROR_CORRECT_M, mask_pattern=2
             )
             code.add_data(data)
             code.make(fit=True)
-            self._matrix = code.get_matrix()
+            matrix = code.get_matrix()
+            n = len(matrix)
+            image = QImage(n, n, QImage.Format.Format_Grayscale8)
+            image.fill(255)
+            for y, row in enumerate(matrix):
+                for x, dark in enumerate(row):
+                    if dark:
+                        image.setPixel(x, y, 0)
+            side = min(self.width(), self.height())
+            self._image = image.convertToFormat(QImage.Format.Format_RGB32).scaled(
+                side,
+                side,
+                Qt.AspectRatioMode.IgnoreAspectRatio,
+                Qt.TransformationMode.FastTransformation,
+            )
         self.update()
 
     def paintEvent(self, _event: QPaintEvent | None) -> None:
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor("#ffffff"))
-        if not self._matrix:
-            return
-        n = len(self._matrix)
-        module = min(self.width(), self.height()) / n
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor("#000000"))
-        for y, row in enumerate(self._matrix):
-            for x, dark in enumerate(row):
-                if dark:
-                    painter.drawRect(QRectF(x * module, y * module, module + 0.5, module + 0.5))
+        if self._image is not None:
+            painter.drawImage(0, 0, self._image)
         painter.end()
