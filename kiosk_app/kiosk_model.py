@@ -183,7 +183,7 @@ class KioskModel(QObject):
         """A button of the home screen or of a group."""
         self.touched()
         tile = self.tile(key)
-        if tile is None or not tile.enabled or self._issuing:
+        if tile is None or not tile.enabled or self._issuing or self.emergency is not None:
             return
         if tile.has_children:
             self.group_key = key
@@ -197,7 +197,7 @@ class KioskModel(QObject):
     def confirm(self) -> None:
         self.touched()
         tile = self.tile(self.confirm_key or "")
-        if tile is None or not tile.enabled or not tile.service_code:
+        if tile is None or not tile.enabled or not tile.service_code or self.emergency:
             self.go_home()
             return
         self._issue(tile.service_code, tile.category)
@@ -220,7 +220,9 @@ class KioskModel(QObject):
     def _home_screen(self) -> Screen:
         if self.branch is None:
             return Screen.STARTING
-        return Screen.HOME if self.online else Screen.UNAVAILABLE
+        if not self.online:
+            return Screen.UNAVAILABLE
+        return Screen.EMERGENCY if self.emergency is not None else Screen.HOME
 
     def reprint(self) -> None:
         self.touched()
@@ -376,7 +378,7 @@ class KioskModel(QObject):
             if self._pending is not None and self.screen is Screen.UNAVAILABLE:
                 self._send_issue()
                 return
-        if self.screen in (Screen.HOME, Screen.GROUP, Screen.CONFIRM, Screen.UNAVAILABLE) and (
+        if self.screen in _FOLLOWS_CONNECTION and (
             self._pending is None or self.screen is not Screen.UNAVAILABLE
         ):
             self._show(self._home_screen())
@@ -400,7 +402,20 @@ class KioskModel(QObject):
             self.emergency = message.notice
         else:
             return
+        if isinstance(message, Snapshot | EmergencyChanged):
+            self._cover_or_uncover()
         self.changed.emit()
+
+    def _cover_or_uncover(self) -> None:
+        """The notice covers the menu at once (a ticket on screen, or a tap being answered,
+        finishes first); when it is lifted the menu comes back."""
+        covered = self.screen is Screen.EMERGENCY
+        if self.emergency is not None and not covered and self.screen in _COVERABLE:
+            self.group_key = self.confirm_key = None
+            self.notice = None
+            self._show(self._home_screen())
+        elif self.emergency is None and covered:
+            self._show(self._home_screen())
 
     # --- helpers ----------------------------------------------------------------------------
     def _idle_timeout(self) -> None:
@@ -417,6 +432,16 @@ class KioskModel(QObject):
             self.screen = screen
             self.screen_changed.emit(screen.value)
         self.changed.emit()
+
+
+_COVERABLE = (Screen.HOME, Screen.GROUP, Screen.CONFIRM, Screen.NOTICE)
+_FOLLOWS_CONNECTION = (
+    Screen.HOME,
+    Screen.GROUP,
+    Screen.CONFIRM,
+    Screen.UNAVAILABLE,
+    Screen.EMERGENCY,
+)
 
 
 def _ms(seconds: float) -> int:

@@ -19,6 +19,7 @@ class Screen(StrEnum):
     TICKET = "ticket"
     NOTICE = "notice"
     UNAVAILABLE = "unavailable"
+    EMERGENCY = "emergency"  # the branch stopped issuing: its notice covers the screen
 
 
 class PrintState(StrEnum):

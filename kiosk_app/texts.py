@@ -41,6 +41,7 @@ UNAVAILABLE_BODY = Bilingual(
     zh="正在自动重试，请稍候或咨询大堂工作人员",
     en="Retrying automatically. Please wait or ask a member of staff",
 )
+EMERGENCY_TITLE = Bilingual(zh="暂停取号", en="No tickets are issued now")
 STARTING = Bilingual(zh="正在连接，请稍候", en="Connecting, please wait")
 NO_TICKET = Bilingual(zh="未能取号", en="No ticket was issued")
 PRINTER_DOWN_NOTE = Bilingual(

@@ -2,16 +2,19 @@
 
 ``apply(message)`` returns what the message is about, so the terminal refreshes only what
 changed: ``"counters"``, ``"queues"``, and ``"desk"`` when the message may change this counter's
-desk (its ticket, the tickets it may call, its parked ones).
+desk (its ticket, the tickets it may call, its parked ones), ``"emergency"`` when the branch's
+emergency notice was set or lifted.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from server.contract.common import Bilingual
 from server.contract.events import (
     CounterChanged,
     CounterInfo,
+    EmergencyChanged,
     QueueInfo,
     QueuesChanged,
     ServerMessage,
@@ -29,6 +32,7 @@ class Board:
     counter_number: int
     counters: dict[int, CounterInfo] = field(default_factory=dict)
     queues: dict[str, QueueInfo] = field(default_factory=dict)
+    emergency: Bilingual | None = None  # the branch stopped issuing: shown in a banner
 
     @property
     def mine(self) -> CounterInfo | None:
@@ -41,7 +45,11 @@ class Board:
         if isinstance(message, Snapshot):
             self.counters = {c.counter_number: c for c in message.counters}
             self.queues = {q.service_code: q for q in message.queues}
-            return {"counters", "queues", "desk"}
+            self.emergency = message.emergency
+            return {"counters", "queues", "desk", "emergency"}
+        if isinstance(message, EmergencyChanged):
+            self.emergency = message.notice
+            return {"emergency"}
         changed: set[str] = set()
         queues: list[QueueInfo] = []
         if isinstance(message, TicketIssued | TicketCalled | TicketChanged):

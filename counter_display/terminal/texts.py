@@ -60,6 +60,13 @@ CATEGORIES: dict[Category, Bilingual] = {
 }
 
 TITLE = b("柜员叫号终端", "Counter terminal")
+
+
+def emergency(notice: Bilingual) -> Bilingual:
+    """The banner while the branch has stopped issuing (tickets waiting can still be called)."""
+    return b(f"暂停取号：{notice.zh}", f"No tickets are issued: {notice.en}")
+
+
 OFFLINE = b(
     "与排队服务器的连接已断开，正在重新连接…操作暂不可用",
     "Connection to the branch server lost; reconnecting… actions are disabled",

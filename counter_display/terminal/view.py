@@ -39,6 +39,8 @@ QLabel#header { font-size: 22px; font-weight: 600; color: white; }
 QFrame#headerBar { background: #1f4e79; }
 QLabel#offline { background: #c0392b; color: white; font-size: 20px; font-weight: 600;
                  padding: 10px; }
+QLabel#emergency { background: #8b0000; color: white; font-size: 22px; font-weight: 600;
+                   padding: 12px; }
 QLabel#notice { background: #fdebd0; color: #7e5109; font-size: 18px; padding: 8px;
                 border: 1px solid #f5cba7; }
 QFrame#card { background: white; border: 1px solid #d5dbe1; border-radius: 8px; }
@@ -121,10 +123,14 @@ class TerminalWindow(QMainWindow):
         self.offline = QLabel()
         self.offline.setObjectName("offline")
         self.offline.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.emergency = QLabel()
+        self.emergency.setObjectName("emergency")
+        self.emergency.setWordWrap(True)
+        self.emergency.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.notice = QLabel()
         self.notice.setObjectName("notice")
         self.notice.setWordWrap(True)
-        for banner in (self.offline, self.notice):
+        for banner in (self.offline, self.emergency, self.notice):
             banner.setVisible(False)
             root.addWidget(banner)
 
@@ -359,6 +365,10 @@ class TerminalWindow(QMainWindow):
         self.language_button.setText("English" if lang == "zh" else "中文")
         self.offline.setText(pick(texts.OFFLINE, lang))
         self.offline.setVisible(vm.teller is not None and not vm.online)
+        emergency = vm.board.emergency
+        if emergency is not None:
+            self.emergency.setText(pick(texts.emergency(emergency), lang))
+        self.emergency.setVisible(emergency is not None)
         if vm.last_notice is not None:
             self.notice.setText(pick(vm.last_notice, lang))
         for action, button in self.buttons.items():

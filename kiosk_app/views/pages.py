@@ -63,7 +63,8 @@ class ConfirmPage(QWidget):
 
 
 class MessagePage(QWidget):
-    """STARTING, ISSUING, NOTICE (no ticket: why) and UNAVAILABLE (server unreachable)."""
+    """STARTING, ISSUING, NOTICE (no ticket: why), UNAVAILABLE (server unreachable) and
+    EMERGENCY (the branch stopped issuing: its notice, full screen)."""
 
     def __init__(self, model: KioskModel, sizes: Sizes) -> None:
         super().__init__()
@@ -93,8 +94,9 @@ class MessagePage(QWidget):
             Screen.ISSUING: (texts.ISSUING, None),
             Screen.NOTICE: (texts.NO_TICKET, m.notice),
             Screen.UNAVAILABLE: (texts.UNAVAILABLE_TITLE, texts.UNAVAILABLE_BODY),
+            Screen.EMERGENCY: (texts.EMERGENCY_TITLE, m.emergency),
         }.get(m.screen, (texts.STARTING, None))
-        alert = m.screen in (Screen.NOTICE, Screen.UNAVAILABLE)
+        alert = m.screen in (Screen.NOTICE, Screen.UNAVAILABLE, Screen.EMERGENCY)
         style_label(
             self.title,
             self.sizes,

@@ -50,6 +50,7 @@ class KioskWindow(QStackedWidget):
             Screen.ISSUING: self.message,
             Screen.NOTICE: self.message,
             Screen.UNAVAILABLE: self.message,
+            Screen.EMERGENCY: self.message,
         }
         for page in (self.menu, self.confirm, self.message, self.ticket):
             self.addWidget(page)

@@ -1,4 +1,4 @@
-"""``/admin`` (admin role): users, devices, and runtime branch settings.
+"""``/admin`` (admin role): users, devices, runtime branch settings and emergency mode.
 
 Branch settings (service open/closed, names, daily cap, target wait; counter skills; category
 weights) change the database rows the use cases read on every call; a restart re-applies the
@@ -33,8 +33,9 @@ from server.contract.auth import (
     UserPublic,
 )
 from server.contract.common import COUNTER_NUMBER_MAX, Bilingual
+from server.contract.emergency import EmergencyOn, EmergencyStatus, EmergencySwitchOut
 from server.domain.errors import UnknownEntity
-from server.services import devices, users
+from server.services import devices, emergency, users
 from server.services.errors import ActionRefused, BadRequest
 from server.services.queues import publish_queues
 from server.store.auth_tables import User
@@ -262,3 +263,32 @@ def update_category(
         row.weight = body.weight
         session.add(row)
         return CategorySettings(category=row.category, weight=row.weight)
+
+
+# ---- emergency mode ------------------------------------------------------------------------
+
+
+@router.get("/emergency")
+def emergency_status(_: AdminDep, branch: BranchDep) -> EmergencyStatus:
+    return emergency.status(branch)
+
+
+@router.post("/emergency/on")
+def emergency_on(body: EmergencyOn, admin: AdminDep, branch: BranchDep) -> EmergencyStatus:
+    """Stop issuing with a notice in both languages (``kind``: emergency or pause; ``drill``
+    marks a practice run); again while on: changes the notice. Every screen is told."""
+    return emergency.switch_on(branch, body, by_name=admin.name, by_kind=admin.kind)
+
+
+@router.post("/emergency/off")
+def emergency_off(admin: AdminDep, branch: BranchDep) -> EmergencyStatus:
+    """Resume issuing; tickets waiting all along are called as before."""
+    return emergency.switch_off(branch, by_name=admin.name, by_kind=admin.kind)
+
+
+@router.get("/emergency/log")
+def emergency_log(
+    _: AdminDep, branch: BranchDep, limit: int = Query(default=100, ge=1, le=500)
+) -> list[EmergencySwitchOut]:
+    """Every switch on and off, newest first: who, when, kind, drill, notice."""
+    return emergency.switch_log(branch, limit=limit)

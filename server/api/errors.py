@@ -15,6 +15,8 @@ CounterUnavailable         409     counter_unavailable
 NotSignedIn                403     not_signed_in
 IdempotencyConflict        409     idempotency_conflict (a used key with another request)
 ActionRefused              409     conflict
+BranchEmergency            409     branch_emergency (emergency mode: the notice in the message)
+BranchPaused               409     branch_paused (service paused: the notice in the message)
 BadRequest                 422     invalid_request (``field`` names the field)
 IssuerClosed               503     unavailable (starting or shutting down; retry)
 IssueRateLimited           429     too_many_requests (``Retry-After``; one device's tickets)
@@ -64,6 +66,8 @@ from server.domain.errors import (
 from server.services.errors import (
     ActionRefused,
     BadRequest,
+    BranchEmergency,
+    BranchPaused,
     IdempotencyConflict,
     IssueRateLimited,
     IssuerClosed,
@@ -99,6 +103,8 @@ ERROR_MAP: list[tuple[type[Exception], int, str, _Headers]] = [
     (NotSignedIn, 403, "not_signed_in", _no_headers),
     (IdempotencyConflict, 409, "idempotency_conflict", _no_headers),
     (ActionRefused, 409, "conflict", _no_headers),
+    (BranchEmergency, 409, "branch_emergency", _no_headers),
+    (BranchPaused, 409, "branch_paused", _no_headers),
     (BadRequest, 422, "invalid_request", _no_headers),
     (IssuerClosed, 503, "unavailable", _no_headers),
     (IssueRateLimited, 429, "too_many_requests", _retry_after),

@@ -10,6 +10,9 @@ Tree::
     ├── IdempotencyConflict  a used idempotency key sent with a different request (HTTP 409)
     │   └── ActionKeyConflict  the same for a teller action's key
     ├── ActionRefused   a request the rules of the use case refuse (HTTP 409)
+    ├── BranchStopped   no tickets while the branch is stopped (HTTP 409), carries the notice
+    │   ├── BranchEmergency  in emergency mode (``branch_emergency``)
+    │   └── BranchPaused     service paused (``branch_paused``)
     ├── IssuerClosed    the ticket issuer is not running (starting or stopping; HTTP 503)
     └── IssueRateLimited  one device asked for tickets faster than any kiosk can (HTTP 429)
 """
@@ -49,6 +52,32 @@ class IdempotencyConflict(UseCaseError):
 
 class ActionRefused(UseCaseError):
     """``admin 'root' cannot disable their own account; ask another admin``."""
+
+
+class BranchStopped(UseCaseError):
+    """No ticket is issued while the branch is stopped; ``notice_zh``/``notice_en`` say why."""
+
+    LABEL_EN = "no tickets are issued now"
+    LABEL_ZH = "暂停取号"
+
+    def __init__(self, *, notice_zh: str, notice_en: str) -> None:
+        self.notice_zh = notice_zh
+        self.notice_en = notice_en
+        super().__init__(f"{self.LABEL_EN}: {notice_en}", f"{self.LABEL_ZH}：{notice_zh}")
+
+
+class BranchEmergency(BranchStopped):
+    """``the branch is in emergency mode; no tickets are issued: <notice>``."""
+
+    LABEL_EN = "the branch is in emergency mode; no tickets are issued"
+    LABEL_ZH = "网点处于应急状态，暂停取号"
+
+
+class BranchPaused(BranchStopped):
+    """``service is paused; no tickets are issued: <notice>``."""
+
+    LABEL_EN = "service is paused; no tickets are issued"
+    LABEL_ZH = "暂停服务，暂停取号"
 
 
 class IssuerClosed(UseCaseError):

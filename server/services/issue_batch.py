@@ -6,6 +6,8 @@ exception meant for that request alone) in the order given:
 - every request was validated when it was made (``IssueRequest``), before it joined a batch;
 - an idempotency key already used answers its ticket (``replayed``), and a key repeated inside
   the batch gets the ticket of its first use;
+- while the branch is in emergency or paused (``services.emergency``), every new ticket is
+  refused with the notice (a replayed key still answers its ticket);
 - an unknown service, a closed service, a reached daily cap or a service whose every number
   is held by an open ticket fails only its own request;
 - numbering locks one row per service and gives its next numbers, skipping numbers still live
@@ -39,6 +41,7 @@ from server.domain.errors import UnknownEntity
 from server.domain.model import ServiceDef
 from server.domain.numbering import next_numbers
 from server.services.context import BranchContext
+from server.services.emergency import stop_error
 from server.services.errors import BadRequest, IdempotencyConflict
 from server.services.issue_answers import NewTicket, issued_out, publish_issued
 from server.services.rollover import ensure_business_day, publish_new_day
@@ -218,6 +221,7 @@ def _issue_together(
             abandoned = ensure_business_day(orm.session, ctx, now)
             orm.flush()
         services = store.services(conn)
+        stopped = store.stopped(conn)  # emergency or pause: no new ticket, replays still answer
         first_of_key: dict[str, int] = {}
         replay_of: dict[int, int] = {}
         stored: list[int] = []  # requests whose key has a ticket already
@@ -232,6 +236,9 @@ def _issue_together(
                 if store.ticket_id(conn, idempotency_key=key) is not None:
                     stored.append(i)
                     continue
+            if stopped is not None:
+                outcomes[i] = stop_error(*stopped)
+                continue
             if r.service_code not in services:
                 outcomes[i] = UnknownEntity("service", r.service_code, list(services))
                 continue

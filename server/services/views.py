@@ -173,7 +173,7 @@ def emergency(session: Session) -> Bilingual | None:
     state = repo.branch_state(session)
     if state is None:
         return None
-    if state.emergency_zh is None and state.emergency_en is None:
+    if state.emergency_kind is None:
         return None
     return Bilingual(zh=state.emergency_zh or "", en=state.emergency_en or "")
 

@@ -56,6 +56,9 @@ _SERVICES = select(*(_service.c[name] for name in _SERVICE_FIELDS)).order_by(
     _service.c.sort_order, _service.c.code
 )
 _DAY = select(_branch.c.business_day).where(_branch.c.id == 1)
+_STOPPED = select(_branch.c.emergency_kind, _branch.c.emergency_zh, _branch.c.emergency_en).where(
+    _branch.c.id == 1
+)
 _LIVE = select(_ticket.c.number).where(
     _ticket.c.business_day == bindparam("day"),
     _ticket.c.number.between(bindparam("first"), bindparam("last")),
@@ -132,6 +135,7 @@ class IssuingStore:
         self._by_key = prepare(_BY_KEY, dialect)
         self._services = prepare(_SERVICES, dialect)
         self._day = prepare(_DAY, dialect)
+        self._stopped = prepare(_STOPPED, dialect)
         self._lock = prepare(_lock_numbering(dialect), dialect)
         self._live = prepare(_LIVE, dialect)
         self._save = prepare(_SAVE, dialect)
@@ -154,6 +158,14 @@ class IssuingStore:
             values["is_open"] = bool(values["is_open"])
             found[str(values["code"])] = ServiceDef(**values)
         return found
+
+    def stopped(self, conn: Connection) -> tuple[str, str, str] | None:
+        """(kind, notice zh, notice en) while the branch is in emergency or paused, else None."""
+        rows = self._stopped.rows(conn, {})
+        if not rows or rows[0][0] is None:
+            return None
+        kind, zh, en = rows[0]
+        return str(kind), str(zh or ""), str(en or "")
 
     def recorded_day(self, conn: Connection) -> date | None:
         """The business day the last rollover recorded (None before the first)."""

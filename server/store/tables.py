@@ -127,12 +127,19 @@ class ServiceStats(SQLModel, table=True):
 
 
 class BranchState(SQLModel, table=True):
-    """Branch-wide state: one row (id 1): current business day and the emergency notice."""
+    """Branch-wide state: one row (id 1): current business day and the emergency notice.
+
+    While ``emergency_kind`` is set ("emergency" or "pause") no ticket is issued and the
+    notice covers every screen; ``emergency_drill`` marks a practice run.
+    """
 
     id: int = Field(default=1, primary_key=True)
     business_day: date | None = None
     emergency_zh: str | None = None
     emergency_en: str | None = None
+    emergency_kind: str | None = Field(default=None, max_length=16)
+    emergency_drill: bool = False
+    emergency_since: datetime | None = _dt()
     # sha256 of the branch definition last applied from the branch file (see store/seed.py)
     branch_file_digest: str | None = Field(default=None, max_length=64)
 
@@ -147,3 +154,17 @@ class CounterActionKey(SQLModel, table=True):
     request: str = Field(max_length=2000)  # the action and its body, to refuse a reused key
     result: str | None = None  # CounterActionResult as JSON
     created_at: datetime = _dt(nullable=False, index=True)
+
+
+class EmergencySwitch(SQLModel, table=True):
+    """The log of emergency and pause switches: who switched what, when (never deleted)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _dt(nullable=False, index=True)
+    action: str = Field(max_length=8)  # "on" (also a changed notice) or "off"
+    kind: str = Field(max_length=16)  # "emergency" or "pause"
+    drill: bool = False
+    notice_zh: str | None = None
+    notice_en: str | None = None
+    by_name: str = Field(max_length=64)
+    by_kind: str = Field(max_length=8)  # "user" or "device"
