@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import field_validator
 
-from server.contract.common import Bilingual, WireModel
+from server.contract.common import Bilingual, WireInput, WireModel
 
 NOTICE_MAX_CHARS = 200  # per language: it must fit a kiosk screen in large type
 
@@ -24,7 +24,7 @@ class EmergencyKind(StrEnum):
     PAUSE = "pause"  # 暂停服务: issuing paused for a while (staff meeting, cash delivery, ...)
 
 
-class EmergencyOn(WireModel):
+class EmergencyOn(WireInput):
     """Switch the branch into emergency (or pause), or change the notice while it is on."""
 
     notice: Bilingual

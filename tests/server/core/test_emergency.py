@@ -106,7 +106,13 @@ def test_only_an_admin_switches_and_a_bad_notice_is_refused_and_changes_nothing(
     assert r.status_code == 403
     r = branch.client.post(url, json={"notice": NOTICE}, headers=branch.kiosk())
     assert r.status_code == 403
-    for notice in ({"zh": "  ", "en": "x"}, {"zh": "停", "en": "e" * 201}, {"zh": "停"}):
+    bad = (
+        {"zh": "  ", "en": "x"},
+        {"zh": "停", "en": "e" * 201},
+        {"zh": "停"},
+        {"zh": "\x00", "en": "x"},
+    )
+    for notice in bad:
         r = branch.client.post(url, json={"notice": notice}, headers=admin(branch))
         assert r.status_code == 422, r.text
         assert r.json()["error"] == "invalid_request" and r.json()["field"].startswith(
