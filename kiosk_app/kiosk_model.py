@@ -287,8 +287,14 @@ class KioskModel(QObject):
             self._show(Screen.UNAVAILABLE)  # the pending tap keeps its key for the retry
             self._retry.start()
             return
-        self._pending = None  # the server answered: retrying would get the same answer
-        self.notice = error.text if isinstance(error, ApiError) else texts.NO_TICKET
+        pending, self._pending = self._pending, None  # the server answered: a retry would too
+        reason = error.text if isinstance(error, ApiError) else texts.NO_TICKET
+        queue = self.queues.get(pending.service_code) if pending else None
+        self.notice = (
+            Bilingual(zh=f"{queue.name.zh}：{reason.zh}", en=f"{queue.name.en}: {reason.en}")
+            if queue is not None
+            else reason
+        )
         self._show(Screen.NOTICE)
         self._leave.start(_ms(self.config.screen.notice_screen_s))
 

@@ -197,7 +197,8 @@ def test_a_refusal_the_kiosk_did_not_foresee_is_shown_in_both_languages(
     qtbot.waitUntil(lambda: kiosk.model.screen is Screen.NOTICE, timeout=5000)
     page = kiosk.window.message
     assert page.title.text() == "未能取号"
-    assert page.body.text() and page.body_other.text()
+    assert page.body.text().startswith("外汇：")  # which service, and the server's reason
+    assert page.body_other.text().startswith("Foreign exchange: ")
     assert all_tickets(branch) == []
 
 
