@@ -51,11 +51,13 @@ class HeldByAnother(ClientError):
 
 @dataclass(frozen=True)
 class Pending:
-    """An action sent without an answer: resent with the same key."""
+    """An action sent without an answer: resent with the same key, until a desk read started
+    after the failure shows the counter as it is now (then a press is a new intent)."""
 
     action: str
     body: str
     key: str
+    reads_before: int = 0  # desk reads started before the failure
 
 
 class CounterTerminal(QObject):
@@ -96,6 +98,7 @@ class CounterTerminal(QObject):
         self._desk_reading = False
         self._desk_again = False
         self._today_stale = True
+        self._reads_started = 0
         self.actions_sent = 0  # requests that acted (tests, diagnostics)
         bridge.message_received.connect(self._on_message)
         bridge.connection_changed.connect(self._on_connection)
@@ -161,7 +164,7 @@ class CounterTerminal(QObject):
         """One key press or button; False when it was ignored (disabled or one on its way)."""
         if not self.enabled(action):
             return False
-        serial = body.model_dump_json() if body is not None else ""
+        serial = _serial(body)
         pending = self._pending
         if pending is not None and (pending.action, pending.body) == (action, serial):
             key = pending.key  # the retry of a request that got no answer
@@ -229,6 +232,8 @@ class CounterTerminal(QObject):
             self.sign_in_required.emit(texts.SESSION_EXPIRED)
         elif isinstance(error, ServerUnreachable):
             self._say(texts.RETRY_SAFE)  # the key stays: the same press resends it
+            self._pending = Pending(action, _serial(body), key, reads_before=self._reads_started)
+            self.refresh(today=False)  # when it answers, the screen shows what was done
         elif isinstance(error, ClientError):
             self._pending = None  # refused: nothing was done; a new press is a new action
             self._say(error.text)
@@ -252,15 +257,24 @@ class CounterTerminal(QObject):
         self._desk_reading = True
         with_today, self._today_stale = self._today_stale, False
         n = self.counter_number
+        self._reads_started += 1
+        read_number = self._reads_started
 
         async def read() -> tuple[CounterDesk, TellerToday | None]:
             desk = await self.api.counter_desk(n)
             return desk, (await self.api.teller_today()) if with_today else None
 
-        self.bridge.call(read, on_result=self._desk_read, on_error=self._desk_failed)
+        self.bridge.call(
+            read,
+            on_result=lambda result: self._desk_read(result, read_number),
+            on_error=self._desk_failed,
+        )
 
-    def _desk_read(self, result: tuple[CounterDesk, TellerToday | None]) -> None:
+    def _desk_read(self, result: tuple[CounterDesk, TellerToday | None], read_number: int) -> None:
         self.desk, today = result
+        pending = self._pending
+        if pending is not None and read_number > pending.reads_before and self.busy is None:
+            self._pending = None  # the screen shows what the lost request did (or did not do)
         if today is not None:
             self.today = today
         self.desk_read_at = time.monotonic()
@@ -310,3 +324,7 @@ class CounterTerminal(QObject):
             self.bridge.run_sync(self.api.aclose())
         except Exception as exc:  # the loop is gone already
             log.debug("closing the client: %r", exc)
+
+
+def _serial(body: BaseModel | None) -> str:
+    return body.model_dump_json() if body is not None else ""

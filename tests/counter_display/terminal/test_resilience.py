@@ -178,3 +178,20 @@ def test_the_client_retries_a_lost_answer_by_itself(
     assert proxy.lost[b"/call-next"] == 1
     assert t.number() == "A001" and t.vm.last_notice is None
     assert waiting(branch) == 1
+
+
+def test_after_the_screen_showed_what_a_lost_request_did_a_press_is_new(
+    branch: LiveBranch, make_terminal: Make, proxy: LossyProxy
+) -> None:
+    issue(branch, "A", 1)
+    t = make_terminal(server_url=proxy.url)
+    t.press("call-next")
+    proxy.lose_answers(b"/recall", 2)  # the recall is done, its answers are lost
+    t.qtbot.keyClick(t.window, Qt.Key.Key_F2)
+    t.wait(lambda: t.vm.last_notice == texts.RETRY_SAFE and t.vm.busy is None)
+    # the recall's event makes the terminal re-read its desk: it shows the recall
+    t.wait(lambda: t.vm.current is not None and t.vm.current.recall_count == 1 and t.settled())
+    t.wait(lambda: t.vm._pending is None)
+    t.press("recall")  # the teller recalls again: a new key, a second recall
+    assert t.vm.current.recall_count == 2
+    assert server_counters(branch)[3]["current"]["recall_count"] == 2
