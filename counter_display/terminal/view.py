@@ -429,7 +429,8 @@ class TerminalWindow(QMainWindow):
         for table, items in ((self.waiting, waiting), (self.parked, parked)):
             table.setHorizontalHeaderLabels([pick(h, lang) for h in headers])
             _fill(table, rows(items))
-        self.tabs.setTabText(0, f"{pick(texts.WAITING_LIST, lang)} ({len(waiting)})")
+        total = desk.waiting_total if desk else 0
+        self.tabs.setTabText(0, f"{pick(texts.WAITING_LIST, lang)} ({max(total, len(waiting))})")
         self.tabs.setTabText(1, f"{pick(texts.PARKED_LIST, lang)} ({len(parked)})")
 
         self.queues_title.setText(pick(texts.QUEUES, lang))

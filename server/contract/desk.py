@@ -26,7 +26,8 @@ class CounterDesk(WireModel):
     at: datetime  # the server's clock when this was read
     counter: CounterInfo
     current: DeskTicket | None = None
-    waiting: list[DeskTicket]  # WAITING tickets of the services it serves, oldest first
+    waiting: list[DeskTicket]  # WAITING tickets it may call, oldest first (at most 100)
+    waiting_total: int = 0  # how many it may call in all
     parked: list[DeskTicket]  # tickets this counter parked today
     services: list[str] = Field(
         default_factory=list, description="codes of the services this counter serves"

@@ -19,6 +19,8 @@ from server.store import repo
 from server.store.db import read_session
 from server.store.tables import Ticket, TicketEvent
 
+DESK_LIST_LIMIT = 100  # a teller's list shows the oldest; the count says how many in all
+
 
 def _seconds(start: datetime | None, end: datetime | None) -> int:
     if start is None or end is None:
@@ -40,10 +42,12 @@ def counter_desk(ctx: BranchContext, *, counter_number: int) -> CounterDesk:
             .where(col(Ticket.state).in_([TicketState.WAITING.value, TicketState.PARKED.value]))
             .order_by(col(Ticket.id))
         ).all()
+        callable_rows = [
+            t for t in rows if t.state == TicketState.WAITING.value and _may_call(desk_rules, t)
+        ]
         waiting = [
             DeskTicket(ticket=ticket_ref(t, names), waited_s=_seconds(t.arrived_at, now))
-            for t in rows
-            if t.state == TicketState.WAITING.value and _may_call(desk_rules, t)
+            for t in callable_rows[:DESK_LIST_LIMIT]
         ]
         parked = [
             DeskTicket(
@@ -67,6 +71,7 @@ def counter_desk(ctx: BranchContext, *, counter_number: int) -> CounterDesk:
             counter=counter_info(counter, held, names),
             current=current,
             waiting=waiting,
+            waiting_total=len(callable_rows),
             parked=parked,
             services=sorted(code for code in desk_rules.weights if desk_rules.serves(code)),
             allowed=allowed_actions(

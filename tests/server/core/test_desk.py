@@ -33,6 +33,7 @@ def test_the_desk_lists_what_the_counter_serves_and_why_its_ticket_was_called(
     assert [w["waited_s"] for w in before["waiting"]] == [300, 180]
     assert before["current"] is None
     assert before["services"] == ["A", "F"]
+    assert before["waiting_total"] == 2
     assert before["allowed"] == ["pause", "close", "call-next", "call", "cancel"]
 
     called = branch.teller_post("alice", "/counters/1/call-next")
