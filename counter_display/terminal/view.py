@@ -81,14 +81,20 @@ def _table(columns: int) -> QTableWidget:
 
 
 def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
+    """Show ``rows``, touching only the cells whose text changed (a redraw stays cheap)."""
     selected = table.currentRow()
-    table.setRowCount(len(rows))
+    if table.rowCount() != len(rows):
+        table.setRowCount(len(rows))
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
-            item = QTableWidgetItem(value)
-            item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-            table.setItem(r, c, item)
-    if 0 <= selected < len(rows):
+            item = table.item(r, c)
+            if item is None:
+                item = QTableWidgetItem(value)
+                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                table.setItem(r, c, item)
+            elif item.text() != value:
+                item.setText(value)
+    if 0 <= selected < len(rows) and table.currentRow() != selected:
         table.selectRow(selected)
 
 

@@ -31,7 +31,7 @@ from counter_display.terminal import texts
 from counter_display.terminal.board import Board
 from server.contract.common import Bilingual
 from server.contract.desk import CounterDesk, DeskTicket, TellerToday
-from server.contract.events import ServerMessage
+from server.contract.events import ServerMessage, TicketCalled, TicketChanged, TicketIssued
 from server.contract.rest import CallChosen, CounterActionResult, TransferRequest, UnparkRequest
 
 log = logging.getLogger("branchq.counter")
@@ -298,10 +298,50 @@ class CounterTerminal(QObject):
 
     def _on_message(self, message: ServerMessage) -> None:
         changed = self.board.apply(message)
-        if "desk" in changed:
+        if "desk" in changed and not self._apply_to_desk(message):
             self.refresh(today=False)  # the teller's figures change only by their own actions
         if changed:
             self.changed.emit()
+
+    def _apply_to_desk(self, message: ServerMessage) -> bool:
+        """Apply a message about other counters' tickets to the desk without re-reading it;
+        False when only the server can say (this counter's own tickets, transfers, a list
+        that becomes empty or not, which changes the allowed actions)."""
+        desk = self.desk
+        if desk is None or self.busy is not None or self._desk_reading:
+            return False
+        if isinstance(message, TicketIssued):
+            if message.ticket.service_code not in desk.services or not desk.waiting:
+                return False
+            if desk.waiting_total > len(desk.waiting):  # the list is cut: the new one is not shown
+                self.desk = desk.model_copy(update={"waiting_total": desk.waiting_total + 1})
+                return True
+            item = DeskTicket(ticket=message.ticket, waited_s=-self._since_read())
+            self.desk = desk.model_copy(
+                update={"waiting": [*desk.waiting, item], "waiting_total": desk.waiting_total + 1}
+            )
+            return True
+        gone: str | None = None
+        if isinstance(message, TicketCalled) and message.call.counter_number != self.counter_number:
+            gone = message.call.ticket.public_id
+        elif (
+            isinstance(message, TicketChanged)
+            and message.counter_number != self.counter_number
+            and message.action != "unparked"
+        ):
+            gone = message.ticket.public_id
+        if gone is None:
+            return False
+        left = [w for w in desk.waiting if w.ticket.public_id != gone]
+        if len(left) == len(desk.waiting):
+            return True  # not one of ours: nothing to change
+        if not left or desk.waiting_total > len(desk.waiting):
+            return False  # empty now, or a cut list: ask the server
+        self.desk = desk.model_copy(update={"waiting": left, "waiting_total": len(left)})
+        return True
+
+    def _since_read(self) -> int:
+        return int(time.monotonic() - self.desk_read_at)
 
     def _on_connection(self, connected: bool) -> None:
         self.online = connected
