@@ -7,6 +7,7 @@
     branchq admin rotate-device NAME [--grace-s 3600]   (prints the new token once)
     branchq admin revoke-device NAME
     branchq admin list-devices
+    branchq admin emergency on|off|status|log   (through the server: see branchq_cli/emergency)
 
 Every command takes --data-dir and --database-url (else BRANCHQ_* environment variables, else
 the defaults of the server's settings) and brings the schema up to date first, as the server
@@ -26,6 +27,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from branchq_cli import emergency
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -91,6 +94,7 @@ def register(subparsers: Any) -> None:
     p = add("revoke-device", "revoke a device's token", _revoke_device)
     p.add_argument("name")
     add("list-devices", "list devices and their health", _list_devices)
+    emergency.register(sub)  # through the running server, not the database
 
 
 def _usage(parser: argparse.ArgumentParser) -> int:

@@ -39,3 +39,5 @@ class PhoneView(WireModel):
     facts: list[PhoneFact] = Field(default_factory=list)  # people ahead, estimated wait, issued at
     counter_number: int | None = None
     updated_at: str  # local time of this view, "10:02:15"
+    # the branch stopped issuing (emergency or service pause): shown above the card
+    emergency: Bilingual | None = None

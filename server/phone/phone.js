@@ -62,6 +62,7 @@
     byId("state").hidden = false;
     setText("headline", view.headline);
     setText("message", view.message);
+    setText("emergency", view.emergency);
     var facts = byId("facts");
     facts.textContent = "";
     for (var i = 0; i < view.facts.length; i++) {

@@ -43,7 +43,7 @@ _ABOUT_ONE_TICKET = {
     "ticket.recalled": ("call", "ticket"),
     "ticket.changed": ("ticket",),
 }
-_EVERY_QUEUE = {"queues.changed", "ticket.transferred"}
+_EVERY_QUEUE = {"queues.changed", "ticket.transferred", "emergency.changed"}
 _ALL = "*"  # concerns every watched ticket
 
 
@@ -56,7 +56,7 @@ def concerns(text: str) -> tuple[str, str] | str | None:
         return _ALL
     path = _ABOUT_ONE_TICKET.get(kind)
     if path is None:
-        return None  # ticket.issued (queues behind), counters, devices, emergency notices
+        return None  # ticket.issued (queues behind), counters, devices
     ticket = event
     for key in path:
         ticket = ticket[key]

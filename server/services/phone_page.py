@@ -172,6 +172,8 @@ def _card(view: PhoneView, language: Language) -> dict[str, str]:
         "facts": facts,
         "updated_at": escape(view.updated_at),
         "final": "true" if view.final else "false",
+        "emergency": _t(view.emergency, language) if view.emergency else "",
+        "emergency_hidden": "" if view.emergency else " hidden",
     }
 
 

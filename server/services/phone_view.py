@@ -18,6 +18,8 @@ from server.contract.rest import TicketStatusOut
 from server.domain.transitions import FINAL_STATES
 from server.services.context import BranchContext
 from server.services.tickets import ticket_status, ticket_statuses
+from server.services.views import emergency
+from server.store.db import read_session
 
 B = Bilingual
 
@@ -56,7 +58,8 @@ _FINAL: dict[TicketState, tuple[Bilingual, Bilingual]] = {
 def phone_view(ctx: BranchContext, *, public_id: str) -> tuple[PhoneView, TicketStatusOut]:
     """The view of a ticket now; raises UnknownEntity for an unknown id."""
     status = ticket_status(ctx, public_id=public_id)
-    return view_of(status, now=ctx.now(), timezone=ctx.config.timezone), status
+    notice = _emergency(ctx)
+    return view_of(status, now=ctx.now(), timezone=ctx.config.timezone, emergency=notice), status
 
 
 def phone_views(
@@ -64,14 +67,24 @@ def phone_views(
 ) -> dict[str, tuple[PhoneView, TicketStatusOut]]:
     """The views of several tickets in one read (unknown ids are left out)."""
     now = ctx.now()
+    notice = _emergency(ctx)
+    zone = ctx.config.timezone
     return {
-        public_id: (view_of(status, now=now, timezone=ctx.config.timezone), status)
+        public_id: (view_of(status, now=now, timezone=zone, emergency=notice), status)
         for public_id, status in ticket_statuses(ctx, public_ids=public_ids).items()
     }
 
 
-def view_of(status: TicketStatusOut, *, now: datetime, timezone: str) -> PhoneView:
-    """The view of a ticket's status (pure: the clock and the branch's zone are passed in)."""
+def _emergency(ctx: BranchContext) -> Bilingual | None:
+    with read_session(ctx.engine) as session:
+        return emergency(session)
+
+
+def view_of(
+    status: TicketStatusOut, *, now: datetime, timezone: str, emergency: Bilingual | None = None
+) -> PhoneView:
+    """The view of a ticket's status (pure: the clock and the branch's zone are passed in);
+    ``emergency``: the branch's notice while it has stopped issuing."""
     zone = ZoneInfo(timezone)
 
     def clock(at: datetime) -> str:
@@ -145,6 +158,7 @@ def view_of(status: TicketStatusOut, *, now: datetime, timezone: str) -> PhoneVi
         facts=facts,
         counter_number=status.counter_number,
         updated_at=now.astimezone(zone).strftime("%H:%M:%S"),
+        emergency=emergency,
     )
 
 

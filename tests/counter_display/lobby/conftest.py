@@ -14,9 +14,6 @@ from branchq_voice.pack import VoicePack
 from counter_display.lobby.app import LobbyApp, build_announcer
 from counter_display.lobby.config import LobbyConfig, load_lobby_config
 from server.contract.common import Bilingual, Role
-from server.contract.events import EmergencyChanged
-from server.store import repo
-from server.store.db import write_session
 from tests.branchq_voice.conftest import voice_pack, voice_pack_dir  # noqa: F401 (fixtures)
 from tests.e2e.live import LiveBranch
 
@@ -76,18 +73,15 @@ class Branch:
         return self.call_next(counter)
 
     def set_emergency(self, notice: Bilingual | None) -> None:
-        """What an admin's emergency switch does (its API comes with the emergency issue):
-        store the notice, then publish ``emergency.changed`` through the server's hub."""
-        app = self.live.app
-        assert app is not None
-        with write_session(app.state.engine) as session:
-            state = repo.branch_state(session)
-            assert state is not None
-            state.emergency_zh = notice.zh if notice else None
-            state.emergency_en = notice.en if notice else None
-            session.add(state)
-            session.commit()
-        app.state.branch.publish(EmergencyChanged(seq=0, at=self.live.clock(), notice=notice))
+        """An admin's emergency switch through the API (stored, logged, published)."""
+        admin = self.live.auth("root", Role.ADMIN)
+        with self.live.client() as client:
+            if notice is None:
+                r = client.post("/api/v1/admin/emergency/off", headers=admin)
+            else:
+                body = {"notice": notice.model_dump()}
+                r = client.post("/api/v1/admin/emergency/on", json=body, headers=admin)
+        assert r.status_code == 200, r.text
 
     def restart(self) -> None:
         self.live.stop()

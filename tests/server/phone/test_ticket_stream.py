@@ -8,6 +8,7 @@ from server.contract.common import Bilingual, Category, DeviceStatus, TicketStat
 from server.contract.events import (
     CallInfo,
     DeviceHealthChanged,
+    EmergencyChanged,
     QueueInfo,
     QueuesChanged,
     TicketCalled,
@@ -89,6 +90,12 @@ def test_every_queue_and_transfers_wake_it() -> None:
         seq=4, at=AT, ticket=_ref("x-000000002", "A"), from_service_code="B", queues=[]
     )
     assert _wakes(moved.model_dump_json())
+
+
+def test_an_emergency_switch_wakes_every_phone() -> None:
+    on = EmergencyChanged(seq=7, at=AT, notice=Bilingual(zh="暂停", en="Paused"))
+    assert concerns(on.model_dump_json()) == "*"
+    assert concerns(on.model_copy(update={"notice": None}).model_dump_json()) == "*"
 
 
 def test_new_tickets_and_device_health_do_not() -> None:
