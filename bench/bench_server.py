@@ -408,6 +408,7 @@ async def main_async(args: argparse.Namespace) -> int:
         # the same issuing without group commit (a fresh server and database, max batch 1):
         # does committing many kiosks' tickets in one transaction still earn its keep?
         single_dir = Path(tmp) / "single"
+        single_dir.mkdir()
         single_tokens = make_tokens(single_dir)
         single_log = Path(tmp) / "server-single.log"
         proc, port = await launch(single_dir, single_log, None, max_batch=1)

@@ -220,7 +220,11 @@ def _issue_together(
         if store.recorded_day(conn) != day:
             abandoned = ensure_business_day(orm.session, ctx, now)
             orm.flush()
-        services = store.services(conn)
+        services = {
+            code: service
+            for code in sorted({r.service_code for r in requests})
+            if (service := store.service(conn, code=code)) is not None
+        }
         stopped = store.stopped(conn)  # emergency or pause: no new ticket, replays still answer
         first_of_key: dict[str, int] = {}
         replay_of: dict[int, int] = {}
@@ -240,7 +244,7 @@ def _issue_together(
                 outcomes[i] = stop_error(*stopped)
                 continue
             if r.service_code not in services:
-                outcomes[i] = UnknownEntity("service", r.service_code, list(services))
+                outcomes[i] = UnknownEntity("service", r.service_code, store.service_codes(conn))
                 continue
             by_service.setdefault(r.service_code, []).append(i)
         new: list[_New] = []

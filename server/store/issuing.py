@@ -52,9 +52,10 @@ _SERVICE_FIELDS = tuple(f.name for f in fields(ServiceDef))
 _OPEN = sorted(state.value for state in ACTIVE_STATES)
 
 _BY_KEY = select(_ticket.c.id).where(_ticket.c.idempotency_key == bindparam("key"))
-_SERVICES = select(*(_service.c[name] for name in _SERVICE_FIELDS)).order_by(
-    _service.c.sort_order, _service.c.code
+_SERVICE = select(*(_service.c[name] for name in _SERVICE_FIELDS)).where(
+    _service.c.code == bindparam("code")
 )
+_SERVICE_CODES = select(_service.c.code).order_by(_service.c.sort_order, _service.c.code)
 _DAY = select(_branch.c.business_day).where(_branch.c.id == 1)
 _STOPPED = select(_branch.c.emergency_kind, _branch.c.emergency_zh, _branch.c.emergency_en).where(
     _branch.c.id == 1
@@ -133,7 +134,8 @@ class IssuingStore:
 
     def __init__(self, dialect: Dialect) -> None:
         self._by_key = prepare(_BY_KEY, dialect)
-        self._services = prepare(_SERVICES, dialect)
+        self._service = prepare(_SERVICE, dialect)
+        self._service_codes = prepare(_SERVICE_CODES, dialect)
         self._day = prepare(_DAY, dialect)
         self._stopped = prepare(_STOPPED, dialect)
         self._lock = prepare(_lock_numbering(dialect), dialect)
@@ -150,14 +152,18 @@ class IssuingStore:
         hit = self._by_key.rows(conn, {"key": idempotency_key})
         return int(hit[0][0]) if hit else None
 
-    def services(self, conn: Connection) -> dict[str, ServiceDef]:
-        """Every service by code, in the branch's order."""
-        found = {}
-        for row in self._services.rows(conn, {}):
-            values = dict(zip(_SERVICE_FIELDS, row, strict=True))
-            values["is_open"] = bool(values["is_open"])
-            found[str(values["code"])] = ServiceDef(**values)
-        return found
+    def service(self, conn: Connection, *, code: str) -> ServiceDef | None:
+        """The service with ``code`` (None: no such service)."""
+        rows = self._service.rows(conn, {"code": code})
+        if not rows:
+            return None
+        values = dict(zip(_SERVICE_FIELDS, rows[0], strict=True))
+        values["is_open"] = bool(values["is_open"])
+        return ServiceDef(**values)
+
+    def service_codes(self, conn: Connection) -> list[str]:
+        """Every service's code, in the branch's order."""
+        return [str(r[0]) for r in self._service_codes.rows(conn, {})]
 
     def stopped(self, conn: Connection) -> tuple[str, str, str] | None:
         """(kind, notice zh, notice en) while the branch is in emergency or paused, else None."""
