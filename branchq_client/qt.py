@@ -21,16 +21,33 @@ import asyncio
 import concurrent.futures
 import contextlib
 import logging
+import signal
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from PyQt6.QtCore import QObject, QThread, pyqtSignal, pyqtSlot
+from PyQt6.QtCore import QCoreApplication, QObject, QThread, QTimer, pyqtSignal, pyqtSlot
 
 from branchq_client.errors import StreamRefused
 from branchq_client.stream import EventStream
 from server.contract.events import ServerMessage
 
 log = logging.getLogger("branchq.client.qt")
+
+
+def quit_on_signals(app: QCoreApplication) -> QTimer:
+    """Let SIGINT (Ctrl-C) and SIGTERM end ``app``'s event loop cleanly.
+
+    SIGINT is handled explicitly because a job started in the background by a script ignores
+    it by default, and Python's own handler would raise KeyboardInterrupt inside a Qt slot
+    (PyQt aborts the process). Qt's loop runs C++, so the returned timer wakes Python now and
+    then to see the signal: keep a reference to it while the loop runs.
+    """
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: app.quit())
+    wake = QTimer()
+    wake.timeout.connect(lambda: None)
+    wake.start(200)
+    return wake
 
 
 class _LoopThread(QThread):

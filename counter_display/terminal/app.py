@@ -8,7 +8,7 @@ import sys
 from PyQt6.QtGui import QFont
 from PyQt6.QtWidgets import QApplication
 
-from branchq_client.qt import ClientBridge
+from branchq_client.qt import ClientBridge, quit_on_signals
 from counter_display.terminal.config import CounterConfig
 from counter_display.terminal.view import TerminalWindow
 from counter_display.terminal.viewmodel import CounterTerminal
@@ -55,8 +55,11 @@ def run(config: CounterConfig, *, windowed: bool = False) -> int:
         window.resize(1280, 800)
         window.show()
     start(vm, window, config)
+    wake = quit_on_signals(app)
+    print(f"counter {config.counter}: {config.server_url}; Ctrl-C stops", flush=True)
     try:
         return int(app.exec())
     finally:
+        wake.stop()
         vm.shutdown()
         bridge.stop()

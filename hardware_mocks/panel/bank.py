@@ -65,6 +65,9 @@ class PanelBank:
 
     def set_fault(self, address: int, kind: FaultKind | str, delay_s: float = 0.0) -> None:
         """Inject a fault at one address, or at every address with ``address`` 0 (ALL)."""
+        kinds = [k.value for k in FaultKind]
+        if kind not in kinds:
+            raise ValueError(f"unknown fault {str(kind)!r}; expected one of {kinds}")
         fault = Fault(FaultKind(kind), delay_s)
         if address != ALL and address not in self.addresses:
             raise ValueError(f"no emulated panel at address {address}; have {self.addresses}")

@@ -145,13 +145,14 @@ def require_roles(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
         raise ValueError("require_roles() needs at least one role")
     allowed = frozenset(roles)
     names = " or ".join(sorted(r.value for r in allowed))
+    names_zh = " 或 ".join(sorted(r.value for r in allowed))
 
     async def dependency(principal: PrincipalDep) -> Principal:
         if principal.role not in allowed:
             raise RoleRefused(
                 f"this needs the role {names}; {principal.kind} {principal.name!r} "
                 f"has the role {principal.role.value}",
-                zh=f"此操作需要 {names} 角色；{principal.name} 的角色是 {principal.role.value}",
+                zh=f"此操作需要 {names_zh} 角色；{principal.name} 的角色是 {principal.role.value}",
             )
         return principal
 

@@ -51,9 +51,10 @@ async def test_wrong_role_is_403_naming_needed_and_held_roles(
     }
     r = await client.get("/api/v1/devices", headers=teller)
     assert r.status_code == 403
-    assert r.json()["message"]["en"] == (
-        "this needs the role admin or technician; user 'alice' has the role teller"
-    )
+    assert r.json()["message"] == {
+        "zh": "此操作需要 admin 或 technician 角色；alice 的角色是 teller",
+        "en": "this needs the role admin or technician; user 'alice' has the role teller",
+    }
 
 
 async def test_device_tokens_carry_their_role(branch: Branch, client: httpx.AsyncClient) -> None:
