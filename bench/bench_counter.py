@@ -347,9 +347,10 @@ def render(
         "shortcut action: 'shown' is when its window's big number shows the called ticket (the",
         "answer went through the network thread, the signal to the GUI thread and the redraw of",
         "the view), 'event' when each other terminal's view-model got the `ticket.called`",
-        "event on the GUI thread. Every terminal re-reads its desk after each event, so the",
-        "server also serves 10 desk reads per action. One process holds all terminals here",
-        "(one GUI thread for ten windows); on the floor each terminal is its own PC.",
+        "event on the GUI thread. A terminal re-reads its desk after its own actions and",
+        "events about its own counter; other counters' calls update its list in place. One",
+        "process holds all ten terminals here (one GUI thread draws ten windows, ten network",
+        "threads share one interpreter); on the floor each terminal is its own PC.",
     ]
     return "\n".join(lines) + "\n"
 
