@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import signal
 import sys
 from pathlib import Path
 from typing import Any
@@ -105,9 +104,9 @@ def _say(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from PyQt6.QtCore import QTimer
     from PyQt6.QtWidgets import QApplication
 
+    from branchq_client.qt import quit_on_signals
     from branchq_voice.errors import VoiceError
     from counter_display.lobby.app import LobbyApp, build_announcer
     from counter_display.lobby.config import load_lobby_config
@@ -143,12 +142,9 @@ def _run(args: argparse.Namespace) -> int:
         ),
         flush=True,
     )
-    signal.signal(signal.SIGINT, lambda *_a: qt_app.quit())
-    signal.signal(signal.SIGTERM, lambda *_a: qt_app.quit())
-    wake = QTimer()
-    wake.timeout.connect(lambda: None)  # lets Python run its signal handlers
-    wake.start(200)
+    wake = quit_on_signals(qt_app)
     try:
         return int(qt_app.exec())
     finally:
+        wake.stop()
         lobby.stop()

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import signal
 import sys
 from dataclasses import dataclass
 
-from PyQt6.QtCore import QSize, QTimer
+from PyQt6.QtCore import QSize
 from PyQt6.QtWidgets import QApplication
 
-from branchq_client.qt import ClientBridge
+from branchq_client.qt import ClientBridge, quit_on_signals
 from branchq_client.rest import BranchApi
 from drivers.printer import PrinterError, TicketPrinter, open_printer
 from kiosk_app.config import KioskConfig
@@ -82,11 +81,7 @@ def run(config: KioskConfig, *, windowed: bool) -> int:
         kiosk.window.show()
     else:
         kiosk.window.showFullScreen()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: app.quit())
-    wake = QTimer()  # Qt's loop runs C++: wake Python now and then so it sees the signals
-    wake.timeout.connect(lambda: None)
-    wake.start(200)
+    wake = quit_on_signals(app)
     try:
         return int(app.exec())
     finally:
