@@ -7,15 +7,13 @@ the same blocks stacked. The emergency cover lies over everything while a notice
 
 from __future__ import annotations
 
-import html
-
 from PyQt6.QtCore import Qt, QTimer
 from PyQt6.QtGui import QResizeEvent
 from PyQt6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from counter_display.lobby.model import LobbyModel
 from counter_display.lobby.state import ShownCall
-from counter_display.lobby.widgets import EmergencyCover, NewestCall, NoticeBar
+from counter_display.lobby.widgets import EmergencyCover, FitLabel, NewestCall, NoticeBar
 
 SIZES = {"landscape": (1920, 1080), "portrait": (1080, 1920)}
 WEEKDAYS = "一二三四五六日"
@@ -66,13 +64,13 @@ class LobbyWindow(QWidget):
         self.history = QGridLayout()
         self.history.setVerticalSpacing(0)
         self.history.setHorizontalSpacing(round(24 * u))
-        self.history_rows: list[tuple[QLabel, QLabel, QLabel]] = []
+        self.history_rows: list[tuple[FitLabel, FitLabel, FitLabel]] = []
         cols = 1 if self.orientation == "landscape" else 2
         for i in range(model.config.screen.history):
             row = (
-                self._label(64 * u, bold=True),
-                self._label(40 * u, bold=True),
-                self._label(26 * u, color="#a9c1e0"),
+                FitLabel(64 * u, bold=True),
+                FitLabel(40 * u, bold=True),
+                FitLabel(26 * u, color="#a9c1e0"),
             )
             r, c = divmod(i, cols)
             self.history.addWidget(row[0], r * 2, c * 2, 2, 1)
@@ -82,21 +80,20 @@ class LobbyWindow(QWidget):
         self.queue_box = QGridLayout()
         self.queue_box.setHorizontalSpacing(round(24 * u))
         self.queue_box.setVerticalSpacing(0)
-        self.queue_cells: list[QLabel] = []
+        # per service: (Chinese, English) of its name, its people waiting and its wait
+        self.queue_cells: list[list[tuple[FitLabel, FitLabel]]] = []
         self.notice_bar = NoticeBar(u, model.config.screen.notice_speed_px_s)
 
         history_box = QVBoxLayout()
         history_box.setSpacing(round(4 * u))
         history_box.addWidget(self.history_title)
-        history_box.addLayout(self.history)
-        history_box.addStretch(1)
+        history_box.addLayout(self.history, 1)
         queues_title = self._label(40 * u, bold=True, color="#ffd54f")
         queues_title.setText("等候人数  People waiting")
         queue_area = QVBoxLayout()
         queue_area.setSpacing(round(8 * u))
         queue_area.addWidget(queues_title)
-        queue_area.addLayout(self.queue_box)
-        queue_area.addStretch(1)
+        queue_area.addLayout(self.queue_box, 1)
 
         root = QVBoxLayout(self)
         root.setContentsMargins(0, 0, 0, 0)
@@ -109,14 +106,17 @@ class LobbyWindow(QWidget):
             left = QVBoxLayout()
             left.setSpacing(round(16 * u))
             left.addWidget(self.newest, 1)
-            left.addLayout(queue_area)
+            left.addLayout(queue_area, 0)
             body.addLayout(left, 63)
             body.addLayout(history_box, 37)
         else:
-            self.newest.setMaximumHeight(round(860 * u))
+            # the newest call takes what the earlier calls and the queues leave (up to 900 u);
+            # below 640 u its number would be drawn smaller than 330 px
+            self.newest.setMinimumHeight(round(640 * u))
+            self.newest.setMaximumHeight(round(900 * u))
             body.addWidget(self.newest, 1)
             body.addLayout(history_box)
-            body.addLayout(queue_area, 1)
+            body.addLayout(queue_area)
         root.addLayout(body, 1)
         root.addWidget(self.notice_bar)
 
@@ -186,16 +186,30 @@ class LobbyWindow(QWidget):
             self.cover.update()
 
     def _fill_queues(self) -> None:
-        """One row per service; rows are made once and reused (only their texts change)."""
+        """One row per service (two lines in portrait: Chinese above English); rows are made
+        once and reused (only their texts change)."""
         u = self.u
         queues = self.model.queues
-        while len(self.queue_cells) < 3 * len(queues):
-            row, col = divmod(len(self.queue_cells), 3)
-            label = self._label(40 * u, bold=True)
-            self.queue_box.addWidget(label, row, col)
-            self.queue_cells.append(label)
-        for i, label in enumerate(self.queue_cells):
-            label.setVisible(i < 3 * len(queues))
+        portrait = self.orientation == "portrait"
+        while len(self.queue_cells) < len(queues):
+            row = len(self.queue_cells)
+            cells = []
+            for col in range(3):
+                zh, en = FitLabel(40 * u, bold=True), FitLabel(26 * u, color="#a9c1e0")
+                if portrait:
+                    self.queue_box.addWidget(zh, row * 2, col, Qt.AlignmentFlag.AlignBottom)
+                    self.queue_box.addWidget(en, row * 2 + 1, col, Qt.AlignmentFlag.AlignTop)
+                    self.queue_box.setRowStretch(row * 2, 1)
+                    self.queue_box.setRowStretch(row * 2 + 1, 1)
+                else:
+                    self.queue_box.addWidget(zh, row, col * 2)
+                    self.queue_box.addWidget(en, row, col * 2 + 1)
+                cells.append((zh, en))
+            self.queue_cells.append(cells)
+        for i, cells in enumerate(self.queue_cells):
+            for zh, en in cells:
+                zh.setVisible(i < len(queues))
+                en.setVisible(i < len(queues))
         for row, q in enumerate(queues):
             zh_wait, en_wait = wait_text(q.estimated_wait_s)
             wait_color = "white"
@@ -203,18 +217,17 @@ class LobbyWindow(QWidget):
                 zh_wait = q.unavailable.zh if q.unavailable is not None else "暂停服务"
                 en_wait = q.unavailable.en if q.unavailable is not None else "closed"
                 wait_color = "#ffb300"
-            cells = [
-                (f"{q.prefix}  {q.name.zh}", q.name.en, "white"),
+            texts = [
+                (f"{q.prefix} {q.name.zh}", q.name.en, "white"),
                 (f"{q.waiting} 人", "waiting", "white"),
                 (zh_wait, en_wait, wait_color),
             ]
-            for col, (zh, en, color) in enumerate(cells):
-                _set(
-                    self.queue_cells[row * 3 + col],
-                    f"<span style='color:{color}'>{html.escape(zh)}</span>&nbsp;&nbsp;"
-                    f"<span style='font-size:{round(26 * u)}px; font-weight: normal;"
-                    f" color:#a9c1e0'>{html.escape(en)}</span>",
-                )
+            for (zh, en, color), (zh_label, en_label) in zip(
+                texts, self.queue_cells[row], strict=True
+            ):
+                _set(zh_label, zh)
+                _set(en_label, en)
+                zh_label.set_color(color)
 
     def _flash(self, shown: ShownCall) -> None:
         screen = self.model.config.screen

@@ -6,9 +6,18 @@ Sizes are given in ``u``: one unit is 1/1080 of the window's short side, so a 19
 
 from __future__ import annotations
 
-from PyQt6.QtCore import QPointF, QRectF, Qt, QTimer, pyqtSignal
-from PyQt6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPaintEvent, QPixmap
-from PyQt6.QtWidgets import QWidget
+from PyQt6.QtCore import QPointF, QRectF, QSize, Qt, QTimer, pyqtSignal
+from PyQt6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QFontMetricsF,
+    QPainter,
+    QPaintEvent,
+    QPixmap,
+    QResizeEvent,
+)
+from PyQt6.QtWidgets import QLabel, QWidget
 
 from server.contract.common import Bilingual
 
@@ -35,6 +44,49 @@ def fitted(text: str, px: float, width: float, *, bold: bool = True) -> QFont:
     if w > width > 0:
         f.setPixelSize(max(1, int(px * width / w)))
     return f
+
+
+class FitLabel(QLabel):
+    """One line of text at ``px``, drawn smaller only when it would not fit its width (a long
+    service or counter name): it is never cut. Its size hints are those of the full size, so
+    the layout gives it room for ``px`` whenever the screen has it."""
+
+    def __init__(self, px: float, *, bold: bool = False, color: str = "white") -> None:
+        super().__init__()
+        self.px = px
+        self.bold = bold
+        self.setFont(font(px, bold=bold))
+        self.set_color(color)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+
+    def set_color(self, color: str) -> None:
+        sheet = f"color: {color}; background: transparent;"
+        if self.styleSheet() != sheet:
+            self.setStyleSheet(sheet)
+
+    def setText(self, text: str | None) -> None:
+        super().setText(text)
+        self._fit()
+
+    def sizeHint(self) -> QSize:
+        fm = QFontMetrics(font(self.px, bold=self.bold))
+        return QSize(fm.horizontalAdvance(self.text()) + 2, fm.height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, self.sizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent | None) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        f = fitted(self.text(), self.px, self.contentsRect().width() - 1, bold=self.bold)
+        while f.pixelSize() > 1 and (
+            QFontMetrics(f).horizontalAdvance(self.text()) > self.contentsRect().width()
+        ):
+            f.setPixelSize(f.pixelSize() - 1)  # rounding of the integer metrics
+        if f.pixelSize() != self.font().pixelSize():
+            self.setFont(f)
 
 
 class TextPieces:
@@ -132,7 +184,7 @@ class NewestCall(QWidget):
         ink = QColor("#10203a") if self.flash_on else TEXT
         sub = QColor("#10203a") if self.flash_on else ACCENT
         pad = 30 * u
-        title = "再次呼叫  Called again" if self.recall else "请  Now calling"
+        title = "再次呼叫  Called again" if self.recall else "正在呼叫  Now calling"
         p.drawPixmap(QPointF(pad, 14 * u), self._pieces.get(title, font(40 * u, bold=True), sub))
         if self.number:
             box = QRectF(pad, 80 * u, w - 2 * pad, h - 80 * u - 175 * u)
