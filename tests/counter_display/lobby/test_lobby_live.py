@@ -59,10 +59,13 @@ def test_waiting_counts_follow_issuing(qtbot, branch: Branch, make_lobby: LobbyF
     branch.issue("A", 3)
     branch.issue("B", 1)
     qtbot.waitUntil(lambda: waiting("A") == 3 and waiting("B") == 1)
-    texts = [label.text() for label in lobby.window.queue_cells]
-    assert any(">3 人<" in t for t in texts)
+    texts = [zh.text() for row in lobby.window.queue_cells for zh, _en in row]
+    assert "3 人" in texts
     branch.call_next(1)
     qtbot.waitUntil(lambda: waiting("A") == 2)
+    qtbot.waitUntil(
+        lambda: "2 人" in [zh.text() for row in lobby.window.queue_cells for zh, _ in row]
+    )
 
 
 def test_server_restart_nothing_missed_nothing_spoken_twice(
