@@ -27,13 +27,18 @@ class MenuPage(QWidget):
         self.model, self.sizes, self.landscape = model, sizes, landscape
         self.setObjectName("menu-page")
         unit = sizes.unit
+        # landscape has 1080 px of height for the header, the title and two rows of buttons:
+        # tighter margins and spacing, a smaller title, three button columns
+        tight = 2 / 3 if landscape else 1.0
         root = QVBoxLayout(self)
-        root.setContentsMargins(*(round(unit * 3),) * 4)
-        root.setSpacing(round(unit * 1.5))
+        root.setContentsMargins(*(round(unit * 3 * tight),) * 4)
+        root.setSpacing(round(unit * 1.5 * tight))
 
         header = QHBoxLayout()
         names = QVBoxLayout()
-        self.branch = label(sizes, 5.5, bold=True, align=Qt.AlignmentFlag.AlignLeft, name="branch")
+        self.branch = label(
+            sizes, 5.5 * tight**0.5, bold=True, align=Qt.AlignmentFlag.AlignLeft, name="branch"
+        )
         self.branch_sub = label(
             sizes, 3.2, colour=theme.MUTED_TEXT, align=Qt.AlignmentFlag.AlignLeft
         )
@@ -54,21 +59,22 @@ class MenuPage(QWidget):
         body.setSpacing(round(unit * (3 if landscape else 1.5)))
         root.addLayout(body, 1)
         main = QVBoxLayout()
-        main.setSpacing(round(unit * 1.5))
-        body.addLayout(main, 5 if landscape else 1)
-        self.title = label(sizes, 6, bold=True, name="title")
-        self.instructions = label(sizes, 3.6, colour=theme.MUTED_TEXT, name="instructions")
+        main.setSpacing(round(unit * 1.5 * tight))
+        body.addLayout(main, 3 if landscape else 1)
+        self.title = label(sizes, 5 if landscape else 6, bold=True, name="title")
+        self.instructions = label(
+            sizes, 3.2 if landscape else 3.6, colour=theme.MUTED_TEXT, name="instructions"
+        )
         main.addWidget(self.title)
         main.addWidget(self.instructions)
 
         self.grid = QGridLayout()
-        self.grid.setSpacing(round(unit * 2))
+        self.grid.setSpacing(round(unit * 2 * tight))
         main.addLayout(self.grid, 1)
         self.tiles: dict[str, TileButton] = {}
 
         self.back = action_button(sizes, "", name="back", units=5)
         self.back.clicked.connect(model.back)
-        main.addWidget(self.back)
 
         self.notices = label(
             sizes, 3.6, colour=theme.NOTICE_TEXT, background=theme.NOTICE_BG, name="notices"
@@ -77,13 +83,16 @@ class MenuPage(QWidget):
         self.contacts = label(sizes, 3.6, align=Qt.AlignmentFlag.AlignLeft, name="contacts")
         side = QVBoxLayout()
         side.setSpacing(round(unit * 2))
-        if landscape:
+        if landscape:  # "back" goes beside the buttons, not under them
             side.addStretch(1)
+        else:
+            main.addWidget(self.back)
         side.addWidget(self.notices)
         side.addWidget(self.contacts)
         if landscape:
             side.addStretch(1)
-        body.addLayout(side, 2 if landscape else 0)
+            side.addWidget(self.back)
+        body.addLayout(side, 1 if landscape else 0)
 
     def render(self) -> None:
         m = self.model
@@ -135,8 +144,8 @@ class MenuPage(QWidget):
 
     def _columns(self, count: int) -> int:
         if self.landscape:
-            return 3 if count > 6 else 2
-        return 1 if count <= 4 else 2
+            return 2 if count <= 4 else 3
+        return 1 if count <= 3 else 2
 
     def _show_tile(self, button: TileButton, tile: Tile) -> None:
         m = self.model

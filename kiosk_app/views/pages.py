@@ -129,9 +129,11 @@ class TicketPage(QWidget):
         self.model, self.sizes = model, sizes
         self.setObjectName("ticket-page")
         unit = sizes.unit
+        # landscape has 1080 px of height: a smaller number, tighter spacing, and the buttons
+        # under the QR code rather than under everything
         box = QVBoxLayout(self)
-        box.setContentsMargins(*(round(unit * 4),) * 4)
-        box.setSpacing(round(unit * 1.5))
+        box.setContentsMargins(*(round(unit * (2.5 if landscape else 4)),) * 4)
+        box.setSpacing(round(unit * (0.75 if landscape else 1.5)))
         self.status = label(sizes, 5.5, bold=True, name="print-status")
         self.status_other = label(sizes, 3.6, colour=theme.MUTED_TEXT, name="print-status-other")
         box.addWidget(self.status)
@@ -140,9 +142,9 @@ class TicketPage(QWidget):
         body = QHBoxLayout() if landscape else QVBoxLayout()
         body.setSpacing(round(unit * 3))
         info = QVBoxLayout()
-        info.setSpacing(round(unit * 1))
+        info.setSpacing(round(unit * (0.5 if landscape else 1)))
         self.caption = label(sizes, 4.5, colour=theme.MUTED_TEXT, name="caption")
-        self.number = label(sizes, 26 if not landscape else 24, colour=theme.ACCENT, bold=True)
+        self.number = label(sizes, 26 if not landscape else 18, colour=theme.ACCENT, bold=True)
         self.number.setObjectName("number")
         self.category = label(sizes, 5, bold=True, name="category")
         self.service = label(sizes, 6, bold=True, name="service")
@@ -175,7 +177,10 @@ class TicketPage(QWidget):
         self.done.clicked.connect(model.go_home)
         buttons.addWidget(self.reprint)
         buttons.addWidget(self.done)
-        box.addLayout(buttons)
+        if landscape:
+            qr_box.addLayout(buttons)
+        else:
+            box.addLayout(buttons)
         self.hint = label(sizes, 3.2, colour=theme.MUTED_TEXT, name="hint")
         box.addWidget(self.hint)
 

@@ -121,9 +121,7 @@ class TileButton(QPushButton):
         self.sizes = sizes
         self.setObjectName(f"tile-{key}")
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.setMinimumSize(
-            QSize(sizes.min_target * 2, max(sizes.min_target, round(sizes.unit * 20)))
-        )
+        self.setMinimumSize(QSize(sizes.min_target * 2, max(sizes.min_target, self._min_content())))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         box = QVBoxLayout(self)
         box.setContentsMargins(*(round(sizes.unit * 1.5),) * 4)
@@ -144,6 +142,24 @@ class TileButton(QPushButton):
             box.addWidget(widget)
         self._restyle()
         self.clicked.connect(lambda: self.chosen.emit(self.key))
+
+    def _min_content(self) -> int:
+        """Height of the smallest title on one line, the subtitle and a two-line status."""
+
+        def line(units: float, bold: bool = False) -> int:
+            font = QFont(FONT_FAMILY)
+            font.setPixelSize(self.sizes.font(units))
+            font.setBold(bold)
+            return QFontMetrics(font).height()
+
+        unit = self.sizes.unit
+        return (
+            2 * round(unit * 1.5)
+            + 2 * round(unit * 0.5)
+            + line(TITLE_UNITS[-1], bold=True)
+            + line(3.6)
+            + 2 * line(3.6, bold=True)
+        )
 
     def resizeEvent(self, event: QResizeEvent | None) -> None:
         super().resizeEvent(event)

@@ -1,0 +1,118 @@
+"""Every kiosk screen fits its real screen (1080x1920 portrait, 1920x1080 landscape) in both
+languages: the window's minimum size is no larger than the screen, and no text is clipped."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from PyQt6.QtWidgets import QApplication, QLabel
+from pytestqt.qtbot import QtBot
+
+from hardware_mocks.printer.emulator import PrinterEmulator
+from kiosk_app.app import Kiosk
+from kiosk_app.kiosk_model import PrintState, Screen
+from kiosk_app.views.window import SCREEN_SIZES
+from server.contract.common import Language, Role
+from tests.e2e.live import LiveBranch
+from tests.kiosk_app.conftest import MakeKiosk, tile_for
+
+
+def _problems(kiosk: Kiosk, what: str) -> list[str]:
+    QApplication.processEvents()  # layouts and style sheets settle
+    window = kiosk.window
+    target = SCREEN_SIZES[kiosk.model.config.screen.orientation]
+    where = f"{what} ({kiosk.model.language.value})"
+    found: list[str] = []
+    hint = window.minimumSizeHint()
+    if hint.width() > target.width() or hint.height() > target.height():
+        pages = [(p.objectName(), p.minimumSizeHint()) for p in map(window.widget, range(4)) if p]
+        found.append(f"{where}: minimum size {hint.width()}x{hint.height()} > {target}: {pages}")
+    if window.size() != target:
+        found.append(f"{where}: window is {window.width()}x{window.height()}")
+    page = window.currentWidget()
+    assert page is not None
+    for label in page.findChildren(QLabel):
+        if not label.isVisibleTo(page) or not label.text():
+            continue
+        need = (
+            label.heightForWidth(label.width()) if label.wordWrap() else label.sizeHint().height()
+        )
+        if need > label.height():
+            found.append(
+                f"{where}: {label.objectName() or 'label'} {label.text()!r} needs {need} px,"
+                f" has {label.height()}"
+            )
+    return found
+
+
+@pytest.mark.parametrize("orientation", ["portrait", "landscape"])
+def test_every_screen_fits_the_kiosk_screen_with_no_text_clipped(
+    make_kiosk: MakeKiosk,
+    branch: LiveBranch,
+    emulator: PrinterEmulator,
+    qtbot: QtBot,
+    orientation: str,
+) -> None:
+    kiosk = make_kiosk(orientation=orientation, ticket_screen_s=600, idle_timeout_s=600)
+    model = kiosk.model
+    kiosk_auth = {"Authorization": f"Bearer {branch.device_token('kiosk-2', Role.KIOSK)}"}
+    with httpx.Client(base_url=branch.url, headers=kiosk_auth) as client:
+        for code in "AAAAAAABBV":  # people waiting: every button shows a count and a wait
+            assert client.post("/api/v1/tickets", json={"service_code": code}).is_success
+    qtbot.waitUntil(lambda: (model.queues["A"].waiting or 0) >= 7, timeout=10_000)
+    problems: list[str] = []
+    for language in (Language.ZH, Language.EN):
+        model.go_home()
+        model.set_language(language)
+        problems += _problems(kiosk, "home")
+        tile_for(kiosk, "Personal banking").click()
+        assert model.screen is Screen.GROUP
+        problems += _problems(kiosk, "group")
+        model.go_home()
+        tile_for(kiosk, "VIP").click()
+        assert model.screen is Screen.CONFIRM
+        problems += _problems(kiosk, "confirm")
+        kiosk.window.confirm.yes.click()
+        qtbot.waitUntil(
+            lambda: model.ticket is not None and model.ticket.print_state is PrintState.PRINTED,
+            timeout=10_000,
+        )
+        problems += _problems(kiosk, "ticket")
+        model.go_home()
+        emulator.set_fault("paper_out")
+        qtbot.waitUntil(lambda: not model.printer_ready, timeout=10_000)
+        problems += _problems(kiosk, "home, printer down")
+        tile_for(kiosk, "Corporate banking").click()
+        qtbot.waitUntil(
+            lambda: model.ticket is not None and model.ticket.print_state is PrintState.FAILED,
+            timeout=10_000,
+        )
+        problems += _problems(kiosk, "ticket not printed")
+        emulator.set_fault("ok")
+        qtbot.waitUntil(
+            lambda: model.ticket is not None and model.ticket.reprint_ready, timeout=10_000
+        )
+        problems += _problems(kiosk, "ticket, print again")
+        model.go_home()
+        model.set_language(language)
+    with httpx.Client(base_url=branch.url) as client:  # a refusal the kiosk did not foresee
+        r = client.patch(
+            "/api/v1/admin/services/F",
+            json={"is_open": False},
+            headers=branch.auth("boss", Role.ADMIN),
+        )
+        assert r.status_code == 200, r.text
+    foreign = next(
+        k for k, b in kiosk.window.menu.tiles.items() if b is tile_for(kiosk, "Foreign exchange")
+    )
+    model.choose(foreign)
+    qtbot.waitUntil(lambda: model.screen is Screen.NOTICE, timeout=10_000)
+    for language in (Language.ZH, Language.EN):
+        model.set_language(language)
+        problems += _problems(kiosk, "no ticket")
+    branch.stop()
+    qtbot.waitUntil(lambda: model.screen is Screen.UNAVAILABLE, timeout=10_000)
+    for language in (Language.ZH, Language.EN):
+        model.set_language(language)
+        problems += _problems(kiosk, "unavailable")
+    assert not problems, "\n".join(problems)
