@@ -161,7 +161,8 @@ def test_an_emergency_notice_covers_the_screen_and_goes(
     image = lobby.window.grab().toImage()
     assert image.pixelColor(10, image.height() // 2).name() == "#b71c1c"  # red, all over
     later = make_lobby("lobby-2")  # a display started now gets it from the snapshot
-    assert later.window.cover.isVisibleTo(later.window)
+    assert later.model.state.emergency == notice, "the snapshot carried the notice"
+    qtbot.waitUntil(lambda: later.window.cover.isVisibleTo(later.window))  # drawn a turn later
     branch.set_emergency(None)
     qtbot.waitUntil(lambda: not lobby.window.cover.isVisibleTo(lobby.window))
     qtbot.waitUntil(lambda: not later.window.cover.isVisibleTo(later.window))
