@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from branchq_cli import emulate_panel, emulate_printer
 from branchq_cli._delegate import register_group
 
 
@@ -14,11 +15,11 @@ def register(subparsers: Any) -> None:
         "run a device emulator that speaks the real wire protocol",
         {
             "printer": (
-                "branchq_cli.emulate_printer",
+                emulate_printer,
                 "an ESC/POS network printer (TCP, port 9100 by default)",
             ),
             "panel": (
-                "branchq_cli.emulate_panel",
+                emulate_panel,
                 "RS-485 call-number panels behind a TCP or pty serial link",
             ),
         },

@@ -1,30 +1,21 @@
 """`branchq` entry point.
 
 Each subcommand lives in its own module under ``branchq_cli`` and exposes
-``register(subparsers)``; modules are imported only when listed here, and each
-module imports its heavy dependencies inside its handlers so `branchq --help`
-stays fast.
+``register(subparsers)``; the list below names them (a new command adds its module here).
+Each module imports its heavy dependencies inside its handlers so `branchq --help` stays
+fast.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Sequence
 
-# subcommand module names, in the order they appear in --help
-_COMMAND_MODULES = (
-    "demo",
-    "serve",
-    "admin",
-    "kiosk",
-    "counter",
-    "emulate",
-    "diag",
-    "bridge",
-    "lobby",
-)
+from branchq_cli import admin, bridge, counter, demo, diag, emulate, kiosk, lobby, serve
+
+# subcommand modules, in the order they appear in --help
+_COMMAND_MODULES = (demo, serve, admin, kiosk, counter, emulate, diag, bridge, lobby)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -33,13 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="branchq: queue ticketing for bank branches",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in _COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"branchq_cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"branchq_cli.{name}":
-                continue  # not built yet
-            raise
+    for module in _COMMAND_MODULES:
         module.register(sub)
     return parser
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -20,7 +19,7 @@ from datetime import datetime
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
-from server.api import counters, desk, public, ticket_page, tickets
+from server.api import admin, auth, counters, desk, devices, public, ticket_page, tickets
 from server.api.docs import install_docs
 from server.api.errors import install_error_handlers
 from server.api.headers import SecurityHeaders
@@ -42,7 +41,6 @@ from server.store.db import make_engine, migrate, read_session, write_session
 from server.store.seed import sync_branch
 
 API_PREFIX = "/api/v1"
-_OPTIONAL_ROUTERS = ("server.api.auth", "server.api.admin", "server.api.devices")
 _log = logging.getLogger(__name__)
 
 
@@ -124,17 +122,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     app.add_middleware(SecurityHeaders)  # outermost: the 413/408 answers get them too
     app.include_router(public.router, prefix=API_PREFIX)
     app.include_router(public.router, include_in_schema=False)  # /healthz for load balancers
-    app.include_router(ticket_page.router, prefix=API_PREFIX)
-    app.include_router(tickets.router, prefix=API_PREFIX)
-    app.include_router(counters.router, prefix=API_PREFIX)
-    app.include_router(desk.router, prefix=API_PREFIX)
-    for name in _OPTIONAL_ROUTERS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
+    for module in (ticket_page, tickets, counters, desk, auth, admin, devices):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(
         make_router(

@@ -7,21 +7,14 @@ connection in ``config.attributes["connection"]``; the alembic CLI works too wit
 
 from __future__ import annotations
 
-import importlib
-
 from alembic import context
 from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
-import server.store.tables  # noqa: F401  (registers the core tables)
-
-# the auth engineer's tables, once they exist
-for _name in ("server.store.auth_tables", "server.store.device_tables"):
-    try:
-        importlib.import_module(_name)
-    except ModuleNotFoundError as exc:
-        if exc.name != _name:
-            raise
+# registers every table with SQLModel.metadata
+import server.store.auth_tables
+import server.store.device_tables
+import server.store.tables  # noqa: F401
 
 target_metadata = SQLModel.metadata
 config = context.config
