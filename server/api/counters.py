@@ -28,6 +28,7 @@ from server.contract.rest import (
     TransferRequest,
     UnparkRequest,
 )
+from server.domain.desk import TellerAt
 from server.services import action_keys, calls, counters, handling
 from server.services.context import BranchContext
 from server.services.views import Names, counter_infos, queue_infos
@@ -62,7 +63,11 @@ KeyDep = Annotated[
     ),
 ]
 
-_Action = Callable[..., CounterActionResult]
+_Action = Callable[[BranchContext, TellerAt], CounterActionResult]
+
+
+def teller_at(n: int, who: Principal) -> TellerAt:
+    return TellerAt(counter_number=n, user_id=who.id, name=who.name)
 
 
 def _once(
@@ -82,7 +87,7 @@ def _act(
     action: _Action, branch: BranchContext, n: int, who: Principal, key: str | None, name: str
 ) -> CounterActionResult:
     def run() -> CounterActionResult:
-        return action(branch, counter_number=n, teller_user_id=who.id, teller_name=who.name)
+        return action(branch, teller_at(n, who))
 
     return _once(branch, n, who, key, name, None, run)
 
@@ -125,13 +130,7 @@ def call_ticket(
     """Call a waiting ticket chosen by its number."""
 
     def run() -> CounterActionResult:
-        return calls.call_ticket(
-            branch,
-            counter_number=n,
-            number=body.number,
-            teller_user_id=who.id,
-            teller_name=who.name,
-        )
+        return calls.call_ticket(branch, teller_at(n, who), number=body.number)
 
     return _once(branch, n, who, key, "call", body, run)
 
@@ -178,13 +177,7 @@ def unpark(
     """Take a parked ticket (by number) back to this counter."""
 
     def run() -> CounterActionResult:
-        return handling.unpark(
-            branch,
-            counter_number=n,
-            number=body.number,
-            teller_user_id=who.id,
-            teller_name=who.name,
-        )
+        return handling.unpark(branch, teller_at(n, who), number=body.number)
 
     return _once(branch, n, who, key, "unpark", body, run)
 
@@ -196,13 +189,7 @@ def cancel(
     """Cancel a waiting ticket by number (the customer told the teller they leave)."""
 
     def run() -> CounterActionResult:
-        return handling.cancel(
-            branch,
-            counter_number=n,
-            number=body.number,
-            teller_user_id=who.id,
-            teller_name=who.name,
-        )
+        return handling.cancel(branch, teller_at(n, who), number=body.number)
 
     return _once(branch, n, who, key, "cancel", body, run)
 
@@ -216,9 +203,7 @@ def transfer(
     def run() -> CounterActionResult:
         return handling.transfer(
             branch,
-            counter_number=n,
-            teller_user_id=who.id,
-            teller_name=who.name,
+            teller_at(n, who),
             number=body.number,
             to_service=body.to_service.strip().upper() if body.to_service else None,
             to_counter=body.to_counter,

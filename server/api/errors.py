@@ -60,6 +60,7 @@ from server.domain.errors import (
     CounterUnavailable,
     DomainError,
     InvalidTransition,
+    NotSignedIn,
     ServiceUnavailable,
     UnknownEntity,
 )
@@ -71,7 +72,6 @@ from server.services.errors import (
     IdempotencyConflict,
     IssueRateLimited,
     IssuerClosed,
-    NotSignedIn,
     UseCaseError,
 )
 

@@ -23,6 +23,20 @@ ServiceCode = Annotated[str, Field(min_length=1, max_length=8, examples=["A"])]
 Weight = Annotated[float, Field(ge=0, le=1000)]
 """A preference weight in the call score (unitless, finite)."""
 
+# the queue's states and categories are the domain's; the wire uses the same enums
+from server.domain.states import Category, CounterState, TicketState
+
+__all__ = [
+    "Bilingual",
+    "Category",
+    "CounterState",
+    "DeviceStatus",
+    "Language",
+    "Role",
+    "TicketState",
+    "WireModel",
+]
+
 
 class WireModel(BaseModel):
     """Base of every wire schema: unknown fields are refused, values are frozen, floats are
@@ -69,30 +83,6 @@ def _check_storable(value: Any) -> None:
     elif isinstance(value, BaseModel):
         for item in value.__dict__.values():
             _check_storable(item)
-
-
-class TicketState(StrEnum):
-    WAITING = "WAITING"
-    CALLED = "CALLED"
-    SERVING = "SERVING"
-    DONE = "DONE"
-    NO_SHOW = "NO_SHOW"
-    CANCELLED = "CANCELLED"
-    PARKED = "PARKED"
-    ABANDONED = "ABANDONED"  # still open at the daily rollover
-
-
-class CounterState(StrEnum):
-    OPEN = "OPEN"
-    PAUSED = "PAUSED"
-    CLOSED = "CLOSED"
-
-
-class Category(StrEnum):
-    NORMAL = "NORMAL"
-    PRIORITY = "PRIORITY"  # 优先: elderly, disabled, pregnant
-    VIP = "VIP"  # 贵宾
-    APPOINTMENT = "APPOINTMENT"  # 预约
 
 
 class Language(StrEnum):

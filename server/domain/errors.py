@@ -9,6 +9,7 @@ Tree::
     ├── InvalidTransition       an action the ticket's state does not allow (HTTP 409)
     ├── ServiceUnavailable      no ticket can be issued: service closed or daily cap reached
     ├── CounterUnavailable      the counter cannot take or act on this ticket now (HTTP 409)
+    ├── NotSignedIn             the teller is not signed in to that counter (HTTP 403)
     ├── UnknownEntity           an id, code or number the model does not know (HTTP 404)
     └── ConfigError             the branch configuration is invalid
 """
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from server.contract.common import TicketState
+from server.domain.states import TicketState
 from server.domain.words import action_zh, kind_zh, state_zh
 
 
@@ -92,6 +93,10 @@ class CounterUnavailable(DomainError):
         super().__init__(
             f"counter {counter_number}: {problem}", f"{counter_number}号窗口{problem_zh}"
         )
+
+
+class NotSignedIn(DomainError):
+    """The teller is not signed in to the counter they act on (HTTP 403)."""
 
 
 class UnknownEntity(DomainError):

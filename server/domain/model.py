@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 from types import MappingProxyType
 
-from server.contract.common import Category
 from server.domain.errors import UnknownEntity
+from server.domain.states import Category
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,17 @@ class CounterDef:
 
     def serves(self, service_code: str) -> bool:
         return self.weight(service_code) > 0
+
+    def served(self) -> list[str]:
+        """The codes of the services it serves, sorted."""
+        return sorted(code for code, w in self.weights.items() if w > 0)
+
+    def may_take(self, *, service_code: str, target_counter: int | None) -> bool:
+        """Whether a waiting ticket is for this counter: transferred to it, or (transferred to
+        no counter) of a service it serves. The one rule for call, unpark and call-next."""
+        if target_counter is not None:
+            return target_counter == self.number
+        return self.serves(service_code)
 
     def __hash__(self) -> int:
         return hash((self.number, self.name_zh, self.name_en, tuple(sorted(self.weights.items()))))

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from server.contract.common import Category
 from server.domain.model import BranchConfig, Candidate, CounterDef
+from server.domain.states import Category
 
 RULE_SCORE = "score"
 RULE_MAX_WAIT = "max_wait"
@@ -87,14 +87,11 @@ class WeightedPolicy:
 
     def eligible(self, counter: CounterDef, candidates: Sequence[Candidate]) -> list[Candidate]:
         """The candidates this counter may call."""
-        out: list[Candidate] = []
-        for cand in candidates:
-            if cand.target_counter is not None:
-                if cand.target_counter == counter.number:
-                    out.append(cand)
-            elif counter.serves(cand.service_code):
-                out.append(cand)
-        return out
+        return [
+            c
+            for c in candidates
+            if counter.may_take(service_code=c.service_code, target_counter=c.target_counter)
+        ]
 
     def score(self, counter: CounterDef, cand: Candidate, now: datetime) -> _Scored:
         pol = self.policy

@@ -1,46 +1,45 @@
-"""BranchQueue: the in-memory reference model of a branch's queue.
+"""BranchQueue: the in-memory reference model of a branch's queue (the test oracle).
 
-The server re-implements persistence, but uses the same transitions, numbering, policy and
-estimate functions; the stateful property test drives this engine.
+It keeps tickets, counters and numbering in dictionaries and asks the same aggregate the
+server asks (``server.domain.desk.Desk``) for every teller action, so the property tests that
+drive it, and the state machine that compares the server with it, check the one set of rules.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import date, datetime
 
-from server.contract.common import Category, CounterState, TicketState
-from server.domain.desk import check_can_close, check_can_take, check_may_call
+from server.domain.desk import Desk, TellerAt, abandon_ticket, cancel_ticket, service_time_s
 from server.domain.errors import CounterUnavailable, UnknownEntity
 from server.domain.estimate import estimate_wait_s, ewma
-from server.domain.model import BranchConfig, CounterDef
+from server.domain.model import BranchConfig
 from server.domain.numbering import Numbering, business_day, next_numbers
 from server.domain.policy import CallPolicy, WeightedPolicy
+from server.domain.states import Category, CounterState, TicketState
 from server.domain.ticket import Ticket, TicketEvent
-from server.domain.transitions import (
-    ACTIVE_STATES,
-    FINAL_STATES,
-    HELD_STATES,
-    Action,
-    next_state,
-)
+from server.domain.transitions import ACTIVE_STATES, HELD_STATES, Action, next_state
 
 RECENT_CALLS_KEPT = 20
+
+_HeldAction = Callable[[Desk, TellerAt, datetime], Ticket]
 
 
 class BranchQueue:
     """Tickets, counters and numbering of one branch, with every rule applied.
 
-    Every action takes ``now`` (timezone-aware); nothing here reads the clock.
+    Every action takes ``now`` (timezone-aware); nothing here reads the clock. Counter
+    actions take an optional ``teller``; without one, the teller signed in to the counter acts
+    (or, at a closed counter, a teller numbered like the counter, who is then not signed in).
     """
 
     def __init__(self, config: BranchConfig, policy: CallPolicy | None = None) -> None:
         self.config = config
         self.policy: CallPolicy = policy if policy is not None else WeightedPolicy(config)
         self.tickets: dict[int, Ticket] = {}
-        self.counter_states: dict[int, CounterState] = {
-            c.number: CounterState.CLOSED for c in config.counters
+        self.desks: dict[int, Desk] = {
+            c.number: Desk(counter=c, state=CounterState.CLOSED) for c in config.counters
         }
         self.service_open: dict[str, bool] = {s.code: s.is_open for s in config.services}
         self.numbering: dict[tuple[date, str], Numbering] = {}
@@ -56,8 +55,24 @@ class BranchQueue:
         except KeyError:
             raise UnknownEntity("ticket", ticket_id) from None
 
-    def _counter(self, number: int) -> CounterDef:
-        return self.config.counter(number)
+    @property
+    def counter_states(self) -> dict[int, CounterState]:
+        return {number: desk.state for number, desk in self.desks.items()}
+
+    def desk(self, counter_number: int) -> Desk:
+        """The counter's Desk with its held ticket looked up (as the server loads it)."""
+        self.config.counter(counter_number)  # UnknownEntity for an unknown counter
+        desk = self.desks[counter_number]
+        desk.held = self.held_by(counter_number)
+        return desk
+
+    def _at(self, counter_number: int, teller: TellerAt | None) -> TellerAt:
+        if teller is not None:
+            return teller
+        desk = self.desks[counter_number]
+        if desk.teller_user_id is not None and desk.teller_name is not None:
+            return TellerAt(counter_number, desk.teller_user_id, desk.teller_name)
+        return TellerAt(counter_number, counter_number, f"teller{counter_number}")
 
     def business_day(self, now: datetime) -> date:
         return business_day(now, self.config.rollover, self.config.timezone)
@@ -89,7 +104,7 @@ class BranchQueue:
         return sum(
             1
             for c in self.config.counters
-            if c.serves(service_code) and self.counter_states[c.number] == CounterState.OPEN
+            if c.serves(service_code) and self.desks[c.number].state == CounterState.OPEN
         )
 
     def estimate(self, service_code: str) -> tuple[int, int]:
@@ -104,31 +119,25 @@ class BranchQueue:
         self.config.service(service_code)
         self.service_open[service_code] = is_open
 
-    def open_counter(self, counter_number: int) -> None:
-        self._counter(counter_number)
-        self.counter_states[counter_number] = CounterState.OPEN
+    def open_counter(self, counter_number: int, teller: TellerAt | None = None) -> None:
+        desk = self.desk(counter_number)
+        at = self._at(counter_number, teller)
+        elsewhere = [
+            n
+            for n, d in self.desks.items()
+            if d.teller_user_id == at.user_id and n != counter_number
+        ]
+        desk.open(at, signed_in_elsewhere=elsewhere[0] if elsewhere else None)
 
-    def pause_counter(self, counter_number: int) -> None:
+    def pause_counter(self, counter_number: int, teller: TellerAt | None = None) -> None:
         """Pausing stops new calls; a ticket already at the counter can be finished."""
-        self._counter(counter_number)
-        self.counter_states[counter_number] = CounterState.PAUSED
+        desk = self.desk(counter_number)
+        desk.pause(self._at(counter_number, teller))
 
-    def close_counter(self, counter_number: int) -> None:
+    def close_counter(self, counter_number: int, teller: TellerAt | None = None) -> None:
         """Closing is refused while the counter holds a CALLED or SERVING ticket."""
-        self._counter(counter_number)
-        held = self.held_by(counter_number)
-        check_can_close(counter_number, None if held is None else (held.number, held.state))
-        self.counter_states[counter_number] = CounterState.CLOSED
-
-    def _check_can_take(self, counter_number: int) -> CounterDef:
-        counter = self._counter(counter_number)
-        held = self.held_by(counter_number)
-        check_can_take(
-            counter_number,
-            self.counter_states[counter_number],
-            None if held is None else (held.number, held.state),
-        )
-        return counter
+        desk = self.desk(counter_number)
+        desk.close(self._at(counter_number, teller))
 
     # -- issuing -------------------------------------------------------------------------
     def issue(
@@ -170,120 +179,109 @@ class BranchQueue:
         return ticket
 
     # -- calling -------------------------------------------------------------------------
-    def call_next(self, counter_number: int, now: datetime) -> Ticket | None:
+    def call_next(
+        self, counter_number: int, now: datetime, teller: TellerAt | None = None
+    ) -> Ticket | None:
         """Call the policy's choice to the counter; None when nobody waits for it."""
-        counter = self._check_can_take(counter_number)
+        desk = self.desk(counter_number)
+        at = self._at(counter_number, teller)
+        desk.check_can_take(at)
         choice = self.policy.choose(
-            counter=counter,
+            counter=desk.counter,
             candidates=[t.candidate() for t in self.waiting()],
             now=now,
             recent_categories=tuple(self.recent_categories),
         )
         if choice is None:
             return None
-        ticket = self._call(self.ticket(choice.ticket_id), counter_number, now)
-        ticket.reason_en, ticket.reason_zh = choice.reason_en, choice.reason_zh
-        return ticket
+        reason = (choice.reason_en, choice.reason_zh)
+        return self._called(desk.call(at, self.ticket(choice.ticket_id), now, reason))
 
-    def call(self, ticket_id: int, counter_number: int, now: datetime) -> Ticket:
+    def call(
+        self, ticket_id: int, counter_number: int, now: datetime, teller: TellerAt | None = None
+    ) -> Ticket:
         """Call a chosen WAITING ticket to the counter."""
-        counter = self._check_can_take(counter_number)
-        ticket = self.ticket(ticket_id)
-        next_state(ticket.number, ticket.state, Action.CALL)
-        check_may_call(
-            counter,
-            number=ticket.number,
-            service_code=ticket.service_code,
-            target_counter=ticket.target_counter,
-        )
-        ticket = self._call(ticket, counter_number, now)
-        ticket.reason_en, ticket.reason_zh = "chosen by the teller", "柜员选号"
-        return ticket
+        desk = self.desk(counter_number)
+        at = self._at(counter_number, teller)
+        return self._called(desk.call(at, self.ticket(ticket_id), now))
 
-    def _call(self, ticket: Ticket, counter_number: int, now: datetime) -> Ticket:
-        ticket.state = next_state(ticket.number, ticket.state, Action.CALL)
-        ticket.counter_number = counter_number
-        ticket.target_counter = None
-        ticket.called_at = now
-        ticket.history.append(TicketEvent(Action.CALL.value, now, counter_number))
+    def _called(self, ticket: Ticket) -> Ticket:
         self.recent_categories.append(ticket.category)
         del self.recent_categories[:-RECENT_CALLS_KEPT]
         return ticket
 
     # -- actions on a held ticket ------------------------------------------------------------
-    def _apply(
-        self,
-        ticket_id: int,
-        action: Action,
-        now: datetime,
-        counter_number: int | None,
-        detail: str = "",
+    def _held_action(
+        self, ticket_id: int, action: Action, now: datetime, counter_number: int | None
     ) -> Ticket:
-        """Check the state (and the holding counter, if given), then move the ticket."""
+        """The ticket's state first, then its counter's Desk acts on the ticket it holds."""
         ticket = self.ticket(ticket_id)
-        new_state = next_state(ticket.number, ticket.state, action)
-        if counter_number is not None and ticket.counter_number not in (None, counter_number):
+        next_state(ticket.number, ticket.state, action)
+        number = counter_number if counter_number is not None else ticket.counter_number
+        if number is None or ticket.counter_number != number:
             raise CounterUnavailable(
-                counter_number,
+                number or 0,
                 f"ticket {ticket.number} is held by counter {ticket.counter_number}",
                 f"：{ticket.number}号由{ticket.counter_number}号窗口办理",
             )
-        ticket.state = new_state
-        ticket.history.append(TicketEvent(action.value, now, ticket.counter_number, detail))
-        if new_state in FINAL_STATES:
-            ticket.ended_at = now
-            ticket.counter_number = None
-            ticket.target_counter = None
-        return ticket
+        act: _HeldAction = {
+            Action.RECALL: Desk.recall,
+            Action.START: Desk.start,
+            Action.FINISH: Desk.finish,
+            Action.NO_SHOW: Desk.no_show,
+            Action.PARK: Desk.park,
+        }[action]
+        return act(self.desk(number), self._at(number, None), now)
 
     def recall(self, ticket_id: int, now: datetime, counter_number: int | None = None) -> Ticket:
-        ticket = self._apply(ticket_id, Action.RECALL, now, counter_number)
-        ticket.recalls += 1
-        return ticket
+        return self._held_action(ticket_id, Action.RECALL, now, counter_number)
 
     def start(self, ticket_id: int, now: datetime, counter_number: int | None = None) -> Ticket:
-        ticket = self._apply(ticket_id, Action.START, now, counter_number)
-        ticket.started_at = now
-        return ticket
+        return self._held_action(ticket_id, Action.START, now, counter_number)
 
     def finish(self, ticket_id: int, now: datetime, counter_number: int | None = None) -> Ticket:
         """DONE; the measured service time updates the service's average."""
-        ticket = self._apply(ticket_id, Action.FINISH, now, counter_number)
-        if ticket.started_at is not None:
-            sample = max((now - ticket.started_at).total_seconds(), 0.0)
+        ticket = self._held_action(ticket_id, Action.FINISH, now, counter_number)
+        sample = service_time_s(ticket)
+        if sample is not None:
             code = ticket.service_code
             self.avg_service_s[code] = ewma(self.avg_service_s.get(code), sample)
         return ticket
 
     def no_show(self, ticket_id: int, now: datetime, counter_number: int | None = None) -> Ticket:
-        return self._apply(ticket_id, Action.NO_SHOW, now, counter_number)
+        return self._held_action(ticket_id, Action.NO_SHOW, now, counter_number)
 
     def park(self, ticket_id: int, now: datetime, counter_number: int | None = None) -> Ticket:
         """PARKED: the teller keeps it aside; the counter is free to call the next one."""
-        return self._apply(ticket_id, Action.PARK, now, counter_number)
+        return self._held_action(ticket_id, Action.PARK, now, counter_number)
 
-    def unpark(self, ticket_id: int, now: datetime, counter_number: int | None = None) -> Ticket:
+    def unpark(
+        self,
+        ticket_id: int,
+        now: datetime,
+        counter_number: int | None = None,
+        teller: TellerAt | None = None,
+    ) -> Ticket:
         """Back to CALLED at the counter that parked it (or ``counter_number``)."""
         ticket = self.ticket(ticket_id)
         next_state(ticket.number, ticket.state, Action.UNPARK)
         target = counter_number if counter_number is not None else ticket.counter_number
-        if target is None:  # pragma: no cover - a parked ticket always has a counter
-            raise CounterUnavailable(0, f"ticket {ticket.number} has no counter", "")
-        counter = self._check_can_take(target)
-        check_may_call(
-            counter,
-            number=ticket.number,
-            service_code=ticket.service_code,
-            target_counter=ticket.target_counter,
-            action=Action.UNPARK.value,
-        )
-        ticket.state = next_state(ticket.number, ticket.state, Action.UNPARK)
-        ticket.counter_number = target
-        ticket.history.append(TicketEvent(Action.UNPARK.value, now, target))
-        return ticket
+        assert target is not None  # a parked ticket always has a counter
+        return self.desk(target).unpark(self._at(target, teller), ticket, now)
 
-    def cancel(self, ticket_id: int, now: datetime) -> Ticket:
-        return self._apply(ticket_id, Action.CANCEL, now, None)
+    def cancel(
+        self,
+        ticket_id: int,
+        now: datetime,
+        counter_number: int | None = None,
+        teller: TellerAt | None = None,
+    ) -> Ticket:
+        """A waiting customer leaves; told a teller at ``counter_number`` (default: any)."""
+        ticket = self.ticket(ticket_id)
+        if counter_number is None:
+            return cancel_ticket(ticket, now)
+        desk = self.desk(counter_number)
+        return desk.cancel(self._at(counter_number, teller), ticket, now)
 
     def transfer(
         self,
@@ -291,6 +289,7 @@ class BranchQueue:
         now: datetime,
         to_service: str | None = None,
         to_counter: int | None = None,
+        counter_number: int | None = None,
     ) -> Ticket:
         """Back to WAITING for another service and/or counter; number and arrival kept."""
         ticket = self.ticket(ticket_id)
@@ -298,20 +297,19 @@ class BranchQueue:
         if to_service is not None:
             self.config.service(to_service)
         if to_counter is not None:
-            self._counter(to_counter)
-        detail = f"to service {to_service or ticket.service_code}"
-        if to_counter is not None:
-            detail += f", counter {to_counter}"
-        ticket = self._apply(ticket_id, Action.TRANSFER, now, None, detail)
-        ticket.counter_number = None
-        ticket.service_code = to_service or ticket.service_code
-        ticket.target_counter = to_counter
-        ticket.transfers += 1
-        ticket.called_at = ticket.started_at = None
-        return ticket
+            self.config.counter(to_counter)
+        number = counter_number if counter_number is not None else ticket.counter_number
+        assert number is not None  # CALLED, SERVING and PARKED tickets have a counter
+        return self.desk(number).transfer(
+            self._at(number, None),
+            now,
+            ticket=ticket,
+            to_service=to_service,
+            to_counter=to_counter,
+        )
 
     def abandon(self, ticket_id: int, now: datetime) -> Ticket:
-        return self._apply(ticket_id, Action.ABANDON, now, None)
+        return abandon_ticket(self.ticket(ticket_id), now)
 
     # -- the daily rollover --------------------------------------------------------------
     def rollover(self, now: datetime) -> list[Ticket]:

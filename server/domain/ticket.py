@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from server.contract.common import Category, TicketState
 from server.domain.model import Candidate
+from server.domain.states import Category, TicketState
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,8 @@ class Ticket:
     """A ticket of the queue; mutable, changed only by BranchQueue.
 
     arrived_at: the original arrival, kept across transfers; issue_seq: global FIFO order;
-    counter_number: the counter holding it (CALLED, SERVING or PARKED), else None;
+    counter_number: the counter holding it (CALLED, SERVING or PARKED) or that last held it
+    (a finished ticket names the counter that served it); None while it waits;
     target_counter: the counter it was transferred to while it waits, else None.
     """
 

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from enum import StrEnum
 from types import MappingProxyType
 
-from server.contract.common import TicketState
 from server.domain.errors import InvalidTransition
+from server.domain.states import TicketState
 
 W = TicketState.WAITING
 C = TicketState.CALLED

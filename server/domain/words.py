@@ -5,7 +5,7 @@ Used to say the domain's errors in Simplified Chinese; an unknown value is shown
 
 from __future__ import annotations
 
-from server.contract.common import TicketState
+from server.domain.states import CounterState, TicketState
 
 _STATES: dict[TicketState, str] = {
     TicketState.WAITING: "等候中",
@@ -43,6 +43,18 @@ _KINDS: dict[str, str] = {
     "device": "设备",
     "file": "文件",
 }
+
+
+_COUNTER_STATES: dict[CounterState, str] = {
+    CounterState.OPEN: "开放",
+    CounterState.PAUSED: "暂停",
+    CounterState.CLOSED: "关闭",
+}
+
+
+def counter_state_zh(state: CounterState) -> str:
+    """``PAUSED`` -> ``暂停``."""
+    return _COUNTER_STATES.get(state, str(state))
 
 
 def state_zh(state: TicketState) -> str:

@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from server.contract.common import Category
 from server.contract.events import Event
 from server.domain.model import BranchConfig, CategoryDef, CounterDef, ServiceDef
 from server.domain.numbering import business_day
@@ -90,7 +89,7 @@ def live_config(
     )
     services = tuple(service_def(s) for s in service_rows)
     categories = tuple(
-        CategoryDef(Category(c.category), c.weight, c.name_zh, c.name_en)
+        CategoryDef(c.category, c.weight, c.name_zh, c.name_en)
         for c in repo.list_categories(session)
     )
     return replace(

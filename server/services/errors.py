@@ -5,7 +5,6 @@ Every error says what happened in English (``.message``) and Simplified Chinese 
 Tree::
 
     UseCaseError        base; ``.message`` says what was received and what was expected
-    ├── NotSignedIn     the teller is not signed in to the counter they act on (HTTP 403)
     ├── BadRequest      a request the use case cannot act on (HTTP 422), names the field
     ├── IdempotencyConflict  a used idempotency key sent with a different request (HTTP 409)
     │   └── ActionKeyConflict  the same for a teller action's key
@@ -25,10 +24,6 @@ class UseCaseError(Exception):
         super().__init__(message)
         self.message = message
         self.zh = zh
-
-
-class NotSignedIn(UseCaseError):
-    """``teller 'bob' is not signed in to counter 3; open the counter first``."""
 
 
 class BadRequest(UseCaseError):

@@ -1,56 +1,29 @@
 """What a teller does with a called ticket: start, finish, no-show, park, unpark, cancel,
-transfer. Each: load and lock -> domain transition -> persist -> event log -> publish."""
+transfer. Each: load the counter's Desk -> ask it -> persist -> event log -> publish."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Literal
 
 from sqlmodel import Session
 
-from server.contract.common import TicketState
 from server.contract.events import TicketChanged, TicketTransferred
 from server.contract.rest import CounterActionResult
+from server.domain.desk import Desk, TellerAt, service_time_s
 from server.domain.estimate import ewma
-from server.domain.transitions import Action, next_state
-from server.services.calls import check_may_take, find_today, held_or_refuse, ready_counter
+from server.domain.ticket import Ticket as DomainTicket
+from server.domain.transitions import Action
+from server.services.calls import find_today
 from server.services.context import BranchContext
-from server.services.counters import signed_in_counter
+from server.services.desks import LoadedDesk, to_domain, write_back
 from server.services.views import Names, counter_info, queue_info, queue_infos, ticket_ref
 from server.store import repo
 from server.store.db import write_session
-from server.store.tables import Counter, ServiceStats, Ticket
+from server.store.tables import ServiceStats, Ticket
 
 ChangeAction = Literal["started", "finished", "no_show", "parked", "unparked", "cancelled"]
-
-
-def start(
-    ctx: BranchContext, *, counter_number: int, teller_user_id: int, teller_name: str
-) -> CounterActionResult:
-    """The customer arrived at the counter: CALLED -> SERVING."""
-    return _held_action(ctx, counter_number, teller_user_id, teller_name, Action.START)
-
-
-def finish(
-    ctx: BranchContext, *, counter_number: int, teller_user_id: int, teller_name: str
-) -> CounterActionResult:
-    """Service done: SERVING -> DONE; the service time feeds the wait estimates."""
-    return _held_action(ctx, counter_number, teller_user_id, teller_name, Action.FINISH)
-
-
-def mark_no_show(
-    ctx: BranchContext, *, counter_number: int, teller_user_id: int, teller_name: str
-) -> CounterActionResult:
-    """The called customer did not come: CALLED -> NO_SHOW."""
-    return _held_action(ctx, counter_number, teller_user_id, teller_name, Action.NO_SHOW)
-
-
-def park(
-    ctx: BranchContext, *, counter_number: int, teller_user_id: int, teller_name: str
-) -> CounterActionResult:
-    """Put the counter's ticket aside (customer fetching a document): -> PARKED."""
-    return _held_action(ctx, counter_number, teller_user_id, teller_name, Action.PARK)
-
 
 _CHANGED: dict[Action, ChangeAction] = {
     Action.START: "started",
@@ -61,34 +34,51 @@ _CHANGED: dict[Action, ChangeAction] = {
     Action.CANCEL: "cancelled",
 }
 
+_HELD_ACTIONS: dict[Action, Callable[[Desk, TellerAt, datetime], DomainTicket]] = {
+    Action.START: Desk.start,
+    Action.FINISH: Desk.finish,
+    Action.NO_SHOW: Desk.no_show,
+    Action.PARK: Desk.park,
+}
 
-def _held_action(
-    ctx: BranchContext, counter_number: int, teller_user_id: int, teller_name: str, act: Action
-) -> CounterActionResult:
+
+def start(ctx: BranchContext, at: TellerAt) -> CounterActionResult:
+    """The customer arrived at the counter: CALLED -> SERVING."""
+    return _held_action(ctx, at, Action.START)
+
+
+def finish(ctx: BranchContext, at: TellerAt) -> CounterActionResult:
+    """Service done: SERVING -> DONE; the service time feeds the wait estimates."""
+    return _held_action(ctx, at, Action.FINISH)
+
+
+def mark_no_show(ctx: BranchContext, at: TellerAt) -> CounterActionResult:
+    """The called customer did not come: CALLED -> NO_SHOW."""
+    return _held_action(ctx, at, Action.NO_SHOW)
+
+
+def park(ctx: BranchContext, at: TellerAt) -> CounterActionResult:
+    """Put the counter's ticket aside (customer fetching a document): -> PARKED."""
+    return _held_action(ctx, at, Action.PARK)
+
+
+def _held_action(ctx: BranchContext, at: TellerAt, act: Action) -> CounterActionResult:
     now = ctx.now()
     with write_session(ctx.engine) as session:
-        counter = signed_in_counter(
-            session,
-            counter_number=counter_number,
-            teller_user_id=teller_user_id,
-            teller_name=teller_name,
-        )
-        ticket = held_or_refuse(session, counter_number=counter_number, action=act)
-        ticket.state = next_state(ticket.number, TicketState(ticket.state), act).value
-        if act is Action.START:
-            ticket.started_at = now
-        elif act is Action.FINISH:
-            ticket.finished_at = now
+        loaded = LoadedDesk(session, counter_number=at.counter_number)
+        held = loaded.held()
+        ticket = _HELD_ACTIONS[act](loaded.desk, at, now)
+        assert held is not None
+        row = held[1]
+        if act is Action.FINISH:
             _record_service_time(session, ticket, now)
-        elif act is Action.NO_SHOW:
-            ticket.finished_at = now
-        return _changed(ctx, session, ticket, counter, teller_user_id, now, act)
+        return _changed(ctx, session, loaded, ticket, row, at, now, act)
 
 
-def _record_service_time(session: Session, ticket: Ticket, now: datetime) -> None:
-    if ticket.started_at is None:
+def _record_service_time(session: Session, ticket: DomainTicket, now: datetime) -> None:
+    sample = service_time_s(ticket)
+    if sample is None:
         return
-    sample = max((now - ticket.started_at).total_seconds(), 0.0)
     stats = repo.get_stats(session, service_code=ticket.service_code, for_update=True)
     if stats is None:  # a service added after the last start (rows are seeded at startup)
         stats = ServiceStats(service_code=ticket.service_code, avg_service_s=sample, samples=0)
@@ -99,82 +89,50 @@ def _record_service_time(session: Session, ticket: Ticket, now: datetime) -> Non
     session.add(stats)
 
 
-def unpark(
-    ctx: BranchContext,
-    *,
-    counter_number: int,
-    number: str,
-    teller_user_id: int,
-    teller_name: str,
-) -> CounterActionResult:
+def unpark(ctx: BranchContext, at: TellerAt, *, number: str) -> CounterActionResult:
     """Take a parked ticket back to this counter: PARKED -> CALLED."""
     now = ctx.now()
     with write_session(ctx.engine) as session:
-        counter = ready_counter(
-            session,
-            counter_number=counter_number,
-            teller_user_id=teller_user_id,
-            teller_name=teller_name,
-        )
-        ticket = find_today(session, ctx, number=number, now=now)
-        new_state = next_state(ticket.number, TicketState(ticket.state), Action.UNPARK)
-        check_may_take(session, counter=counter, ticket=ticket, action=Action.UNPARK)
-        ticket.state = new_state.value
-        ticket.counter_number = counter_number
-        ticket.called_at = now
-        return _changed(ctx, session, ticket, counter, teller_user_id, now, Action.UNPARK)
+        loaded = LoadedDesk(session, counter_number=at.counter_number)
+        row = find_today(session, ctx, number=number, now=now)
+        ticket = loaded.desk.unpark(at, to_domain(row), now)
+        return _changed(ctx, session, loaded, ticket, row, at, now, Action.UNPARK)
 
 
-def cancel(
-    ctx: BranchContext,
-    *,
-    counter_number: int,
-    number: str,
-    teller_user_id: int,
-    teller_name: str,
-) -> CounterActionResult:
+def cancel(ctx: BranchContext, at: TellerAt, *, number: str) -> CounterActionResult:
     """Cancel a waiting ticket (the customer left, told a teller): WAITING -> CANCELLED."""
     now = ctx.now()
     with write_session(ctx.engine) as session:
-        counter = signed_in_counter(
-            session,
-            counter_number=counter_number,
-            teller_user_id=teller_user_id,
-            teller_name=teller_name,
-        )
-        ticket = find_today(session, ctx, number=number, now=now)
-        ticket.state = next_state(ticket.number, TicketState(ticket.state), Action.CANCEL).value
-        ticket.finished_at = now
-        return _changed(ctx, session, ticket, counter, teller_user_id, now, Action.CANCEL)
+        loaded = LoadedDesk(session, counter_number=at.counter_number)
+        row = find_today(session, ctx, number=number, now=now)
+        ticket = loaded.desk.cancel(at, to_domain(row), now)
+        return _changed(ctx, session, loaded, ticket, row, at, now, Action.CANCEL)
 
 
 def _changed(
     ctx: BranchContext,
     session: Session,
-    ticket: Ticket,
-    counter: Counter,
-    teller_user_id: int,
+    loaded: LoadedDesk,
+    ticket: DomainTicket,
+    row: Ticket,
+    at: TellerAt,
     now: datetime,
     act: Action,
 ) -> CounterActionResult:
-    session.add(ticket)
-    assert ticket.id is not None
+    write_back(ticket, row, session)
     repo.append_event(
         session,
-        ticket_id=ticket.id,
+        ticket_id=ticket.ticket_id,
         action=act.value,
         at=now,
-        counter_number=counter.number,
-        teller_user_id=teller_user_id,
+        counter_number=at.counter_number,
+        teller_user_id=at.user_id,
     )
     session.flush()
     names = Names(session)
-    ref = ticket_ref(ticket, names)
-    queue = queue_info(
-        session, day=ticket.business_day, names=names, service_code=ticket.service_code
-    )
-    held = repo.held_ticket(session, counter_number=counter.number)
-    info = counter_info(counter, held, names)
+    ref = ticket_ref(row, names)
+    queue = queue_info(session, day=row.business_day, names=names, service_code=row.service_code)
+    info = counter_info(loaded.row, loaded.held_row_after(ticket, row), names)
     session.commit()
     ctx.publish(
         TicketChanged(
@@ -182,7 +140,7 @@ def _changed(
             at=now,
             action=_CHANGED[act],
             ticket=ref,
-            counter_number=counter.number,
+            counter_number=at.counter_number,
             queue=queue,
         )
     )
@@ -191,10 +149,8 @@ def _changed(
 
 def transfer(
     ctx: BranchContext,
+    at: TellerAt,
     *,
-    counter_number: int,
-    teller_user_id: int,
-    teller_name: str,
     number: str | None = None,
     to_service: str | None = None,
     to_counter: int | None = None,
@@ -206,38 +162,31 @@ def transfer(
     """
     now = ctx.now()
     with write_session(ctx.engine) as session:
-        counter = signed_in_counter(
-            session,
-            counter_number=counter_number,
-            teller_user_id=teller_user_id,
-            teller_name=teller_name,
-        )
+        loaded = LoadedDesk(session, counter_number=at.counter_number)
+        held = loaded.held()
         if number is None:
-            ticket = held_or_refuse(session, counter_number=counter_number, action=Action.TRANSFER)
+            row, chosen = (held[1], held[0]) if held is not None else (None, None)
         else:
-            ticket = find_today(session, ctx, number=number, now=now)
-        from_service = ticket.service_code
-        from_counter = ticket.counter_number
-        new_state = next_state(ticket.number, TicketState(ticket.state), Action.TRANSFER)
+            row = find_today(session, ctx, number=number, now=now)
+            chosen = held[0] if held is not None and held[1].id == row.id else to_domain(row)
         if to_service is not None:
-            ticket.service_code = repo.get_service(session, code=to_service).code
+            to_service = repo.get_service(session, code=to_service).code  # 404 when unknown
         if to_counter is not None:
             repo.get_counter(session, number=to_counter)  # 404 for an unknown counter
-        ticket.state = new_state.value
-        ticket.target_counter = to_counter
-        ticket.counter_number = None
-        ticket.called_at = None
-        ticket.started_at = None
-        ticket.recall_count = 0
-        session.add(ticket)
-        assert ticket.id is not None
+        from_service = chosen.service_code if chosen is not None else None
+        from_counter = chosen.counter_number if chosen is not None else None
+        ticket = loaded.desk.transfer(
+            at, now, ticket=chosen, to_service=to_service, to_counter=to_counter
+        )
+        assert row is not None and from_service is not None
+        write_back(ticket, row, session)
         repo.append_event(
             session,
-            ticket_id=ticket.id,
+            ticket_id=ticket.ticket_id,
             action=Action.TRANSFER.value,
             at=now,
-            counter_number=counter_number,
-            teller_user_id=teller_user_id,
+            counter_number=at.counter_number,
+            teller_user_id=at.user_id,
             details={
                 "from_service": from_service,
                 "from_counter": from_counter,
@@ -247,15 +196,13 @@ def transfer(
         )
         session.flush()
         names = Names(session)
-        ref = ticket_ref(ticket, names)
+        ref = ticket_ref(row, names)
         queues = [
             q
-            for q in queue_infos(session, day=ticket.business_day, names=names)
+            for q in queue_infos(session, day=row.business_day, names=names)
             if q.service_code in {from_service, ticket.service_code}
         ]
-        info = counter_info(
-            counter, repo.held_ticket(session, counter_number=counter_number), names
-        )
+        info = counter_info(loaded.row, loaded.held_row_after(ticket, row), names)
         session.commit()
         ctx.publish(
             TicketTransferred(
@@ -268,4 +215,4 @@ def transfer(
                 queues=queues,
             )
         )
-    return CounterActionResult(counter=info, ticket=ref, recall_count=ref.recall_count)
+    return CounterActionResult(counter=info, ticket=ref)

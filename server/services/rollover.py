@@ -13,10 +13,11 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from server.contract.common import TicketState
 from server.contract.events import CounterChanged
-from server.domain.transitions import ACTIVE_STATES, Action, next_state
+from server.domain.desk import abandon_ticket
+from server.domain.transitions import ACTIVE_STATES, Action
 from server.services.context import BranchContext
+from server.services.desks import to_domain, write_back
 from server.services.queues import publish_queues
 from server.services.views import Names, counter_infos
 from server.store import repo
@@ -32,17 +33,13 @@ def ensure_business_day(session: Session, ctx: BranchContext, now: datetime) -> 
         state = BranchState(id=1)
     abandoned = 0
     if state.business_day != day:
-        for ticket in repo.active_before(
-            session, business_day=day, states=[s.value for s in ACTIVE_STATES]
-        ):
-            assert ticket.id is not None
-            old = TicketState(ticket.state)
-            ticket.state = next_state(ticket.number, old, Action.ABANDON).value
-            ticket.finished_at = now
-            session.add(ticket)
+        for row in repo.active_before(session, business_day=day, states=ACTIVE_STATES):
+            ticket = to_domain(row)
+            old = ticket.state
+            write_back(abandon_ticket(ticket, now), row, session)
             repo.append_event(
                 session,
-                ticket_id=ticket.id,
+                ticket_id=ticket.ticket_id,
                 action=Action.ABANDON.value,
                 at=now,
                 counter_number=ticket.counter_number,

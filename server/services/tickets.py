@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date, datetime
 
-from server.contract.common import Category, Language, TicketState
+from server.contract.common import Category, Language
 from server.contract.rest import PrintResult, PrintResultOut, TicketIssuedOut, TicketStatusOut
 from server.domain.errors import UnknownEntity
 from server.domain.estimate import estimate_wait_s

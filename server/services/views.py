@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlmodel import Session
 
-from server.contract.common import Bilingual, Category, CounterState, TicketState
+from server.contract.common import Bilingual
 from server.contract.events import CallInfo, CounterInfo, QueueInfo, Snapshot, TicketRef
 from server.domain.availability import unavailable, unavailable_text
 from server.domain.estimate import estimate_wait_s
@@ -57,8 +57,8 @@ def ticket_ref(ticket: Ticket, names: Names) -> TicketRef:
         number=ticket.number,
         service_code=ticket.service_code,
         service_name=names.service(ticket.service_code),
-        category=Category(ticket.category),
-        state=TicketState(ticket.state),
+        category=ticket.category,
+        state=ticket.state,
         counter_number=ticket.counter_number,
         issued_at=ticket.issued_at,
         recall_count=ticket.recall_count,
@@ -131,7 +131,7 @@ def counter_info(counter: Counter, held: Ticket | None, names: Names) -> Counter
     return CounterInfo(
         counter_number=counter.number,
         name=Bilingual(zh=counter.name_zh, en=counter.name_en),
-        state=CounterState(counter.state),
+        state=counter.state,
         teller=counter.teller_name,
         current=ticket_ref(held, names) if held is not None else None,
     )

@@ -14,6 +14,7 @@ from sqlalchemy import func, insert, update
 from sqlmodel import Session, col, select
 
 from server.domain.errors import UnknownEntity
+from server.domain.states import Category, CounterState, TicketState
 from server.store.tables import (
     BranchState,
     CategoryWeight,
@@ -26,8 +27,8 @@ from server.store.tables import (
     TicketEvent,
 )
 
-WAITING = "WAITING"
-HELD = ("CALLED", "SERVING")
+WAITING = TicketState.WAITING
+HELD = (TicketState.CALLED, TicketState.SERVING)
 
 
 # ---- services, counters, categories ---------------------------------------------------------
@@ -68,6 +69,12 @@ def counter_skills(session: Session) -> dict[int, dict[str, float]]:
     return skills
 
 
+def skills_of(session: Session, *, counter_number: int) -> dict[str, float]:
+    """{service code: weight} of one counter."""
+    stmt = select(CounterSkill).where(CounterSkill.counter_number == counter_number)
+    return {row.service_code: row.weight for row in session.exec(stmt).all()}
+
+
 def list_categories(session: Session) -> list[CategoryWeight]:
     return list(session.exec(select(CategoryWeight)).all())
 
@@ -77,7 +84,7 @@ def open_counters_by_service(session: Session) -> dict[str, int]:
     stmt = (
         select(CounterSkill.service_code, func.count())
         .join(Counter, col(Counter.number) == col(CounterSkill.counter_number))
-        .where(Counter.state == "OPEN", col(CounterSkill.weight) > 0)
+        .where(Counter.state == CounterState.OPEN, col(CounterSkill.weight) > 0)
         .group_by(col(CounterSkill.service_code))
     )
     return {code: int(n) for code, n in session.exec(stmt).all()}
@@ -141,7 +148,12 @@ def claim_waiting(session: Session, *, ticket_id: int, counter_number: int, at: 
     stmt = (
         update(Ticket)
         .where(col(Ticket.id) == ticket_id, col(Ticket.state) == WAITING)
-        .values(state="CALLED", counter_number=counter_number, called_at=at, target_counter=None)
+        .values(
+            state=TicketState.CALLED,
+            counter_number=counter_number,
+            called_at=at,
+            target_counter=None,
+        )
         .execution_options(synchronize_session=False)
     )
     result = session.exec(stmt)
@@ -211,7 +223,9 @@ def waiting_in_order(session: Session, *, business_day: date, service_code: str)
     return [int(i) for i in session.exec(stmt).all() if i is not None]
 
 
-def active_before(session: Session, *, business_day: date, states: Iterable[str]) -> list[Ticket]:
+def active_before(
+    session: Session, *, business_day: date, states: Iterable[TicketState]
+) -> list[Ticket]:
     """Tickets of earlier business days still in one of ``states`` (rollover)."""
     stmt = select(Ticket).where(
         col(Ticket.business_day) < business_day, col(Ticket.state).in_(list(states))
@@ -231,7 +245,7 @@ def recent_calls(session: Session, *, limit: int) -> list[tuple[TicketEvent, Tic
     return [(ev, t) for ev, t in session.exec(stmt).all()]
 
 
-def recent_call_categories(session: Session, *, limit: int) -> list[str]:
+def recent_call_categories(session: Session, *, limit: int) -> list[Category]:
     """Categories of the most recent first calls at the branch, newest LAST."""
     stmt = (
         select(Ticket.category)
@@ -240,7 +254,7 @@ def recent_call_categories(session: Session, *, limit: int) -> list[str]:
         .order_by(col(TicketEvent.id).desc())
         .limit(limit)
     )
-    return list(reversed(session.exec(stmt).all()))
+    return [Category(c) for c in reversed(session.exec(stmt).all())]
 
 
 def append_event(

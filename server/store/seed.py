@@ -123,7 +123,7 @@ def _apply(session: Session, *, config: BranchConfig, now: datetime) -> None:
     for cat in config.categories:
         session.merge(
             CategoryWeight(
-                category=cat.category.value,
+                category=cat.category,
                 weight=cat.weight,
                 name_zh=cat.name_zh,
                 name_en=cat.name_en,

@@ -1,7 +1,7 @@
 """The core tables: services, counters, tickets, the ticket-event log and counters of state.
 
-Enumerated values (ticket state, category, counter state) are stored as their string values;
-the services layer converts them to the enums of ``server.contract.common``.
+Ticket states, counter states and categories are enum columns of the domain's enums
+(``server.domain.states``): stored as their values, read back as the enum members.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy import JSON, Column, Index
 from sqlmodel import Field, SQLModel
 
-from server.store.types import UTCDateTime
+from server.domain.states import Category, CounterState, TicketState
+from server.store.types import UTCDateTime, enum_column
 
 
 def _dt(*, nullable: bool = True, index: bool = False) -> Any:
@@ -41,7 +42,7 @@ class Counter(SQLModel, table=True):
     number: int = Field(primary_key=True)
     name_zh: str
     name_en: str
-    state: str = "CLOSED"
+    state: CounterState = enum_column(CounterState, default=CounterState.CLOSED)
     teller_user_id: int | None = None
     teller_name: str | None = None
 
@@ -57,7 +58,7 @@ class CounterSkill(SQLModel, table=True):
 class CategoryWeight(SQLModel, table=True):
     """A customer category and its weight in the call score."""
 
-    category: str = Field(primary_key=True, max_length=16)
+    category: Category = enum_column(Category, primary_key=True)
     weight: float
     name_zh: str
     name_en: str
@@ -77,8 +78,8 @@ class Ticket(SQLModel, table=True):
     service_code: str = Field(max_length=8)
     number: str = Field(max_length=12)
     number_value: int
-    category: str = Field(max_length=16)
-    state: str = Field(max_length=16)
+    category: Category = enum_column(Category)
+    state: TicketState = enum_column(TicketState)
     language: str = Field(max_length=4)
     counter_number: int | None = None
     target_counter: int | None = None

@@ -10,6 +10,7 @@ from typing import Any
 
 from server.branchfile import load_branch
 from server.config import DEMO_BRANCH_FILE
+from server.domain.desk import TellerAt
 from server.services.calls import call_next
 from server.services.context import BranchContext
 from server.services.counters import open_counter
@@ -62,18 +63,18 @@ def serve_counter(
     the same tickets (a free-running loop lets SQLite's busy handler starve all but one).
     Returns the public ids called."""
     ctx = _context(database_url, now_iso)
-    teller = {"teller_user_id": 1000 + counter_number, "teller_name": f"t{counter_number}"}
+    teller = TellerAt(counter_number, 1000 + counter_number, f"t{counter_number}")
     called: list[str] = []
     try:
-        open_counter(ctx, counter_number=counter_number, **teller)  # type: ignore[arg-type]
+        open_counter(ctx, teller)
         for _ in range(rounds):
             barrier.wait(timeout=60)
-            result = call_next(ctx, counter_number=counter_number, **teller)  # type: ignore[arg-type]
+            result = call_next(ctx, teller)
             if result.ticket is None:
                 continue  # keep taking part in the rounds: the others wait for us
             called.append(result.ticket.public_id)
-            start(ctx, counter_number=counter_number, **teller)  # type: ignore[arg-type]
-            finish(ctx, counter_number=counter_number, **teller)  # type: ignore[arg-type]
+            start(ctx, teller)
+            finish(ctx, teller)
         return called
     finally:
         ctx.engine.dispose()

@@ -11,6 +11,7 @@ from server.contract.common import Category, CounterState, TicketState
 from server.domain.errors import (
     CounterUnavailable,
     InvalidTransition,
+    NotSignedIn,
     ServiceUnavailable,
     UnknownEntity,
 )
@@ -53,7 +54,7 @@ def test_full_flow_and_measured_service_time(q: BranchQueue) -> None:
     assert a1.recalls == 2 and a1.state == TicketState.CALLED
     q.start(a1.ticket_id, T0 + minutes(5))
     q.finish(a1.ticket_id, T0 + minutes(9))
-    assert a1.state == TicketState.DONE and a1.counter_number is None
+    assert a1.state == TicketState.DONE and a1.counter_number == 1  # who served it
     assert q.avg_service_s["A"] == 240.0
     assert q.estimate("A") == (1, 80)  # 240 s / 3 counters
     assert [e.action for e in a1.history] == [
@@ -69,9 +70,12 @@ def test_full_flow_and_measured_service_time(q: BranchQueue) -> None:
 def test_counter_must_be_open(branch: BranchConfig) -> None:
     q = BranchQueue(branch)
     q.issue("A", NORMAL, T0)
-    with pytest.raises(CounterUnavailable) as info:
+    with pytest.raises(NotSignedIn) as info:
         q.call_next(1, T0)
-    assert info.value.message == "counter 1: is CLOSED; calling needs OPEN"
+    assert info.value.message == (
+        "teller 'teller1' is not signed in to counter 1; open the counter first "
+        "(POST /api/v1/counters/1/open)"
+    )
     q.open_counter(1)
     q.pause_counter(1)
     with pytest.raises(CounterUnavailable, match="counter 1: is PAUSED; calling needs OPEN"):
@@ -133,7 +137,7 @@ def test_call_a_chosen_ticket(q: BranchQueue) -> None:
     assert (a2.state, a2.reason_en, a2.reason_zh) == (
         TicketState.CALLED,
         "chosen by the teller",
-        "柜员选号",
+        "柜员指定叫号",
     )
     with pytest.raises(InvalidTransition, match="ticket A002 is CALLED; call needs WAITING"):
         q.call(a2.ticket_id, 2, T0)
@@ -255,7 +259,7 @@ def test_rollover_abandons_open_tickets_and_restarts_numbers(q: BranchQueue) -> 
     next_day = T0 + timedelta(hours=18)  # 03:00 Shanghai
     abandoned = q.rollover(next_day)
     assert sorted(t.number for t in abandoned) == ["A001", "A002", "A003"]
-    assert waiting.state == TicketState.ABANDONED and served.counter_number is None
+    assert waiting.state == TicketState.ABANDONED and served.counter_number == 1
     assert done.state == TicketState.DONE
     assert q.held_by(1) is None and q.recent_categories == []
     fresh = q.issue("A", NORMAL, next_day)

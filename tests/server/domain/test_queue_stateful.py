@@ -24,7 +24,7 @@ from hypothesis.stateful import (
 )
 
 from server.contract.common import Category, CounterState, TicketState
-from server.domain.errors import CounterUnavailable, DomainError, InvalidTransition
+from server.domain.errors import CounterUnavailable, DomainError, InvalidTransition, NotSignedIn
 from server.domain.model import Candidate, PolicyConfig, ServiceDef
 from server.domain.queue import BranchQueue
 from server.domain.ticket import Ticket
@@ -123,10 +123,14 @@ class QueueMachine(RuleBasedStateMachine):
             CounterState.PAUSED: self.q.pause_counter,
             CounterState.CLOSED: self.q.close_counter,
         }[state]
+        closed = self.q.counter_states[counter] == CounterState.CLOSED
         try:
             op(counter)
         except CounterUnavailable:
             assert state == CounterState.CLOSED and self.q.held_by(counter) is not None
+            return
+        except NotSignedIn:  # pausing or closing a closed counter: nobody is signed in
+            assert closed and state != CounterState.OPEN
             return
         assert self.q.counter_states[counter] == state
 
@@ -141,6 +145,9 @@ class QueueMachine(RuleBasedStateMachine):
         ]
         try:
             ticket = self._refused_changes_nothing(self.q.call_next, None, counter, self.now)
+        except NotSignedIn:
+            assert self.q.counter_states[counter] == CounterState.CLOSED
+            return
         except CounterUnavailable:
             event("call_next refused")
             assert (
@@ -174,7 +181,7 @@ class QueueMachine(RuleBasedStateMachine):
             self._refused_changes_nothing(self.q.call, ticket, ticket.ticket_id, counter, self.now)
         except InvalidTransition:
             assert ticket.state != TicketState.WAITING
-        except CounterUnavailable:
+        except (CounterUnavailable, NotSignedIn):
             pass
         else:
             assert ticket.counter_number == counter
@@ -200,7 +207,7 @@ class QueueMachine(RuleBasedStateMachine):
             self._refused_changes_nothing(self.q.unpark, ticket, ticket.ticket_id, self.now)
         except InvalidTransition:
             assert ticket.state != TicketState.PARKED
-        except CounterUnavailable:
+        except (CounterUnavailable, NotSignedIn):
             assert ticket.state == TicketState.PARKED
 
     @rule(index=st.integers(0, 200))
@@ -230,6 +237,9 @@ class QueueMachine(RuleBasedStateMachine):
         except InvalidTransition:
             assert ticket.state not in allowed_from(Action.TRANSFER)
             return
+        except NotSignedIn:  # parked at a counter that closed since
+            assert ticket.state == TicketState.PARKED
+            return
         assert (ticket.number, ticket.arrived_at, ticket.issue_seq) == before
         assert ticket.state == TicketState.WAITING and ticket.counter_number is None
         assert ticket.target_counter == to_counter
@@ -253,13 +263,16 @@ class QueueMachine(RuleBasedStateMachine):
         assert all(n == 1 for n in held.values()), held
         for number in COUNTERS:
             holding = [t for t in self.q.tickets.values() if t.counter_number == number]
-            assert all(t.state in {*HELD_STATES, TicketState.PARKED} for t in holding)
+            assert TicketState.WAITING not in {t.state for t in holding}
 
     @invariant()
     def only_held_tickets_have_a_counter(self) -> None:
         for t in self.q.tickets.values():
             has = t.counter_number is not None
-            assert has == (t.state in {*HELD_STATES, TicketState.PARKED}), (t.number, t.state)
+            if t.state == TicketState.WAITING:
+                assert not has, (t.number, t.state)
+            elif t.state in {*HELD_STATES, TicketState.PARKED}:
+                assert has, (t.number, t.state)
             if t.target_counter is not None:
                 assert t.state == TicketState.WAITING
 

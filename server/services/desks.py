@@ -1,0 +1,89 @@
+"""Rows <-> the domain's aggregate: build a ``Desk`` (and its tickets) from database rows, and
+write back what the domain changed. The use cases ask the Desk; they decide nothing here.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from server.domain.desk import Desk
+from server.domain.model import CounterDef
+from server.domain.ticket import Ticket as DomainTicket
+from server.store import repo
+from server.store.tables import Counter, Ticket
+
+
+def to_domain(row: Ticket) -> DomainTicket:
+    """The ticket as the rules see it (``issue_seq`` is the row id: the global issue order)."""
+    assert row.id is not None
+    return DomainTicket(
+        ticket_id=row.id,
+        number=row.number,
+        value=row.number_value,
+        service_code=row.service_code,
+        category=row.category,
+        business_day=row.business_day,
+        arrived_at=row.arrived_at,
+        issue_seq=row.id,
+        state=row.state,
+        appointment_at=row.appointment_at,
+        counter_number=row.counter_number,
+        target_counter=row.target_counter,
+        recalls=row.recall_count,
+        called_at=row.called_at,
+        started_at=row.started_at,
+        ended_at=row.finished_at,
+    )
+
+
+def write_back(ticket: DomainTicket, row: Ticket, session: Session) -> None:
+    """Copy what an action may change from the domain's ticket to its row (and add the row)."""
+    row.state = ticket.state
+    row.service_code = ticket.service_code
+    row.counter_number = ticket.counter_number
+    row.target_counter = ticket.target_counter
+    row.recall_count = ticket.recalls
+    row.called_at = ticket.called_at
+    row.started_at = ticket.started_at
+    row.finished_at = ticket.ended_at
+    session.add(row)
+
+
+def counter_def(session: Session, row: Counter) -> CounterDef:
+    """The counter's definition with the services it serves (its skills, as admins set them)."""
+    skills = repo.skills_of(session, counter_number=row.number)
+    return CounterDef(row.number, row.name_zh, row.name_en, skills)
+
+
+class LoadedDesk:
+    """A Desk built from its counter row (locked) and held ticket row, and how to save it."""
+
+    def __init__(self, session: Session, *, counter_number: int) -> None:
+        self.session = session
+        self.row = repo.get_counter(session, number=counter_number, for_update=True)
+        self.held_row = repo.held_ticket(session, counter_number=counter_number)
+        self.desk = Desk(
+            counter=counter_def(session, self.row),
+            state=self.row.state,
+            teller_user_id=self.row.teller_user_id,
+            teller_name=self.row.teller_name,
+            held=to_domain(self.held_row) if self.held_row is not None else None,
+        )
+
+    def held(self) -> tuple[DomainTicket, Ticket] | None:
+        if self.held_row is None or self.desk.held is None:
+            return None
+        return self.desk.held, self.held_row
+
+    def held_row_after(self, ticket: DomainTicket, row: Ticket) -> Ticket | None:
+        """The row of the ticket the counter holds after an action on ``ticket`` (``row``)."""
+        if self.desk.held is None:
+            return None
+        return row if self.desk.held is ticket else self.held_row
+
+    def save_counter(self) -> None:
+        """Persist the counter's state and signed-in teller."""
+        self.row.state = self.desk.state
+        self.row.teller_user_id = self.desk.teller_user_id
+        self.row.teller_name = self.desk.teller_name
+        self.session.add(self.row)
