@@ -7,6 +7,9 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+# the queue's states and categories are the domain's; the wire uses the same enums
+from server.domain.states import Category, CounterState, TicketState
+
 INT64_MAX = 2**63 - 1
 """Every integer on the wire fits a signed 64-bit database column; most are bounded tighter."""
 
@@ -23,17 +26,21 @@ ServiceCode = Annotated[str, Field(min_length=1, max_length=8, examples=["A"])]
 Weight = Annotated[float, Field(ge=0, le=1000)]
 """A preference weight in the call score (unitless, finite)."""
 
-# the queue's states and categories are the domain's; the wire uses the same enums
-from server.domain.states import Category, CounterState, TicketState
 
 __all__ = [
+    "COUNTER_NUMBER_MAX",
+    "INT64_MAX",
     "Bilingual",
     "Category",
+    "CounterNumber",
     "CounterState",
     "DeviceStatus",
     "Language",
     "Role",
+    "ServiceCode",
+    "TicketNumber",
     "TicketState",
+    "Weight",
     "WireModel",
 ]
 

@@ -20,7 +20,7 @@ from server.domain.errors import CounterUnavailable, NotSignedIn
 from server.domain.model import CounterDef
 from server.domain.states import CounterState, TicketState
 from server.domain.ticket import Ticket, TicketEvent
-from server.domain.transitions import FINAL_STATES, Action, next_state
+from server.domain.transitions import FINAL_STATES, Action, allowed_from, next_state
 from server.domain.words import action_zh, counter_state_zh, state_zh
 
 CHOSEN_BY_TELLER = ("chosen by the teller", "柜员指定叫号")
@@ -107,6 +107,41 @@ class Desk:
             )
         self.teller_user_id = self.teller_name = None
         self.state = CounterState.CLOSED
+
+    # -- what the teller may do now (the terminal's buttons) ---------------------------------
+    def can_take(self) -> bool:
+        """OPEN and holding nothing: call-next, call and unpark may be tried."""
+        return self.state == CounterState.OPEN and self.held is None
+
+    def can_close(self) -> bool:
+        return self.held is None
+
+    def allowed(self, *, waiting: bool, parked: bool) -> list[Action | str]:
+        """The actions that are not refused now: ``open``, ``pause``, ``close``, ``call_next``
+        and the ticket ``Action`` s (``waiting``/``parked``: whether a ticket waits for this
+        counter, whether one is parked here)."""
+        if self.state == CounterState.CLOSED:
+            return ["open"]
+        out: list[Action | str] = ["pause" if self.state == CounterState.OPEN else "open"]
+        if self.held is not None:
+            held_state = self.held.state
+            out += [
+                a
+                for a in (Action.RECALL, Action.START, Action.FINISH, Action.NO_SHOW, Action.PARK)
+                if held_state in allowed_from(a)
+            ]
+            out.append(Action.TRANSFER)
+        if self.can_close():
+            out.append("close")
+        if self.can_take():
+            out.append("call_next")
+            if waiting:
+                out.append(Action.CALL)
+            if parked:
+                out.append(Action.UNPARK)
+        if waiting:
+            out.append(Action.CANCEL)
+        return out
 
     # -- taking a ticket -----------------------------------------------------------------------
     def check_can_take(self, at: TellerAt) -> None:

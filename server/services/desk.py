@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from server.contract.common import Bilingual, CounterState, TicketState
+from server.contract.common import Bilingual, TicketState
 from server.contract.desk import CounterDesk, DeskTicket, TellerToday
-from server.domain.desk import check_can_close, check_can_take, check_may_call
-from server.domain.errors import CounterUnavailable
-from server.domain.model import CounterDef
-from server.domain.transitions import Action, allowed_from
-from server.services.context import BranchContext, live_config
+from server.domain.desk import Desk
+from server.domain.transitions import Action
+from server.services.context import BranchContext
+from server.services.desks import counter_def, to_domain
 from server.services.views import Names, counter_info, ticket_ref
 from server.store import repo
 from server.store.db import read_session
@@ -35,15 +33,25 @@ def counter_desk(ctx: BranchContext, *, counter_number: int) -> CounterDesk:
         counter = repo.get_counter(session, number=counter_number)
         names = Names(session)
         held = repo.held_ticket(session, counter_number=counter_number)
-        desk_rules = live_config(session, ctx).counter(counter_number)
+        desk_rules = counter_def(session, counter)
+        desk = Desk(
+            counter=desk_rules,
+            state=counter.state,
+            teller_user_id=counter.teller_user_id,
+            teller_name=counter.teller_name,
+            held=to_domain(held) if held is not None else None,
+        )
         rows = session.exec(
             select(Ticket)
             .where(Ticket.business_day == day)
-            .where(col(Ticket.state).in_([TicketState.WAITING.value, TicketState.PARKED.value]))
+            .where(col(Ticket.state).in_([TicketState.WAITING, TicketState.PARKED]))
             .order_by(col(Ticket.id))
         ).all()
         callable_rows = [
-            t for t in rows if t.state == TicketState.WAITING.value and _may_call(desk_rules, t)
+            t
+            for t in rows
+            if t.state == TicketState.WAITING
+            and desk_rules.may_take(service_code=t.service_code, target_counter=t.target_counter)
         ]
         waiting = [
             DeskTicket(ticket=ticket_ref(t, names), waited_s=_seconds(t.arrived_at, now))
@@ -56,7 +64,7 @@ def counter_desk(ctx: BranchContext, *, counter_number: int) -> CounterDesk:
                 recall_count=t.recall_count,
             )
             for t in rows
-            if t.state == TicketState.PARKED.value and t.counter_number == counter_number
+            if t.state == TicketState.PARKED and t.counter_number == counter_number
         ]
         current = None
         if held is not None:
@@ -73,76 +81,32 @@ def counter_desk(ctx: BranchContext, *, counter_number: int) -> CounterDesk:
             waiting=waiting,
             waiting_total=len(callable_rows),
             parked=parked,
-            services=sorted(code for code in desk_rules.weights if desk_rules.serves(code)),
-            allowed=allowed_actions(
-                counter_number,
-                CounterState(counter.state),
-                (held.number, TicketState(held.state)) if held is not None else None,
-                waiting=bool(waiting),
-                parked=bool(parked),
-            ),
+            services=desk_rules.served(),
+            allowed=allowed_actions(desk, waiting=bool(waiting), parked=bool(parked)),
         )
 
 
-def _may_call(counter: CounterDef, ticket: Ticket) -> bool:
-    """The domain's rule: a ticket sent to one counter is its alone, else by service."""
-    try:
-        check_may_call(
-            counter,
-            number=ticket.number,
-            service_code=ticket.service_code,
-            target_counter=ticket.target_counter,
-        )
-    except CounterUnavailable:
-        return False
-    return True
+# the API's name of each action the Desk allows
+_API_NAMES: dict[Action | str, str] = {
+    "open": "open",
+    "pause": "pause",
+    "close": "close",
+    "call_next": "call-next",
+    Action.CALL: "call",
+    Action.RECALL: "recall",
+    Action.START: "start",
+    Action.FINISH: "finish",
+    Action.NO_SHOW: "no-show",
+    Action.PARK: "park",
+    Action.UNPARK: "unpark",
+    Action.CANCEL: "cancel",
+    Action.TRANSFER: "transfer",
+}
 
 
-def _passes(check: Callable[[], None]) -> bool:
-    try:
-        check()
-    except CounterUnavailable:
-        return False
-    return True
-
-
-# the actions on a held ticket, by their name in the API
-_HELD_ACTIONS = (
-    ("recall", Action.RECALL),
-    ("start", Action.START),
-    ("finish", Action.FINISH),
-    ("no-show", Action.NO_SHOW),
-    ("park", Action.PARK),
-    ("transfer", Action.TRANSFER),
-)
-
-
-def allowed_actions(
-    counter_number: int,
-    state: CounterState,
-    held: tuple[str, TicketState] | None,
-    *,
-    waiting: bool,
-    parked: bool,
-) -> list[str]:
-    """What the teller can do now (the terminal enables these buttons), asked of the same
-    domain rules the use cases check (``server.domain.desk``, the transition table)."""
-    if state is CounterState.CLOSED:
-        return ["open"]
-    allowed = ["pause"] if state is CounterState.OPEN else ["open"]
-    if held is not None:
-        allowed += [name for name, act in _HELD_ACTIONS if held[1] in allowed_from(act)]
-    if _passes(lambda: check_can_close(counter_number, held)):
-        allowed.append("close")
-    if _passes(lambda: check_can_take(counter_number, state, held)):
-        allowed.append("call-next")
-        if waiting:
-            allowed.append("call")
-        if parked:
-            allowed.append("unpark")
-    if waiting:
-        allowed.append("cancel")
-    return allowed
+def allowed_actions(desk: Desk, *, waiting: bool, parked: bool) -> list[str]:
+    """What the teller can do now (the terminal enables these buttons), as the Desk says."""
+    return [_API_NAMES[a] for a in desk.allowed(waiting=waiting, parked=parked)]
 
 
 def _call_reason(session: Session, ticket: Ticket) -> Bilingual | None:

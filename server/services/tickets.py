@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date, datetime
 
-from server.contract.common import Category, Language
+from server.contract.common import Category, Language, TicketState
 from server.contract.rest import PrintResult, PrintResultOut, TicketIssuedOut, TicketStatusOut
 from server.domain.errors import UnknownEntity
 from server.domain.estimate import estimate_wait_s
@@ -94,7 +94,7 @@ def ticket_statuses(
         out: dict[str, TicketStatusOut] = {}
         for ticket in rows:
             ahead = wait_s = 0
-            if ticket.state == TicketState.WAITING.value and ticket.id is not None:
+            if ticket.state == TicketState.WAITING and ticket.id is not None:
                 key = (ticket.business_day, ticket.service_code)
                 if key not in order:
                     waiting = repo.waiting_in_order(
@@ -112,7 +112,7 @@ def ticket_statuses(
                 number=ticket.number,
                 service_code=ticket.service_code,
                 service_name=names.service(ticket.service_code),
-                state=TicketState(ticket.state),
+                state=ticket.state,
                 people_ahead=ahead,
                 estimated_wait_s=wait_s,
                 counter_number=counter,
