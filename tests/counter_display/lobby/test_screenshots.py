@@ -1,16 +1,16 @@
-"""Pictures of the lobby in a busy state, from the real server, at 1920x1080 and 1080x1920
-(docs/screenshots/lobby-*.png), with checks that they show what they should."""
+"""Pictures of the lobby in a busy state, from the real server, at 1920x1080 and 1080x1920,
+with checks that they show what they should. Set BRANCHQ_SCREENSHOTS to a directory (e.g.
+docs/screenshots) to keep them there; otherwise they go to the test's temporary directory."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from server.contract.common import Bilingual
 from tests.counter_display.lobby.conftest import Branch, LobbyFactory
-
-SHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
 
 
 def busy(branch: Branch) -> None:
@@ -27,8 +27,9 @@ def busy(branch: Branch) -> None:
 
 @pytest.mark.parametrize("orientation", ["landscape", "portrait"])
 def test_busy_lobby_screenshot(
-    qtbot, branch: Branch, make_lobby: LobbyFactory, orientation: str
+    qtbot, branch: Branch, make_lobby: LobbyFactory, orientation: str, tmp_path: Path
 ) -> None:
+    shots = Path(os.environ.get("BRANCHQ_SCREENSHOTS") or tmp_path)
     busy(branch)
     lobby = make_lobby(extra="", orientation=orientation)
     window = lobby.window
@@ -41,8 +42,8 @@ def test_busy_lobby_screenshot(
     assert (image.width(), image.height()) == size
     assert window.newest.number == lobby.model.newest.call.ticket.number
     assert all(row[0].text() for row in window.history_rows)  # the history is full
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    assert image.save(str(SHOTS / f"lobby-{orientation}.png"))
+    shots.mkdir(parents=True, exist_ok=True)
+    assert image.save(str(shots / f"lobby-{orientation}.png"))
     if orientation == "landscape":
         branch.set_emergency(
             Bilingual(
@@ -52,4 +53,4 @@ def test_busy_lobby_screenshot(
             )
         )
         qtbot.waitUntil(lambda: window.cover.isVisibleTo(window))
-        assert window.grab().toImage().save(str(SHOTS / "lobby-emergency.png"))
+        assert window.grab().toImage().save(str(shots / "lobby-emergency.png"))
