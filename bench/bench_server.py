@@ -110,6 +110,9 @@ def _cli(data_dir: Path, *args: str, stdin: str = "") -> str:
 
 
 def make_tokens(data_dir: Path) -> Tokens:
+    """A teller, a kiosk and a display token in a new data directory (made here if missing:
+    admin commands refuse a directory that does not exist)."""
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     password = secrets.token_urlsafe(18)
     _cli(data_dir, "admin", "create-user", "bench-teller", "--role", "teller",
          "--password-stdin", stdin=password + "\n")  # fmt: skip
