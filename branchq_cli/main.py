@@ -12,10 +12,21 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from branchq_cli import admin, bridge, counter, demo, diag, emulate, kiosk, lobby, serve
+from branchq_cli import (
+    admin,
+    bridge,
+    counter,
+    demo,
+    diag,
+    emulate,
+    kiosk,
+    lobby,
+    serve,
+    simulate,
+)
 
 # subcommand modules, in the order they appear in --help
-_COMMAND_MODULES = (demo, serve, admin, kiosk, counter, emulate, diag, bridge, lobby)
+_COMMAND_MODULES = (demo, serve, admin, kiosk, counter, emulate, diag, bridge, lobby, simulate)
 
 
 def build_parser() -> argparse.ArgumentParser:
