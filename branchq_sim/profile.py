@@ -140,16 +140,18 @@ class Profile:
         return self.sim.day.seed
 
 
-def load_profile(path: str | Path) -> Profile:
-    source = Path(path)
+def _read_toml(path: str | Path, what: str) -> dict[str, Any]:
     try:
-        with source.open("rb") as fh:
-            data = tomllib.load(fh)
+        with Path(path).open("rb") as fh:
+            return tomllib.load(fh)
     except OSError as exc:
-        raise ProfileError(f"{source}: cannot read the profile: {exc.strerror}") from exc
+        raise ProfileError(f"{path}: cannot read the {what}: {exc.strerror}") from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(f"{source}: not valid TOML: {exc}") from exc
-    return parse_profile(data, source=str(source))
+        raise ProfileError(f"{path}: not valid TOML: {exc}") from exc
+
+
+def load_profile(path: str | Path) -> Profile:
+    return parse_profile(_read_toml(path, "profile"), source=str(path))
 
 
 def parse_profile(data: Mapping[str, Any], *, source: str = "<profile>") -> Profile:
@@ -174,14 +176,8 @@ def overlay(base: Profile, path: str | Path) -> Profile:
     """``base`` with a what-if file laid over it: each top-level table of the what-if replaces
     the base's (``[[counters]]``, ``[[shifts]]``, ``[policy]``, ...). The day itself (arrivals,
     customers, service times) cannot change: a what-if answers for the same customers."""
-    source = Path(path)
-    try:
-        with source.open("rb") as fh:
-            extra = tomllib.load(fh)
-    except OSError as exc:
-        raise ProfileError(f"{source}: cannot read the what-if: {exc.strerror}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(f"{source}: not valid TOML: {exc}") from exc
+    source = str(path)
+    extra = _read_toml(path, "what-if")
     changed_day = sorted(k for k in extra if k in DAY_TABLES)
     if changed_day:
         raise ProfileError(
@@ -189,7 +185,7 @@ def overlay(base: Profile, path: str | Path) -> Profile:
             "it may change counters, shifts, policy, services' targets or categories"
         )
     merged = {**copy.deepcopy(dict(base.data)), **extra}
-    return parse_profile(merged, source=str(source))
+    return parse_profile(merged, source=source)
 
 
 def _cross_check(branch: BranchConfig, sim: SimTables) -> list[tuple[str, str]]:
