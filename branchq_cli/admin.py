@@ -1,6 +1,6 @@
 """`branchq admin ...`: users and device tokens, straight on the branch database.
 
-    branchq admin create-user USERNAME --role admin|teller|technician [--password-stdin]
+    branchq admin create-user USERNAME --role admin|manager|teller|technician [--password-stdin]
     branchq admin reset-password USERNAME [--password-stdin]
     branchq admin list-users
     branchq admin create-device NAME --role kiosk|display|panel_bridge   (prints the token once)
@@ -33,7 +33,7 @@ from branchq_cli import emergency
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-USER_ROLES = ("admin", "teller", "technician")
+USER_ROLES = ("admin", "manager", "teller", "technician")
 DEVICE_ROLES = ("kiosk", "display", "panel_bridge")
 
 
@@ -59,7 +59,12 @@ def register(subparsers: Any) -> None:
         parser.set_defaults(handler=lambda args: _run(handler, args, creates=creates))
         return parser
 
-    p = add("create-user", "create a user (admin, teller, technician)", _create_user, creates=True)
+    p = add(
+        "create-user",
+        "create a user (admin, manager, teller, technician)",
+        _create_user,
+        creates=True,
+    )
     p.add_argument("username")
     p.add_argument("--role", required=True, choices=USER_ROLES)
     p.add_argument("--display-name", default="")

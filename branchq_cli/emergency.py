@@ -7,7 +7,8 @@
 
 Unlike the other admin commands (straight on the database), these go through the running
 server (``POST /api/v1/admin/emergency/on|off``) so every kiosk, counter terminal, lobby
-display and phone page is told at once, and the switch is logged under the admin's name.
+display and phone page is told at once, and the switch is logged under the name of the admin
+or manager who made it.
 Options: --server (default $BRANCHQ_SERVER_URL, else http://127.0.0.1:8000), --username
 (default $BRANCHQ_ADMIN_USER), the password from --password-env VAR, --password-stdin, or asked.
 """
@@ -34,7 +35,7 @@ def register(admin_sub: Any) -> None:
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
         p: argparse.ArgumentParser = sub.add_parser(name, help=help_text)
         p.add_argument("--server", help=f"branch server URL (default {DEFAULT_SERVER})")
-        p.add_argument("--username", help="admin user (default $BRANCHQ_ADMIN_USER)")
+        p.add_argument("--username", help="admin or manager user (default $BRANCHQ_ADMIN_USER)")
         p.add_argument("--password-env", metavar="VAR", help="environment variable with it")
         p.add_argument("--password-stdin", action="store_true", help="read it from stdin")
         p.set_defaults(handler=lambda args: _run(name, args))

@@ -1,4 +1,5 @@
-"""``/admin`` (admin role): users, devices, runtime branch settings and emergency mode.
+"""``/admin`` (admin role): users, devices, runtime branch settings; emergency mode (admin or
+manager role).
 
 Branch settings (service open/closed, names, daily cap, target wait; counter skills; category
 weights) change the database rows the use cases read on every call; a restart re-applies the
@@ -14,7 +15,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, delete, select
 
 from server.api.context import BranchDep
-from server.api.deps import AdminDep, EngineDep, NowDep, SessionDep
+from server.api.deps import AdminDep, EngineDep, ManagerDep, NowDep, SessionDep
 from server.contract.auth import (
     CategorySettings,
     CategoryUpdate,
@@ -269,26 +270,26 @@ def update_category(
 
 
 @router.get("/emergency")
-def emergency_status(_: AdminDep, branch: BranchDep) -> EmergencyStatus:
+def emergency_status(_: ManagerDep, branch: BranchDep) -> EmergencyStatus:
     return emergency.status(branch)
 
 
 @router.post("/emergency/on")
-def emergency_on(body: EmergencyOn, admin: AdminDep, branch: BranchDep) -> EmergencyStatus:
+def emergency_on(body: EmergencyOn, who: ManagerDep, branch: BranchDep) -> EmergencyStatus:
     """Stop issuing with a notice in both languages (``kind``: emergency or pause; ``drill``
     marks a practice run); again while on: changes the notice. Every screen is told."""
-    return emergency.switch_on(branch, body, by_name=admin.name, by_kind=admin.kind)
+    return emergency.switch_on(branch, body, by_name=who.name, by_kind=who.kind)
 
 
 @router.post("/emergency/off")
-def emergency_off(admin: AdminDep, branch: BranchDep) -> EmergencyStatus:
+def emergency_off(who: ManagerDep, branch: BranchDep) -> EmergencyStatus:
     """Resume issuing; tickets waiting all along are called as before."""
-    return emergency.switch_off(branch, by_name=admin.name, by_kind=admin.kind)
+    return emergency.switch_off(branch, by_name=who.name, by_kind=who.kind)
 
 
 @router.get("/emergency/log")
 def emergency_log(
-    _: AdminDep, branch: BranchDep, limit: int = Query(default=100, ge=1, le=500)
+    _: ManagerDep, branch: BranchDep, limit: int = Query(default=100, ge=1, le=500)
 ) -> list[EmergencySwitchOut]:
     """Every switch on and off, newest first: who, when, kind, drill, notice."""
     return emergency.switch_log(branch, limit=limit)

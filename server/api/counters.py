@@ -44,6 +44,7 @@ ViewerDep = Annotated[
             Role.DISPLAY,
             Role.TELLER,
             Role.ADMIN,
+            Role.MANAGER,
             Role.TECHNICIAN,
             Role.PANEL_BRIDGE,
             Role.KIOSK,

@@ -161,6 +161,8 @@ def require_roles(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
 
 
 AdminDep = Annotated[Principal, Depends(require_roles(Role.ADMIN))]
+# the branch manager's work (console, alerts, reports, complaints, emergency switch); admins too
+ManagerDep = Annotated[Principal, Depends(require_roles(Role.MANAGER, Role.ADMIN))]
 TechnicianDep = Annotated[Principal, Depends(require_roles(Role.TECHNICIAN, Role.ADMIN))]
 DeviceDep = Annotated[
     Principal, Depends(require_roles(Role.KIOSK, Role.DISPLAY, Role.PANEL_BRIDGE))

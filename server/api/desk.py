@@ -17,7 +17,7 @@ from server.services import desk
 router = APIRouter(tags=["counters"])
 
 TellerDep = Annotated[Principal, Depends(require_roles(Role.TELLER))]
-StaffDep = Annotated[Principal, Depends(require_roles(Role.TELLER, Role.ADMIN))]
+StaffDep = Annotated[Principal, Depends(require_roles(Role.TELLER, Role.MANAGER, Role.ADMIN))]
 CounterNumber = Annotated[int, Path(ge=1, le=999, description="the counter's number")]
 _ERRORS: dict[int | str, dict[str, object]] = {
     code: {"model": ErrorBody} for code in (401, 403, 404, 422)

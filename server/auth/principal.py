@@ -1,4 +1,5 @@
-"""The authenticated caller of a request: a user (teller, admin, technician) or a device."""
+"""The authenticated caller of a request: a user (teller, manager, admin, technician) or a
+device."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Literal
 
 from server.contract.common import Role
 
-USER_ROLES: frozenset[Role] = frozenset({Role.ADMIN, Role.TELLER, Role.TECHNICIAN})
+USER_ROLES: frozenset[Role] = frozenset({Role.ADMIN, Role.MANAGER, Role.TELLER, Role.TECHNICIAN})
 DEVICE_ROLES: frozenset[Role] = frozenset({Role.KIOSK, Role.DISPLAY, Role.PANEL_BRIDGE})
 
 

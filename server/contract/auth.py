@@ -45,7 +45,7 @@ class Me(WireModel):
 class UserCreate(WireInput):
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=8, max_length=1024)
-    role: Literal[Role.ADMIN, Role.TELLER, Role.TECHNICIAN]
+    role: Literal[Role.ADMIN, Role.MANAGER, Role.TELLER, Role.TECHNICIAN]
     display_name: str = Field(default="", max_length=128)
 
 

@@ -99,6 +99,7 @@ class Language(StrEnum):
 
 class Role(StrEnum):
     ADMIN = "admin"
+    MANAGER = "manager"  # runs the floor: console, alerts, reports, emergency switch
     TELLER = "teller"
     TECHNICIAN = "technician"
     KIOSK = "kiosk"

@@ -6,7 +6,7 @@ longer run against a fresh branch::
     .venv/bin/python -m tests.server.core.api_fuzz --examples 100
 
 Each generated request (schema-conforming and schema-violating ones) is sent once per role
-(admin, teller, technician, kiosk, display, and no token), so every route's checks run for
+(admin, manager, teller, technician, kiosk, display, and no token), so every route's checks run for
 every kind of caller.
 """
 
@@ -34,7 +34,12 @@ from server.store.db import write_session
 from tests.server.core.conftest import PASSWORD, Clock, make_settings
 from tests.server.core.live import serve
 
-USERS = {"root": Role.ADMIN, "ann": Role.TELLER, "tec": Role.TECHNICIAN}
+USERS = {
+    "root": Role.ADMIN,
+    "mia": Role.MANAGER,
+    "ann": Role.TELLER,
+    "tec": Role.TECHNICIAN,
+}
 DEVICES = {"kiosk-1": Role.KIOSK, "lobby": Role.DISPLAY}
 
 

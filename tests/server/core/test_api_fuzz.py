@@ -10,7 +10,15 @@ from tests.server.core.api_fuzz import fuzz, running_branch
 
 def test_no_server_error_for_any_role(tmp_path: Path) -> None:
     with running_branch(tmp_path) as (url, openapi, auth):
-        assert set(auth) == {"admin", "teller", "technician", "kiosk", "display", "anonymous"}
+        assert set(auth) == {
+            "admin",
+            "manager",
+            "teller",
+            "technician",
+            "kiosk",
+            "display",
+            "anonymous",
+        }
         found = fuzz(url, openapi, auth, examples=3)
     assert found.requests > 600
     assert found.server_errors == []
