@@ -65,7 +65,11 @@ def simulate_command(
     if hours:
         print(staffing_text(hours, base.sim.staffing.goal_share, staffing_seeds), file=out)
     if json_out is not None:
-        _write(json_out, json.dumps(as_json(names, figs, hours), indent=2, ensure_ascii=False), out)
+        _write(
+            json_out,
+            json.dumps(as_json(names, figs, hours), indent=2, ensure_ascii=False, default=str),
+            out,
+        )
     if csv_out is not None:
         _write_csv(csv_out, csv_rows(names, figs, hours), out)
     return EXIT_OK

@@ -26,6 +26,7 @@ from branchq_sim.profile import Profile
 from server.domain.errors import ServiceUnavailable
 from server.domain.queue import BranchQueue
 from server.domain.states import CounterState, TicketState
+from server.domain.ticket import Ticket
 from server.domain.transitions import FINAL_STATES
 
 # same-time events: counters freed first, then shift changes, then arrivals
@@ -53,6 +54,7 @@ class Outcome:
     called_s: float | None = None
     start_s: float | None = None
     end_s: float | None = None
+    ticket: Ticket | None = None  # the queue's ticket (None: refused at the kiosk)
 
     @property
     def wait_s(self) -> float | None:
@@ -271,7 +273,7 @@ class DaySimulation:
             out.state = REFUSED
             self.refused.append(out)
             return
-        out.number = ticket.number
+        out.number, out.ticket = ticket.number, ticket
         self.outcomes[ticket.ticket_id] = out
 
     def _on_recall(self, t: float, number: int, ticket_id: int) -> None:

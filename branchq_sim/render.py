@@ -11,16 +11,9 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from typing import Any
 
-from branchq_sim.figures import DayFigures, WaitStats
+from branchq_sim.figures import DayFigures
 from branchq_sim.staffing import HourStaffing
-
-
-def _min(seconds: float) -> str:
-    return f"{seconds / 60:.1f}"
-
-
-def _pct(share: float) -> str:
-    return f"{share * 100:.0f}%"
+from server.domain.report import Figures, Report
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -36,22 +29,33 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join([line(headers), line(["-" * w for w in widths]), *map(line, rows)])
 
 
-def _wait_rows(stats: Sequence[WaitStats]) -> list[list[str]]:
+def _min(seconds: float | None) -> str:
+    return "-" if seconds is None else f"{seconds / 60:.1f}"
+
+
+def _pct(share: float | None) -> str:
+    return "-" if share is None else f"{share * 100:.0f}%"
+
+
+def _wait_rows(report: Report) -> list[list[str]]:
+    rows = [(r.key, r.figures) for r in report.rows] + [("all", report.total)]
     return [
         [
-            s.group,
-            str(s.served),
-            _min(s.mean_s),
-            _min(s.p50_s),
-            _min(s.p90_s),
-            _min(s.max_s),
-            _pct(s.within_target),
+            key,
+            str(f.called),
+            str(f.served),
+            str(f.no_show),
+            _min(f.wait.mean),
+            _min(f.wait.p50),
+            _min(f.wait.p90),
+            _min(f.wait.max),
+            _pct(f.within_target),
         ]
-        for s in stats
+        for key, f in rows
     ]
 
 
-WAIT_HEADERS = ["", "served", "mean", "p50", "p90", "max", "within target"]
+WAIT_HEADERS = ["called", "served", "no-show", "mean", "p50", "p90", "max", "within target"]
 
 
 def report_text(name: str, fig: DayFigures) -> str:
@@ -60,13 +64,16 @@ def report_text(name: str, fig: DayFigures) -> str:
         f"{name} (seed {fig.seed}): {fig.arrivals} customers; issued {c['issued']}, "
         f"served {c['served']}, no-show {c['no_show']}, cancelled {c['cancelled']}, "
         f"abandoned {c['abandoned']}, refused {c['refused']}",
-        f"longest wait {_min(fig.longest_wait_s)} min ({fig.longest_wait_ticket or '-'})",
+        f"longest wait {_min(fig.total.wait.max)} min ({fig.longest_wait_ticket or '-'})",
         "",
-        "Waits by category (minutes, served tickets)",
-        table(["category", *WAIT_HEADERS[1:]], _wait_rows([*fig.by_category, fig.overall])),
+        "Waits by category (minutes, from issue to the call)",
+        table(["category", *WAIT_HEADERS], _wait_rows(fig.by_category)),
         "",
-        "Waits by service (minutes, served tickets)",
-        table(["service", *WAIT_HEADERS[1:]], _wait_rows([*fig.by_service, fig.overall])),
+        "Waits by service (minutes)",
+        table(["service", *WAIT_HEADERS], _wait_rows(fig.by_service)),
+        "",
+        "Waits by hour of arrival (minutes)",
+        table(["hour", *WAIT_HEADERS], _wait_rows(fig.by_hour)),
         "",
         "Counters",
         table(
@@ -98,8 +105,9 @@ def report_text(name: str, fig: DayFigures) -> str:
                 for e in fig.errors
             ],
         ),
-        "  server: estimate_wait_s as the kiosk is told it; naive: people ahead x mean service "
-        "time / counters listed for the service; naive_literal: people ahead x mean service time",
+        "  server: the server's estimate_wait_s as a new ticket is told it; naive: people ahead"
+        " x mean service time / counters listed for the service; naive_literal: people ahead x"
+        " mean service time",
     ]
     return "\n".join(parts)
 
@@ -110,56 +118,40 @@ def compare_text(names: Sequence[str], figs: Sequence[DayFigures]) -> str:
     def row(label: str, values: Sequence[str]) -> list[str]:
         return [label, *values]
 
+    def waits(report: Report, key: str) -> Figures | None:
+        return next((r.figures for r in report.rows if r.key == key), None)
+
     rows = [
         row("served", [str(f.counts["served"]) for f in figs]),
         row("no-show", [str(f.counts["no_show"]) for f in figs]),
         row("abandoned", [str(f.counts["abandoned"]) for f in figs]),
-        row("mean wait (min)", [_min(f.overall.mean_s) for f in figs]),
-        row("p90 wait (min)", [_min(f.overall.p90_s) for f in figs]),
-        row("longest wait (min)", [_min(f.longest_wait_s) for f in figs]),
-        row("within target", [_pct(f.overall.within_target) for f in figs]),
+        row("mean wait (min)", [_min(f.total.wait.mean) for f in figs]),
+        row("p90 wait (min)", [_min(f.total.wait.p90) for f in figs]),
+        row("longest wait (min)", [_min(f.total.wait.max) for f in figs]),
+        row("within target", [_pct(f.total.within_target) for f in figs]),
     ]
-    codes = [s.group for s in figs[0].by_service]
-    for code in codes:
+    for key in [r.key for r in figs[0].by_service.rows]:
+        got = [waits(f.by_service, key) for f in figs]
         rows.append(
-            row(
-                f"  {code} within target",
-                [_pct(_group(f.by_service, code).within_target) for f in figs],
-            )
+            row(f"  {key} within target", [_pct(g.within_target if g else None) for g in got])
         )
+        rows.append(row(f"  {key} p90 wait (min)", [_min(g.wait.p90 if g else None) for g in got]))
+    for key in [r.key for r in figs[0].by_category.rows]:
+        got = [waits(f.by_category, key) for f in figs]
         rows.append(
-            row(f"  {code} p90 wait (min)", [_min(_group(f.by_service, code).p90_s) for f in figs])
+            row(f"  {key} mean wait (min)", [_min(g.wait.mean if g else None) for g in got])
         )
-    for cat in [s.group for s in figs[0].by_category]:
-        rows.append(
-            row(f"  {cat} mean wait (min)", [_min(_group(f.by_category, cat).mean_s) for f in figs])
-        )
-    rows.append(
-        row(
-            "counter hours on duty",
-            [f"{sum(u.duty_s for u in f.counters) / 3600:.1f}" for f in figs],
-        )
-    )
+    duty = [sum(u.duty_s for u in f.counters) for f in figs]
+    busy = [sum(u.busy_s for u in f.counters) for f in figs]
+    rows.append(row("counter hours on duty", [f"{d / 3600:.1f}" for d in duty]))
     rows.append(
         row(
             "mean utilisation",
-            [
-                _pct(
-                    sum(u.busy_s for u in f.counters) / max(sum(u.duty_s for u in f.counters), 1e-9)
-                )
-                for f in figs
-            ],
+            [_pct(b / d if d else None) for b, d in zip(busy, duty, strict=True)],
         )
     )
     rows.append(row("estimate p90 |error| (min)", [_min(f.errors[0].p90_abs_s) for f in figs]))
     return "Same customers, side by side\n" + table(["", *names], rows)
-
-
-def _group(stats: Sequence[WaitStats], name: str) -> WaitStats:
-    for s in stats:
-        if s.group == name:
-            return s
-    return WaitStats(name, 0, 0.0, 0.0, 0.0, 0.0, 0.0)
 
 
 def staffing_text(hours: Sequence[HourStaffing], goal_share: float, seeds: int) -> str:
@@ -198,17 +190,16 @@ def csv_rows(
     for name, f in zip(names, figs, strict=True):
         for key, value in f.counts.items():
             rows.append([name, "counts", "", key, str(value)])
-        rows.append(
-            [name, "longest_wait", f.longest_wait_ticket, "wait_s", f"{f.longest_wait_s:.1f}"]
-        )
-        for section, stats in (
-            ("category", [*f.by_category, f.overall]),
+        rows.append([name, "longest_wait", f.longest_wait_ticket, "wait_s", _num(f.total.wait.max)])
+        for section, report in (
             ("service", f.by_service),
+            ("category", f.by_category),
+            ("hour", f.by_hour),
         ):
-            for s in stats:
-                for metric, value in asdict(s).items():
-                    if metric != "group":
-                        rows.append([name, section, s.group, metric, _num(value)])
+            for key, fig in [(r.key, r.figures) for r in report.rows] + [("all", report.total)]:
+                rows.extend(
+                    [name, section, key, metric, _num(value)] for metric, value in _flat(fig)
+                )
         for u in f.counters:
             for metric, value in asdict(u).items():
                 if metric != "counter":
@@ -224,5 +215,20 @@ def csv_rows(
     return rows
 
 
+def _flat(fig: Figures) -> list[tuple[str, object]]:
+    """A report row's figures as (metric, value); wait and service stats as wait_mean_s, ..."""
+    out: list[tuple[str, object]] = []
+    for metric, value in asdict(fig).items():
+        if isinstance(value, dict):
+            out.extend(
+                (f"{metric}_{k}" + ("" if k == "count" else "_s"), v) for k, v in value.items()
+            )
+        elif value is not None:
+            out.append((metric, value))
+    return out
+
+
 def _num(value: object) -> str:
+    if value is None:
+        return ""
     return f"{value:.4f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(value)

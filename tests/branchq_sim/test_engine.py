@@ -72,8 +72,19 @@ def test_a_tiny_day_checked_by_hand() -> None:
     (use,) = result.counters
     assert (use.duty_s, use.busy_s, use.served, use.no_shows) == (1290.0, 1290.0, 2, 1)
     figs = day_figures(result)
-    assert figs.overall.served == 2 and figs.overall.mean_s == 285.0
-    assert figs.longest_wait_s == 570.0 and figs.longest_wait_ticket == "A003"
+    # the manager's report of the day: waits of the called tickets, nearest-rank percentiles
+    total = figs.total
+    assert (total.issued, total.called, total.served, total.no_show) == (3, 3, 2, 1)
+    assert (total.wait.mean, total.wait.p50, total.wait.p90, total.wait.max) == (
+        370.0,
+        540.0,
+        570.0,
+        570.0,
+    )
+    assert total.within_target == 1.0  # all called within the 15 min target
+    assert total.service.mean == 600.0
+    assert [r.key for r in figs.by_hour.rows] == ["09"]
+    assert figs.longest_wait_ticket == "A003"
     server = figs.errors[0]
     assert server.estimator == "server" and server.tickets == 3
     assert server.median_abs_s == 270.0  # |0-0|, |0-540|, |300-570|
@@ -116,7 +127,7 @@ def test_more_counters_never_make_the_mean_wait_worse_on_the_same_customers(seed
         day = profile(single_service_day(counters=n, per_hour=[14, 18, 16], close="12:00:00"))
         fig = day_figures(DaySimulation(day, customers=customers).run())
         assert fig.counts["served"] == len(customers)
-        means.append(fig.overall.mean_s)
+        means.append(fig.total.wait.mean)
     assert means == sorted(means, reverse=True)
     assert means[0] > means[-1]
 
