@@ -22,6 +22,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from server.branchfile_appointments import (
+    AppointmentsSection,
+    build_appointments,
+    check_appointments,
+)
 from server.contract.common import Category
 from server.domain.errors import ConfigError
 from server.domain.model import (
@@ -152,6 +157,7 @@ class BranchFile(_Section):
     contacts: list[ContactSection] = []
     notices: list[NoticeSection] = []
     menu: list[MenuSection] = []
+    appointments: AppointmentsSection | None = None
 
 
 def load_branch(path: str | Path) -> BranchConfig:
@@ -313,6 +319,8 @@ def _cross_check(parsed: BranchFile) -> list[tuple[str, str]]:
         if not any(w > 0 for w in ctr.weights.values()):
             problems.append((where, "the counter serves no service; give one a weight > 0"))
     problems += _check_menu(parsed.menu, codes)
+    if parsed.appointments is not None:
+        problems += check_appointments(parsed.appointments, codes)
     if parsed.categories is not None:
         problems += _duplicates(
             [c.category.value for c in parsed.categories], "categories", "category"
@@ -395,5 +403,6 @@ def _build(parsed: BranchFile) -> BranchConfig:
         contacts=tuple(ContactDef(c.label_zh, c.label_en, c.phone) for c in parsed.contacts),
         notices=tuple(NoticeDef(n.zh, n.en) for n in parsed.notices),
         menu=tuple(_menu_entry(m) for m in parsed.menu),
+        appointments=build_appointments(parsed.appointments),
         **extra,
     )

@@ -69,6 +69,20 @@ class Settings(BaseSettings):
         description="tickets per minute one kiosk may take after its burst (a tap takes "
         "seconds: a real kiosk never meets this; a runaway client gets 429 and Retry-After)",
     )
+    booking_burst_per_address: int = Field(
+        default=10,
+        ge=1,
+        le=100_000,
+        description="appointment bookings, moves and cancels one client address may send at "
+        "once before its rate applies (the booking pages are public)",
+    )
+    booking_rate_per_address_per_min: float = Field(
+        default=10.0,
+        gt=0,
+        le=1_000_000,
+        description="appointment requests per minute one client address may send after its "
+        "burst (429 and Retry-After beyond)",
+    )
     trusted_proxies: list[str] = Field(
         default_factory=list,
         description="addresses of reverse proxies whose X-Forwarded-For/-Proto are believed "

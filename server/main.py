@@ -19,7 +19,18 @@ from datetime import datetime
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
-from server.api import admin, auth, counters, desk, devices, public, ticket_page, tickets
+from server.api import (
+    admin,
+    appointment_pages,
+    appointments,
+    auth,
+    counters,
+    desk,
+    devices,
+    public,
+    ticket_page,
+    tickets,
+)
 from server.api.docs import install_docs
 from server.api.errors import install_error_handlers
 from server.api.headers import SecurityHeaders
@@ -30,8 +41,10 @@ from server.realtime import ticket_stream
 from server.realtime.guard import Access, TokenGuard
 from server.realtime.hub import EventHub
 from server.realtime.ws import make_router
+from server.services.appointments import mark_no_shows
 from server.services.context import BranchContext, utc_now
-from server.services.issue_limit import IssueRateLimit
+from server.services.errors import BookingRateLimited
+from server.services.issue_limit import IssueRateLimit, RateLimit
 from server.services.issuer import TicketIssuer
 from server.services.rollover import rollover
 from server.services.token_cache import token_cache
@@ -115,6 +128,11 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         redoc_url=None,  # ReDoc loads from a CDN: not served
         openapi_url="/openapi.json" if settings.docs else None,
     )
+    app.state.booking_limit = RateLimit(
+        burst=settings.booking_burst_per_address,
+        per_min=settings.booking_rate_per_address_per_min,
+        error=BookingRateLimited,
+    )
     install_error_handlers(app)
     if settings.docs:
         install_docs(app, title="branchq")
@@ -122,7 +140,17 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
     app.add_middleware(SecurityHeaders)  # outermost: the 413/408 answers get them too
     app.include_router(public.router, prefix=API_PREFIX)
     app.include_router(public.router, include_in_schema=False)  # /healthz for load balancers
-    for module in (ticket_page, tickets, counters, desk, auth, admin, devices):
+    for module in (
+        ticket_page,
+        tickets,
+        appointment_pages,
+        appointments,
+        counters,
+        desk,
+        auth,
+        admin,
+        devices,
+    ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(
         make_router(
@@ -140,11 +168,15 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
 
 
 async def _rollover_loop(branch: BranchContext, every_s: float) -> None:
+    """The daily rollover check, and appointments whose slot ended unchecked: no-shows."""
     while True:
         try:
             abandoned = await run_in_threadpool(rollover, branch)
             if abandoned:
                 _log.info("daily rollover: %d open tickets abandoned", abandoned)
+            missed = await run_in_threadpool(mark_no_shows, branch)
+            if missed:
+                _log.info("appointments: %d no-shows (slot ended without a check-in)", missed)
         except Exception:
             _log.exception("daily rollover check failed; retrying in %.0f s", every_s)
         await asyncio.sleep(every_s)

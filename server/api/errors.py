@@ -20,6 +20,9 @@ BranchPaused               409     branch_paused (service paused: the notice in 
 BadRequest                 422     invalid_request (``field`` names the field)
 IssuerClosed               503     unavailable (starting or shutting down; retry)
 IssueRateLimited           429     too_many_requests (``Retry-After``; one device's tickets)
+BookingRateLimited         429     too_many_requests (``Retry-After``; one address's bookings)
+SlotFull                   409     slot_full (the slot's last place went to someone else)
+AppointmentRefused         409     appointment_refused (``reason`` word in the message)
 NotAuthenticated           401     unauthorized (``WWW-Authenticate: Bearer``)
 LoginFailed                401     unauthorized
 RoleRefused                403     forbidden
@@ -56,6 +59,7 @@ from server.auth.errors import (
 )
 from server.contract.common import Bilingual
 from server.contract.rest import ErrorBody
+from server.domain.appointments import AppointmentRefused, SlotFull
 from server.domain.errors import (
     CounterUnavailable,
     DomainError,
@@ -67,6 +71,7 @@ from server.domain.errors import (
 from server.services.errors import (
     ActionRefused,
     BadRequest,
+    BookingRateLimited,
     BranchEmergency,
     BranchPaused,
     IdempotencyConflict,
@@ -90,7 +95,7 @@ def _bearer(exc: Any) -> dict[str, str] | None:
 
 
 def _retry_after(exc: Any) -> dict[str, str] | None:
-    assert isinstance(exc, LoginRateLimited | IssueRateLimited)
+    assert isinstance(exc, LoginRateLimited | IssueRateLimited | BookingRateLimited)
     return {"Retry-After": str(exc.retry_after_s)}
 
 
@@ -108,6 +113,9 @@ ERROR_MAP: list[tuple[type[Exception], int, str, _Headers]] = [
     (BadRequest, 422, "invalid_request", _no_headers),
     (IssuerClosed, 503, "unavailable", _no_headers),
     (IssueRateLimited, 429, "too_many_requests", _retry_after),
+    (BookingRateLimited, 429, "too_many_requests", _retry_after),
+    (SlotFull, 409, "slot_full", _no_headers),
+    (AppointmentRefused, 409, "appointment_refused", _no_headers),
     (NotAuthenticated, 401, "unauthorized", _bearer),
     (LoginFailed, 401, "unauthorized", _bearer),
     (RoleRefused, 403, "forbidden", _no_headers),

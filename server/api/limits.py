@@ -37,6 +37,7 @@ DEFAULT_BODY_LIMIT = 16 * KIB
 BODY_LIMITS: tuple[tuple[str, int], ...] = (
     ("/api/v1/auth/", 4 * KIB),  # username + password
     ("/api/v1/tickets", 8 * KIB),  # one ticket request, or its print result
+    ("/api/v1/appointments", 2 * KIB),  # a booking, a move, a check-in (public: kept small)
     ("/api/v1/devices/me/heartbeat", 64 * KIB),  # a panel bridge reports every panel
 )
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 from types import MappingProxyType
 
+from server.domain.appointments import AppointmentConfig
 from server.domain.errors import UnknownEntity
 from server.domain.states import Category
 
@@ -151,7 +152,7 @@ _DEFAULT_CATEGORIES = (
 class BranchConfig:
     """The whole branch: names, daily rollover, services, counters, categories, policy, and
     what its screens show (contacts, notices, the kiosk menu; an empty menu means one button
-    per service)."""
+    per service), and its appointments (预约: which services, hours, check-in policy)."""
 
     name_zh: str
     name_en: str
@@ -164,6 +165,7 @@ class BranchConfig:
     contacts: tuple[ContactDef, ...] = ()
     notices: tuple[NoticeDef, ...] = ()
     menu: tuple[MenuEntry, ...] = ()
+    appointments: AppointmentConfig = field(default_factory=AppointmentConfig)
 
     def __post_init__(self) -> None:
         for name in ("services", "counters", "categories", "contacts", "notices", "menu"):

@@ -42,6 +42,8 @@ _KINDS: dict[str, str] = {
     "user": "用户",
     "device": "设备",
     "file": "文件",
+    "appointment": "预约",
+    "bookable service": "可预约业务",
 }
 
 

@@ -13,7 +13,8 @@ Tree::
     │   ├── BranchEmergency  in emergency mode (``branch_emergency``)
     │   └── BranchPaused     service paused (``branch_paused``)
     ├── IssuerClosed    the ticket issuer is not running (starting or stopping; HTTP 503)
-    └── IssueRateLimited  one device asked for tickets faster than any kiosk can (HTTP 429)
+    ├── IssueRateLimited  one device asked for tickets faster than any kiosk can (HTTP 429)
+    └── BookingRateLimited  one address booked, moved or cancelled too often (HTTP 429)
 """
 
 from __future__ import annotations
@@ -107,4 +108,15 @@ class ActionKeyConflict(IdempotencyConflict):
             f"this request is {asked_for}: send a new key for a new key press",
             f"请求标识 {key} 已用于{counter_number}号窗口的另一操作（{used_for}）；"
             "每次按键请使用新的标识",
+        )
+
+
+class BookingRateLimited(UseCaseError):
+    """One client address sent more bookings (or moves, cancels) than a person would."""
+
+    def __init__(self, *, retry_after_s: int) -> None:
+        self.retry_after_s = retry_after_s
+        super().__init__(
+            f"too many appointment requests from this address; retry in {retry_after_s} s",
+            f"预约操作过于频繁，请 {retry_after_s} 秒后再试",
         )

@@ -7,7 +7,7 @@ weights) survive a restart, and editing the file is how a site replaces them all
 When applied, definitions (names, prefixes, number ranges, caps, weights) follow the file.
 Runtime state is kept: a service's ``is_open`` and a counter's state and teller are only set
 when the row is new. Services and counters no longer in the file are removed (their tickets
-keep their codes).
+keep their codes). Appointment schedules follow the same rule (``appointment_repo``).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from sqlmodel import Session, col, delete, select
 
 from server.domain.model import BranchConfig
+from server.store.appointment_repo import sync_schedules
 from server.store.tables import (
     BranchState,
     CategoryWeight,
@@ -47,11 +48,13 @@ def sync_branch(session: Session, *, config: BranchConfig, now: datetime | None 
     state = session.get(BranchState, 1)
     if state is not None and state.branch_file_digest == digest:
         _ensure_stats(session, config=config, now=now)
+        sync_schedules(session, config=config, now=now, replace=False)
         _log.info("branch file unchanged since it was last applied: keeping the stored setup")
         return False
     if state is not None and state.branch_file_digest is not None:
         _log.warning("branch file changed: applying it (replaces admin edits of the setup)")
     _apply(session, config=config, now=now)
+    sync_schedules(session, config=config, now=now, replace=True)
     state = session.get(BranchState, 1) or BranchState(id=1)
     state.branch_file_digest = digest
     session.add(state)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import json
 import tomllib
-from datetime import time
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +57,7 @@ def write(tmp_path: Path, data: dict[str, Any]) -> Path:
             return "[ " + ", ".join(value(x) for x in v) + " ]"
         if isinstance(v, dict):
             return "{ " + ", ".join(f'"{k}" = {value(x)}' for k, x in v.items()) + " }"
-        if isinstance(v, time):
+        if isinstance(v, time | date):
             return v.isoformat()
         return repr(v)
 
@@ -135,6 +135,7 @@ def test_duplicates(
     tmp_path: Path, section: str, key: str, index: int, value: Any, message: str
 ) -> None:
     data = demo_data()
+    del data["appointments"]  # names service B, renamed here (its own test is below)
     data[section][index][key] = value
     assert refused(tmp_path, data) == message
 
@@ -275,3 +276,49 @@ def test_a_counter_without_a_valid_number_is_named_by_its_place(tmp_path: Path) 
             "the 4th [[counters]] table, number: missing; this key is required",
         ]
     )
+
+
+def test_appointments_from_the_demo_file() -> None:
+    cfg = load_branch(DEMO_BRANCH_FILE).appointments
+    assert sorted(cfg.schedules) == ["A", "B", "V"]
+    assert (cfg.policy.early_min, cfg.policy.late_min, cfg.policy.late_normal_ticket) == (
+        30,
+        15,
+        True,
+    )
+    a, v = cfg.schedules["A"], cfg.schedules["V"]
+    assert (a.slot_min, a.capacity, a.days_ahead) == (30, 2, 7)
+    assert (v.slot_min, v.capacity) == (60, 1)
+    assert a.hours[0] == ((time(9), time(12)), (time(13, 30), time(17)))
+    assert 6 not in a.hours and a.hours[5] == ((time(9), time(12)),)
+    assert date(2027, 1, 1) in a.closed_dates
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            {"services": ["A", "X"]},
+            "appointments.services[1]: unknown service 'X'; expected one of ['A', 'B', 'F', 'V']",
+        ),
+        (
+            {"hours": {"mon": ["09:00-08:00"]}},
+            "appointments.hours.mon: period '09:00-08:00' ends before it starts",
+        ),
+        (
+            {"hours": {"mon": ["09:00-12:00", "11:00-13:00"]}},
+            "appointments.hours: mon: periods overlap",
+        ),
+        (
+            {"per_service": {"F": {"capacity": 3}}},
+            "appointments.per_service.F: service 'F' is not in appointments.services "
+            "['A', 'B', 'V']",
+        ),
+    ],
+)
+def test_bad_appointments_are_refused(
+    tmp_path: Path, change: dict[str, Any], message: str
+) -> None:
+    data = demo_data()
+    data["appointments"] = {**data["appointments"], **change}
+    assert message in refused(tmp_path, data)

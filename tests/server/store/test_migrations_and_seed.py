@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, SQLModel, select
 
 # importing the table modules registers every table on SQLModel.metadata
+import server.store.appointment_tables
 import server.store.auth_tables
 import server.store.device_tables
 from server.branchfile import load_branch
@@ -22,7 +23,11 @@ from server.store.tables import CounterSkill, Service
 
 DEMO = Path(__file__).resolve().parents[3] / "server" / "demo_branch.toml"
 
-TABLE_MODULES = (server.store.auth_tables, server.store.device_tables)
+TABLE_MODULES = (
+    server.store.appointment_tables,
+    server.store.auth_tables,
+    server.store.device_tables,
+)
 
 
 def _engine(tmp_path: Path) -> Engine:
