@@ -316,9 +316,7 @@ def test_appointments_from_the_demo_file() -> None:
         ),
     ],
 )
-def test_bad_appointments_are_refused(
-    tmp_path: Path, change: dict[str, Any], message: str
-) -> None:
+def test_bad_appointments_are_refused(tmp_path: Path, change: dict[str, Any], message: str) -> None:
     data = demo_data()
     data["appointments"] = {**data["appointments"], **change}
     assert message in refused(tmp_path, data)
