@@ -47,6 +47,7 @@ from server.domain.appointments import (
     normalise_code,
 )
 from server.domain.errors import UnknownEntity
+from server.domain.report import AppointmentFact
 from server.services.context import BranchContext
 from server.services.errors import BadRequest
 from server.services.views import Names
@@ -318,3 +319,23 @@ def appointments_on(ctx: BranchContext, *, day: date) -> AppointmentDay:
         return AppointmentDay(
             day=day, counts=counts, appointments=[booking_out(ctx, r, names) for r in rows]
         )
+
+
+def appointment_facts(
+    ctx: BranchContext, *, first_day: date, last_day: date
+) -> list[AppointmentFact]:
+    """The reports' appointments of local days [first_day, last_day]: kept (the customer
+    checked in: on time or late) or missed (NO_SHOW). Cancelled ones and ones still to come
+    are neither and are left out."""
+    mark_no_shows(ctx)
+    decided = (BookingState.CHECKED_IN, BookingState.LATE, BookingState.NO_SHOW)
+    with read_session(ctx.engine) as session:
+        rows = arepo.between(session, first_day=first_day, last_day=last_day, states=decided)
+        return [
+            AppointmentFact(
+                service_code=r.service_code,
+                at=r.slot_start,
+                kept=r.state is not BookingState.NO_SHOW,
+            )
+            for r in rows
+        ]

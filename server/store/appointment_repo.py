@@ -139,6 +139,17 @@ def on_day(
     return list(session.exec(query.order_by(col(Appointment.slot_start), col(Appointment.id))))
 
 
+def between(
+    session: Session, *, first_day: date, last_day: date, states: Collection[BookingState]
+) -> list[Appointment]:
+    query = select(Appointment).where(
+        col(Appointment.day) >= first_day,
+        col(Appointment.day) <= last_day,
+        col(Appointment.state).in_([s.value for s in states]),
+    )
+    return list(session.exec(query.order_by(col(Appointment.slot_start), col(Appointment.id))))
+
+
 def ended_unchecked(session: Session, *, now: datetime) -> list[Appointment]:
     """BOOKED bookings whose slot has ended: the no-shows to mark."""
     query = (

@@ -257,6 +257,16 @@ def test_no_show_at_the_end_of_the_slot_and_the_day_list(branch: Branch) -> None
         "NO_SHOW": 1,
     }
     assert day["appointments"][0]["contact"] == "138****5678"
+    # what the reports count: kept and missed (the cancelled one is neither)
+    from datetime import date
+
+    from server.services.appointments import appointment_facts
+
+    facts = appointment_facts(
+        branch.app.state.branch, first_day=date(2026, 11, 30), last_day=date(2026, 11, 30)
+    )
+    assert sorted(f.kept for f in facts) == [False, True]
+    assert {f.at for f in facts} == {MONDAY_0900}
 
 
 def test_staff_book_list_and_cancel_by_code(branch: Branch) -> None:
