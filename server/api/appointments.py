@@ -11,8 +11,8 @@ bookings, moves and cancels, every string's length in the contract):
     POST /appointments/manage/{token}/cancel  cancel
     POST /appointments/manage/{token}/move    move to another slot ({"start": ...})
 
-Kiosk: ``POST /appointments/check-in``. Staff (admin, teller): ``/staff/appointments``.
-Admin: ``/admin/appointments/schedules``.
+Kiosk: ``POST /appointments/check-in``. Staff (admin, manager, teller):
+``/staff/appointments``. Admin or manager: ``/admin/appointments/schedules``.
 """
 
 from __future__ import annotations
@@ -53,8 +53,8 @@ _ERRORS: dict[int | str, dict[str, object]] = {
 }
 
 KioskDep = Annotated[Principal, Depends(require_roles(Role.KIOSK))]
-StaffDep = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.TELLER))]
-AdminDep = Annotated[Principal, Depends(require_roles(Role.ADMIN))]
+StaffDep = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.MANAGER, Role.TELLER))]
+ScheduleDep = Annotated[Principal, Depends(require_roles(Role.ADMIN, Role.MANAGER))]
 
 
 def _limit(request: Request) -> None:
@@ -154,7 +154,7 @@ def staff_cancel(branch: BranchDep, staff: StaffDep, code: str = BOOKING_CODE) -
 
 # --- admin ----------------------------------------------------------------------------------
 @router.get("/admin/appointments/schedules", response_model=list[ScheduleOut], responses=_ERRORS)
-def schedules(branch: BranchDep, admin: AdminDep) -> list[ScheduleOut]:
+def schedules(branch: BranchDep, admin: ScheduleDep) -> list[ScheduleOut]:
     return appointment_schedules.list_schedules(branch)
 
 
@@ -166,7 +166,7 @@ def schedules(branch: BranchDep, admin: AdminDep) -> list[ScheduleOut]:
 def set_schedule(
     body: ScheduleIn,
     branch: BranchDep,
-    admin: AdminDep,
+    admin: ScheduleDep,
     service_code: str = Path(min_length=1, max_length=8),
 ) -> ScheduleOut:
     """Replace a service's appointment hours, slot length, places, horizon and closed days

@@ -321,6 +321,12 @@ def test_an_admin_changes_the_schedule(branch: Branch) -> None:
         "/api/v1/admin/appointments/schedules/F", json=body, headers=_staff(branch)
     )
     assert teller.status_code == 403
+    manager = _staff(branch, Role.MANAGER)
+    closed = dict(body, enabled=False)
+    r = branch.client.put("/api/v1/admin/appointments/schedules/F", json=closed, headers=manager)
+    assert r.status_code == 200 and r.json()["updated_by"] == "staff-manager"
+    options = branch.client.get("/api/v1/appointments/options").json()["services"]
+    assert "F" not in [s["service_code"] for s in options]
 
 
 # --- the race for the last place ------------------------------------------------------------
