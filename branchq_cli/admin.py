@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
 
 USER_ROLES = ("admin", "manager", "teller", "technician")
-DEVICE_ROLES = ("kiosk", "display", "panel_bridge")
+DEVICE_ROLES = ("kiosk", "display", "panel_bridge", "rating_pad")
 
 
 class AdminCommandError(Exception):

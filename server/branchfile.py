@@ -29,6 +29,7 @@ from server.branchfile_appointments import (
 )
 from server.contract.common import Category
 from server.domain.errors import ConfigError
+from server.domain.feedback import FeedbackConfig
 from server.domain.model import (
     BranchConfig,
     CategoryDef,
@@ -148,6 +149,11 @@ class MenuSection(_Section):
     children: list[MenuLeafSection] | None = None
 
 
+class FeedbackSection(_Section):
+    rating_window_min: int = Field(default=120, ge=1, le=7 * 24 * 60)  # minutes after finish
+    complaint_due_h: int = Field(default=24, ge=1, le=30 * 24)  # hours to resolve a complaint
+
+
 class BranchFile(_Section):
     branch: BranchSection
     policy: PolicySection = PolicySection()
@@ -158,6 +164,7 @@ class BranchFile(_Section):
     notices: list[NoticeSection] = []
     menu: list[MenuSection] = []
     appointments: AppointmentsSection | None = None
+    feedback: FeedbackSection = FeedbackSection()
 
 
 def load_branch(path: str | Path) -> BranchConfig:
@@ -404,5 +411,6 @@ def _build(parsed: BranchFile) -> BranchConfig:
         notices=tuple(NoticeDef(n.zh, n.en) for n in parsed.notices),
         menu=tuple(_menu_entry(m) for m in parsed.menu),
         appointments=build_appointments(parsed.appointments),
+        feedback=FeedbackConfig(**parsed.feedback.model_dump()),
         **extra,
     )

@@ -27,6 +27,7 @@ from server.api import (
     counters,
     desk,
     devices,
+    feedback,
     public,
     ticket_page,
     tickets,
@@ -150,6 +151,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         auth,
         admin,
         devices,
+        feedback,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(

@@ -48,6 +48,7 @@ ViewerDep = Annotated[
             Role.TECHNICIAN,
             Role.PANEL_BRIDGE,
             Role.KIOSK,
+            Role.RATING_PAD,
         )
     ),
 ]

@@ -165,5 +165,6 @@ AdminDep = Annotated[Principal, Depends(require_roles(Role.ADMIN))]
 ManagerDep = Annotated[Principal, Depends(require_roles(Role.MANAGER, Role.ADMIN))]
 TechnicianDep = Annotated[Principal, Depends(require_roles(Role.TECHNICIAN, Role.ADMIN))]
 DeviceDep = Annotated[
-    Principal, Depends(require_roles(Role.KIOSK, Role.DISPLAY, Role.PANEL_BRIDGE))
+    Principal,
+    Depends(require_roles(Role.KIOSK, Role.DISPLAY, Role.PANEL_BRIDGE, Role.RATING_PAD)),
 ]

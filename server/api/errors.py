@@ -18,6 +18,12 @@ ActionRefused              409     conflict
 BranchEmergency            409     branch_emergency (emergency mode: the notice in the message)
 BranchPaused               409     branch_paused (service paused: the notice in the message)
 BadRequest                 422     invalid_request (``field`` names the field)
+AlreadyRated               409     already_rated (one rating per ticket)
+NotRateable                409     not_rateable (only a served ticket is rated)
+RatingClosed               409     rating_closed (past the rating window)
+AlreadyComplained          409     already_complained (one complaint per ticket)
+ComplaintClosed            409     complaint_closed (past the complaint window)
+ComplaintRefused           409     invalid_transition (e.g. resolving a resolved complaint)
 IssuerClosed               503     unavailable (starting or shutting down; retry)
 IssueRateLimited           429     too_many_requests (``Retry-After``; one device's tickets)
 BookingRateLimited         429     too_many_requests (``Retry-After``; one address's bookings)
@@ -68,6 +74,14 @@ from server.domain.errors import (
     ServiceUnavailable,
     UnknownEntity,
 )
+from server.domain.feedback import (
+    AlreadyComplained,
+    AlreadyRated,
+    ComplaintClosed,
+    ComplaintRefused,
+    NotRateable,
+    RatingClosed,
+)
 from server.services.errors import (
     ActionRefused,
     BadRequest,
@@ -111,6 +125,12 @@ ERROR_MAP: list[tuple[type[Exception], int, str, _Headers]] = [
     (BranchEmergency, 409, "branch_emergency", _no_headers),
     (BranchPaused, 409, "branch_paused", _no_headers),
     (BadRequest, 422, "invalid_request", _no_headers),
+    (AlreadyRated, 409, "already_rated", _no_headers),
+    (NotRateable, 409, "not_rateable", _no_headers),
+    (RatingClosed, 409, "rating_closed", _no_headers),
+    (AlreadyComplained, 409, "already_complained", _no_headers),
+    (ComplaintClosed, 409, "complaint_closed", _no_headers),
+    (ComplaintRefused, 409, "invalid_transition", _no_headers),
     (IssuerClosed, 503, "unavailable", _no_headers),
     (IssueRateLimited, 429, "too_many_requests", _retry_after),
     (BookingRateLimited, 429, "too_many_requests", _retry_after),

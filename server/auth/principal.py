@@ -9,7 +9,9 @@ from typing import Literal
 from server.contract.common import Role
 
 USER_ROLES: frozenset[Role] = frozenset({Role.ADMIN, Role.MANAGER, Role.TELLER, Role.TECHNICIAN})
-DEVICE_ROLES: frozenset[Role] = frozenset({Role.KIOSK, Role.DISPLAY, Role.PANEL_BRIDGE})
+DEVICE_ROLES: frozenset[Role] = frozenset(
+    {Role.KIOSK, Role.DISPLAY, Role.PANEL_BRIDGE, Role.RATING_PAD}
+)
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,7 @@ class UserDisable(WireInput):
 
 class DeviceCreate(WireInput):
     name: str = Field(min_length=1, max_length=64)
-    role: Literal[Role.KIOSK, Role.DISPLAY, Role.PANEL_BRIDGE]
+    role: Literal[Role.KIOSK, Role.DISPLAY, Role.PANEL_BRIDGE, Role.RATING_PAD]
     heartbeat_interval_s: int = Field(default=30, ge=1, le=3600)  # seconds
 
 

@@ -105,6 +105,7 @@ class Role(StrEnum):
     KIOSK = "kiosk"
     DISPLAY = "display"
     PANEL_BRIDGE = "panel_bridge"
+    RATING_PAD = "rating_pad"  # the customer-facing rating screen at a counter (评价器)
 
 
 class DeviceStatus(StrEnum):

@@ -48,3 +48,5 @@ class TellerToday(WireModel):
     no_shows: int
     avg_service_s: int | None = None  # start -> finish, over the served customers
     avg_wait_s: int | None = None  # arrival -> call, over the served customers
+    ratings: int = 0  # customers who rated this teller's service today (评价)
+    avg_rating: float | None = None  # their average score, 1..5 (5 best), two decimals

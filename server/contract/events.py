@@ -31,6 +31,7 @@ from server.contract.common import (
     WireInput,
     WireModel,
 )
+from server.contract.feedback import ComplaintInfo, RatingInfo
 
 
 class TicketRef(WireModel):
@@ -178,6 +179,22 @@ class EmergencyChanged(_Event):
     notice: Bilingual | None  # None when the emergency is over
 
 
+class RatingGiven(_Event):
+    """A customer rated a served ticket (at the counter's rating pad or on the phone)."""
+
+    type: Literal["rating.given"] = "rating.given"
+    rating: RatingInfo
+
+
+class ComplaintChanged(_Event):
+    """A complaint was opened, taken (or assigned) or resolved. No text, no phone number:
+    every screen receives the stream; a manager reads the complaint through the API."""
+
+    type: Literal["complaint.changed"] = "complaint.changed"
+    action: Literal["opened", "taken", "resolved"]
+    complaint: ComplaintInfo
+
+
 class ErrorMessage(WireModel):
     """The server refuses the subscription (then closes): why, in both languages."""
 
@@ -195,7 +212,9 @@ Event = Annotated[
     | CounterChanged
     | QueuesChanged
     | DeviceHealthChanged
-    | EmergencyChanged,
+    | EmergencyChanged
+    | RatingGiven
+    | ComplaintChanged,
     Field(discriminator="type"),
 ]
 
@@ -210,6 +229,8 @@ ServerMessage = Annotated[
     | QueuesChanged
     | DeviceHealthChanged
     | EmergencyChanged
+    | RatingGiven
+    | ComplaintChanged
     | ErrorMessage,
     Field(discriminator="type"),
 ]

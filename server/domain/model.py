@@ -12,6 +12,7 @@ from types import MappingProxyType
 
 from server.domain.appointments import AppointmentConfig
 from server.domain.errors import UnknownEntity
+from server.domain.feedback import FeedbackConfig
 from server.domain.states import Category
 
 
@@ -166,6 +167,7 @@ class BranchConfig:
     notices: tuple[NoticeDef, ...] = ()
     menu: tuple[MenuEntry, ...] = ()
     appointments: AppointmentConfig = field(default_factory=AppointmentConfig)
+    feedback: FeedbackConfig = field(default_factory=FeedbackConfig)
 
     def __post_init__(self) -> None:
         for name in ("services", "counters", "categories", "contacts", "notices", "menu"):

@@ -12,6 +12,7 @@ from server.domain.desk import Desk
 from server.domain.transitions import Action
 from server.services.context import BranchContext
 from server.services.desks import counter_def, to_domain
+from server.services.feedback_figures import teller_rating
 from server.services.views import Names, counter_info, ticket_ref
 from server.store import repo
 from server.store.db import read_session
@@ -138,6 +139,7 @@ def teller_today(ctx: BranchContext, *, teller_user_id: int, teller_name: str) -
             .where(col(TicketEvent.action).in_([Action.FINISH.value, Action.NO_SHOW.value]))
             .where(Ticket.business_day == day)
         ).all()
+        rated = teller_rating(session, teller_user_id=teller_user_id, day=day)
     served = [t for action, t in rows if action == Action.FINISH.value]
     service = [_seconds(t.started_at, t.finished_at) for t in served if t.started_at]
     waits = [_seconds(t.arrived_at, t.called_at) for t in served if t.called_at]
@@ -148,4 +150,6 @@ def teller_today(ctx: BranchContext, *, teller_user_id: int, teller_name: str) -
         no_shows=sum(1 for action, _t in rows if action == Action.NO_SHOW.value),
         avg_service_s=round(sum(service) / len(service)) if service else None,
         avg_wait_s=round(sum(waits) / len(waits)) if waits else None,
+        ratings=rated.count,
+        avg_rating=rated.average,
     )

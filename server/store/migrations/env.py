@@ -15,6 +15,7 @@ from sqlmodel import SQLModel
 import server.store.appointment_tables
 import server.store.auth_tables
 import server.store.device_tables
+import server.store.feedback_tables
 import server.store.tables  # noqa: F401
 
 target_metadata = SQLModel.metadata

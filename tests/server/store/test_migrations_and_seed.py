@@ -15,6 +15,7 @@ from sqlmodel import Session, SQLModel, select
 import server.store.appointment_tables
 import server.store.auth_tables
 import server.store.device_tables
+import server.store.feedback_tables
 from server.branchfile import load_branch
 from server.domain.model import BranchConfig
 from server.store.db import make_engine, migrate, write_session
@@ -27,6 +28,7 @@ TABLE_MODULES = (
     server.store.appointment_tables,
     server.store.auth_tables,
     server.store.device_tables,
+    server.store.feedback_tables,
 )
 
 
