@@ -38,7 +38,7 @@ from server.domain.feedback import (
 )
 from server.services.context import BranchContext
 from server.services.errors import BadRequest
-from server.services.ratings import finish_of
+from server.services.ratings import served_at
 from server.store import repo
 from server.store.auth_tables import User
 from server.store.db import read_session, write_session
@@ -148,13 +148,7 @@ def _new_row(
         now=now,
         config=ctx.config.feedback,
     )
-    counter, teller_id, teller = finish_of(session, ticket)
-    if counter_number is not None and counter != counter_number:
-        raise BadRequest(
-            "public_id",
-            f"ticket {ticket.number} was served at counter {counter}, not {counter_number}",
-            f"{ticket.number}号不是在{counter_number}号窗口办理的",
-        )
+    counter, teller_id, teller = served_at(session, ticket, counter_number)
     row.ticket_id, row.ticket_number = ticket.id, ticket.number
     row.service_code = ticket.service_code
     row.counter_number, row.teller_user_id, row.teller_name = counter, teller_id, teller

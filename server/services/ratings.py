@@ -72,6 +72,22 @@ def finish_of(session: Session, ticket: Ticket) -> tuple[int | None, int | None,
     return event.counter_number, event.teller_user_id, teller_name(session, event.teller_user_id)
 
 
+def served_at(
+    session: Session, ticket: Ticket, counter_number: int | None
+) -> tuple[int | None, int | None, str | None]:
+    """``finish_of`` the ticket; a rating pad (``counter_number``) speaks only of tickets
+    finished at its own counter."""
+    counter, teller_id, teller = finish_of(session, ticket)
+    if counter_number is not None and counter != counter_number:
+        raise BadRequest(
+            "public_id",
+            f"ticket {ticket.number} was served at counter {counter}, not at counter "
+            f"{counter_number}; a rating pad speaks only of its own counter's tickets",
+            f"{ticket.number}号不是在{counter_number}号窗口办理的",
+        )
+    return counter, teller_id, teller
+
+
 def teller_name(session: Session, user_id: int | None) -> str | None:
     if user_id is None:
         return None
@@ -126,14 +142,7 @@ def _rate(
         now=now,
         config=ctx.config.feedback,
     )
-    counter, teller_id, teller = finish_of(session, ticket)
-    if counter_number is not None and counter != counter_number:
-        raise BadRequest(
-            "public_id",
-            f"ticket {ticket.number} was served at counter {counter}, not at counter "
-            f"{counter_number}; a rating pad rates its own counter's tickets",
-            f"{ticket.number}号不是在{counter_number}号窗口办理的",
-        )
+    counter, teller_id, teller = served_at(session, ticket, counter_number)
     row = Rating(
         ticket_id=ticket.id,
         ticket_number=ticket.number,
