@@ -44,8 +44,8 @@ from server.store.auth_tables import User
 from server.store.db import read_session, write_session
 from server.store.feedback_tables import Complaint, Rating
 
-# who may own (work) complaints; the manager role joins when it exists
-OWNER_ROLES: frozenset[Role] = frozenset({Role.ADMIN})
+# who may work (own) complaints
+OWNER_ROLES: frozenset[Role] = frozenset({Role.ADMIN, Role.MANAGER})
 LIST_LIMIT_MAX = 500
 
 
