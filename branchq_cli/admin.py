@@ -129,6 +129,12 @@ def _run(handler: Any, args: argparse.Namespace, *, creates: bool = False) -> in
     return result
 
 
+def branch_engine(args: argparse.Namespace) -> Engine:
+    """The engine on an existing branch database (``--data-dir`` / ``--database-url``, as
+    the admin commands take them); AdminCommandError when there is none."""
+    return _engine(args)[0]
+
+
 def _engine(args: argparse.Namespace, *, creates: bool = False) -> tuple[Engine, Path | None]:
     """The engine on the branch database, and the database file when this made it."""
     from pydantic import ValidationError

@@ -21,12 +21,25 @@ from branchq_cli import (
     emulate,
     kiosk,
     lobby,
+    report,
     serve,
     simulate,
 )
 
 # subcommand modules, in the order they appear in --help
-_COMMAND_MODULES = (demo, serve, admin, kiosk, counter, emulate, diag, bridge, lobby, simulate)
+_COMMAND_MODULES = (
+    demo,
+    serve,
+    admin,
+    report,
+    kiosk,
+    counter,
+    emulate,
+    diag,
+    bridge,
+    lobby,
+    simulate,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

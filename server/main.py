@@ -29,6 +29,7 @@ from server.api import (
     devices,
     feedback,
     public,
+    reports,
     ticket_page,
     tickets,
 )
@@ -152,6 +153,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         admin,
         devices,
         feedback,
+        reports,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(

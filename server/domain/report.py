@@ -352,3 +352,21 @@ def _figures(
         if complaints is None
         else sum(1 for c in complaints if c.resolved),
     )
+
+
+def counters_by_hour(
+    records: Iterable[TicketRecord], *, timezone: str = "Asia/Shanghai"
+) -> dict[str, int]:
+    """Hour (``"09"``, branch time) -> how many distinct counters called, started or finished
+    a ticket in that hour: the counters actually serving then (load against capacity)."""
+    zone = ZoneInfo(timezone)
+    seen: dict[str, set[int]] = {}
+    for record in records:
+        for step in record.steps:
+            if step.counter_number is not None and step.action in _AT_COUNTER_ACTIONS:
+                hour = f"{step.at.astimezone(zone).hour:02d}"
+                seen.setdefault(hour, set()).add(step.counter_number)
+    return {hour: len(numbers) for hour, numbers in sorted(seen.items())}
+
+
+_AT_COUNTER_ACTIONS = frozenset({"call", "recall", "start", "finish", "no_show", "unpark"})

@@ -192,6 +192,14 @@ def _ended(v: Visit, outcome: Outcome, at: datetime, state: TicketState) -> Visi
     return replace(v, outcome=outcome, ended_at=at, state_at_end=state)
 
 
+def state_after(record: TicketRecord) -> TicketState:
+    """The state the record's steps leave the ticket in (WAITING when it has none)."""
+    state = TicketState.WAITING
+    for step in record.steps:
+        state = _STATE_AFTER.get(step.action, state)
+    return state
+
+
 _TO_SERVICE = re.compile(r"to service (\S+?)(?:,|$)")
 
 

@@ -1,0 +1,267 @@
+"""Reports and the end-of-day reconciliation: read the day's tickets, let the domain count.
+
+``report`` builds ``TicketRecord`` s from the ticket rows and their event log and hands them
+to ``server.domain.report.build_report`` (the one place the figures are defined);
+``reconcile`` counts the day's tickets by state and by print status with SQL aggregates and
+lists the tickets that do not add up (``server.domain.reconcile``). Ratings, appointments and
+complaints have no source in this branch yet: their figures are "no data".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlmodel import Session
+
+from server.contract.common import Bilingual
+from server.contract.reports import (
+    MAX_REPORT_DAYS,
+    ReconcileCounts,
+    ReconcileDifference,
+    ReconcileOut,
+    ReportFigures,
+    ReportGrouping,
+    ReportOut,
+    ReportRowOut,
+    SecondsStats,
+)
+from server.domain.model import BranchConfig
+from server.domain.reconcile import differences
+from server.domain.report import GROUPINGS, Figures, Report, Stats, build_report, counters_by_hour
+from server.domain.states import TicketState
+from server.domain.transitions import ACTIVE_STATES, Action
+from server.domain.visits import Step, TicketRecord
+from server.services import report_charts, report_export
+from server.services.context import BranchContext, live_config
+from server.services.errors import BadRequest
+from server.services.report_charts import ChartData, ChartFormat, ChartName
+from server.services.report_export import Lang
+from server.store import report_repo
+from server.store.db import read_session
+from server.store.tables import Ticket, TicketEvent
+
+NO_SOURCE_YET = ("satisfaction", "appointments", "complaints")
+
+
+def check_range(first_day: date, last_day: date) -> None:
+    """A range the report covers: ``to`` not before ``from``, at most MAX_REPORT_DAYS days."""
+    if last_day < first_day:
+        raise BadRequest(
+            "to",
+            f"{last_day.isoformat()} is before from {first_day.isoformat()}",
+            f"结束日期 {last_day.isoformat()} 早于开始日期 {first_day.isoformat()}",
+        )
+    if (last_day - first_day).days + 1 > MAX_REPORT_DAYS:
+        raise BadRequest(
+            "to",
+            f"the range covers {(last_day - first_day).days + 1} days; at most "
+            f"{MAX_REPORT_DAYS} days per report",
+            f"日期范围超过 {MAX_REPORT_DAYS} 天",
+        )
+
+
+def load_records(session: Session, *, first_day: date, last_day: date) -> list[TicketRecord]:
+    """The tickets of the business days as the domain's records (with their steps)."""
+    rows = report_repo.tickets_of_days(session, first_day=first_day, last_day=last_day)
+    ids = [row.id for row in rows if row.id is not None]
+    events = report_repo.events_of_tickets(session, ticket_ids=ids)
+    names = report_repo.user_names(session) if events else {}
+    return [_record(row, events.get(row.id or 0, []), names) for row in rows]
+
+
+def _record(row: Ticket, events: list[TicketEvent], names: dict[int, str]) -> TicketRecord:
+    assert row.id is not None
+    issued_service = row.service_code
+    for event in events:
+        if event.action == Action.TRANSFER.value:
+            issued_service = str(event.details.get("from_service") or row.service_code)
+            break
+    steps = tuple(
+        Step(
+            action=e.action,
+            at=e.at,
+            counter_number=e.counter_number,
+            teller=names.get(e.teller_user_id) if e.teller_user_id is not None else None,
+            to_service=e.details.get("to_service") if e.action == Action.TRANSFER else None,
+        )
+        for e in events
+    )
+    return TicketRecord(
+        ticket_id=row.id,
+        number=row.number,
+        business_day=row.business_day,
+        service_code=issued_service,
+        category=row.category,
+        issued_at=row.issued_at,
+        state=row.state,
+        steps=steps,
+        print_status=row.print_status,
+        appointment_at=row.appointment_at,
+    )
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A range's records and the branch's definitions, read once for several reports."""
+
+    first_day: date
+    last_day: date
+    records: list[TicketRecord]
+    config: BranchConfig
+
+    def build(self, by: ReportGrouping) -> Report:
+        return build_report(
+            self.records,
+            by=by,
+            services=self.config.services,
+            counters=self.config.counters,
+            timezone=self.config.timezone,
+            first_day=self.first_day,
+            last_day=self.last_day,
+        )
+
+
+def load(ctx: BranchContext, *, first_day: date, last_day: date) -> Loaded:
+    check_range(first_day, last_day)
+    with read_session(ctx.engine) as session:
+        records = load_records(session, first_day=first_day, last_day=last_day)
+        config = live_config(session, ctx)
+    return Loaded(first_day, last_day, records, config)
+
+
+def report(ctx: BranchContext, *, first_day: date, last_day: date, by: ReportGrouping) -> ReportOut:
+    """The report of business days ``first_day``..``last_day`` grouped ``by``."""
+    return report_out(ctx, load(ctx, first_day=first_day, last_day=last_day).build(by))
+
+
+def chart_data(ctx: BranchContext, loaded: Loaded) -> ChartData:
+    return ChartData(
+        by_hour=report_out(ctx, loaded.build("hour")),
+        by_service=report_out(ctx, loaded.build("service")),
+        counters_by_hour=counters_by_hour(loaded.records, timezone=loaded.config.timezone),
+        targets_s={s.code: s.target_wait_s for s in loaded.config.services},
+    )
+
+
+def chart(
+    ctx: BranchContext,
+    *,
+    first_day: date,
+    last_day: date,
+    name: ChartName,
+    lang: Lang,
+    fmt: ChartFormat,
+) -> bytes:
+    """One chart of the range (see ``server.services.report_charts``)."""
+    loaded = load(ctx, first_day=first_day, last_day=last_day)
+    return report_charts.render(name, chart_data(ctx, loaded), lang=lang, fmt=fmt)
+
+
+def csv_export(
+    ctx: BranchContext, *, first_day: date, last_day: date, by: ReportGrouping, lang: Lang
+) -> bytes:
+    return report_export.to_csv(report(ctx, first_day=first_day, last_day=last_day, by=by), lang)
+
+
+def xlsx_export(ctx: BranchContext, *, first_day: date, last_day: date, lang: Lang) -> bytes:
+    """The workbook: summary, a sheet per grouping, the charts as pictures."""
+    loaded = load(ctx, first_day=first_day, last_day=last_day)
+    reports = [report_out(ctx, loaded.build(by)) for by in GROUPINGS]
+    charts = report_charts.render_all(chart_data(ctx, loaded), lang=lang, fmt="png")
+    return report_export.to_xlsx(reports, lang, charts)
+
+
+def report_out(ctx: BranchContext, done: Report) -> ReportOut:
+    return ReportOut(
+        first_day=done.first_day,
+        last_day=done.last_day,
+        by=done.by,
+        timezone=done.timezone,
+        generated_at=ctx.now(),
+        rows=[
+            ReportRowOut(
+                key=r.key, name=Bilingual(zh=r.name_zh, en=r.name_en), figures=_wire(r.figures)
+            )
+            for r in done.rows
+        ],
+        total=_wire(done.total),
+        no_data=list(NO_SOURCE_YET),
+    )
+
+
+def _stats(s: Stats) -> SecondsStats:
+    return SecondsStats(count=s.count, mean_s=s.mean, p50_s=s.p50, p90_s=s.p90, max_s=s.max)
+
+
+def _wire(f: Figures) -> ReportFigures:
+    return ReportFigures(
+        issued=f.issued,
+        transferred_in=f.transferred_in,
+        called=f.called,
+        served=f.served,
+        no_show=f.no_show,
+        cancelled=f.cancelled,
+        abandoned=f.abandoned,
+        transferred=f.transferred,
+        open=f.open,
+        wait=_stats(f.wait),
+        within_target=f.within_target,
+        service=_stats(f.service),
+        counters_serving=f.counters_serving,
+        satisfaction_avg=f.satisfaction_avg,
+        satisfaction_count=f.satisfaction_count,
+        appointments_kept=f.appointments_kept,
+        appointments_missed=f.appointments_missed,
+        complaints_opened=f.complaints_opened,
+        complaints_resolved=f.complaints_resolved,
+    )
+
+
+def yesterday(ctx: BranchContext) -> date:
+    """The business day before today's (the last whole day)."""
+    return ctx.business_day(ctx.now()) - timedelta(days=1)
+
+
+def reconcile(ctx: BranchContext, *, day: date) -> ReconcileOut:
+    """End-of-day reconciliation of one business day (see ``server.domain.reconcile``)."""
+    with read_session(ctx.engine) as session:
+        states = report_repo.state_counts(session, business_day=day)
+        prints = report_repo.print_counts(session, business_day=day)
+        transfers = report_repo.action_count(
+            session, business_day=day, action=Action.TRANSFER.value
+        )
+        numbered = report_repo.numbering_issued(session, business_day=day)
+        records = load_records(session, first_day=day, last_day=day)
+    counts = ReconcileCounts(
+        issued=sum(states.values()),
+        numbering_issued=numbered,
+        served=states.get(TicketState.DONE, 0),
+        no_show=states.get(TicketState.NO_SHOW, 0),
+        cancelled=states.get(TicketState.CANCELLED, 0),
+        abandoned=states.get(TicketState.ABANDONED, 0),
+        open=sum(states.get(s, 0) for s in ACTIVE_STATES),
+        transferred=transfers,
+        printed=prints.get("printed", 0),
+        print_failed=prints.get("failed", 0),
+        print_pending=prints.get("pending", 0),
+    )
+    found = [
+        ReconcileDifference(
+            number=d.number,
+            service_code=d.service_code,
+            state=d.state.value,
+            kind=d.kind,
+            detail=Bilingual(zh=d.zh, en=d.en),
+        )
+        for d in differences(records)
+    ]
+    ended = counts.served + counts.no_show + counts.cancelled + counts.abandoned
+    balanced = not found and counts.issued == ended == counts.numbering_issued
+    return ReconcileOut(
+        business_day=day,
+        generated_at=ctx.now(),
+        balanced=balanced,
+        counts=counts,
+        differences=found,
+    )
