@@ -1,5 +1,5 @@
-"""``/reports`` (admin): the branch's figures for a day or a range, their charts and exports,
-and the end-of-day reconciliation.
+"""``/reports`` (manager and admin): the branch's figures for a day or a range, their charts
+and exports, and the end-of-day reconciliation.
 
 Days are business days in branch time (``from``/``to``, ISO dates, both included; ``to``
 defaults to ``from``, ``from`` to today). Every figure is defined in ``server.domain.report``.
@@ -10,13 +10,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from server.api.context import BranchDep
-from server.api.deps import require_roles
-from server.auth.principal import Principal
-from server.contract.common import Role
+from server.api.deps import ManagerDep
 from server.contract.reports import ReconcileOut, ReportGrouping, ReportOut
 from server.contract.rest import ErrorBody
 from server.services import reports
@@ -26,8 +24,6 @@ from server.services.report_export import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, Lang
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 
-REPORT_ROLES = (Role.ADMIN,)
-ReportsDep = Annotated[Principal, Depends(require_roles(*REPORT_ROLES))]
 
 _ERRORS: dict[int | str, dict[str, object]] = {
     code: {"model": ErrorBody} for code in (401, 403, 422)
@@ -55,7 +51,7 @@ def _file_stem(first: date, last: date) -> str:
 
 @router.get("", responses=_ERRORS)
 def get_report(
-    _: ReportsDep, ctx: BranchDep, first: FromQ = None, last: ToQ = None, by: ByQ = "service"
+    _: ManagerDep, ctx: BranchDep, first: FromQ = None, last: ToQ = None, by: ByQ = "service"
 ) -> ReportOut:
     """The report of the range grouped ``by`` service, counter, teller, hour or category."""
     first_day, last_day = _range(ctx, first, last)
@@ -64,7 +60,7 @@ def get_report(
 
 @router.get("/export.csv", responses=_ERRORS, response_class=Response)
 def export_csv(
-    _: ReportsDep,
+    _: ManagerDep,
     ctx: BranchDep,
     first: FromQ = None,
     last: ToQ = None,
@@ -80,7 +76,7 @@ def export_csv(
 
 @router.get("/export.xlsx", responses=_ERRORS, response_class=Response)
 def export_xlsx(
-    _: ReportsDep, ctx: BranchDep, first: FromQ = None, last: ToQ = None, lang: LangQ = "zh"
+    _: ManagerDep, ctx: BranchDep, first: FromQ = None, last: ToQ = None, lang: LangQ = "zh"
 ) -> Response:
     """The workbook: summary, one sheet per grouping, the charts."""
     first_day, last_day = _range(ctx, first, last)
@@ -91,7 +87,7 @@ def export_xlsx(
 
 @router.get("/charts/{name}.{fmt}", responses=_ERRORS, response_class=Response)
 def get_chart(
-    _: ReportsDep,
+    _: ManagerDep,
     ctx: BranchDep,
     name: Annotated[ChartName, Path(description="waits, load or mix")],
     fmt: Annotated[ChartFormat, Path(description="svg or png")],
@@ -108,7 +104,7 @@ def get_chart(
 
 @router.get("/reconcile", responses=_ERRORS)
 def get_reconcile(
-    _: ReportsDep,
+    _: ManagerDep,
     ctx: BranchDep,
     day: Annotated[date | None, Query(description="business day (yesterday)")] = None,
 ) -> ReconcileOut:

@@ -3,8 +3,9 @@
 ``report`` builds ``TicketRecord`` s from the ticket rows and their event log and hands them
 to ``server.domain.report.build_report`` (the one place the figures are defined);
 ``reconcile`` counts the day's tickets by state and by print status with SQL aggregates and
-lists the tickets that do not add up (``server.domain.reconcile``). Ratings, appointments and
-complaints have no source in this branch yet: their figures are "no data".
+lists the tickets that do not add up (``server.domain.reconcile``). Appointments kept and
+missed come from ``server.services.appointments.appointment_facts``; ratings and complaints
+have no source in this branch yet: their figures are "no data".
 """
 
 from __future__ import annotations
@@ -28,11 +29,20 @@ from server.contract.reports import (
 )
 from server.domain.model import BranchConfig
 from server.domain.reconcile import differences
-from server.domain.report import GROUPINGS, Figures, Report, Stats, build_report, counters_by_hour
+from server.domain.report import (
+    GROUPINGS,
+    AppointmentFact,
+    Figures,
+    Report,
+    Stats,
+    build_report,
+    counters_by_hour,
+)
 from server.domain.states import TicketState
 from server.domain.transitions import ACTIVE_STATES, Action
 from server.domain.visits import Step, TicketRecord
 from server.services import report_charts, report_export
+from server.services.appointments import appointment_facts
 from server.services.context import BranchContext, live_config
 from server.services.errors import BadRequest
 from server.services.report_charts import ChartData, ChartFormat, ChartName
@@ -41,7 +51,7 @@ from server.store import report_repo
 from server.store.db import read_session
 from server.store.tables import Ticket, TicketEvent
 
-NO_SOURCE_YET = ("satisfaction", "appointments", "complaints")
+NO_SOURCE_YET = ("satisfaction", "complaints")
 
 
 def check_range(first_day: date, last_day: date) -> None:
@@ -109,6 +119,7 @@ class Loaded:
     last_day: date
     records: list[TicketRecord]
     config: BranchConfig
+    appointments: list[AppointmentFact]
 
     def build(self, by: ReportGrouping) -> Report:
         return build_report(
@@ -119,6 +130,7 @@ class Loaded:
             timezone=self.config.timezone,
             first_day=self.first_day,
             last_day=self.last_day,
+            appointments=self.appointments,
         )
 
 
@@ -127,7 +139,8 @@ def load(ctx: BranchContext, *, first_day: date, last_day: date) -> Loaded:
     with read_session(ctx.engine) as session:
         records = load_records(session, first_day=first_day, last_day=last_day)
         config = live_config(session, ctx)
-    return Loaded(first_day, last_day, records, config)
+    booked = appointment_facts(ctx, first_day=first_day, last_day=last_day)
+    return Loaded(first_day, last_day, records, config, booked)
 
 
 def report(ctx: BranchContext, *, first_day: date, last_day: date, by: ReportGrouping) -> ReportOut:

@@ -44,10 +44,11 @@ def test_report_by_service_has_the_days_exact_figures(branch: Branch) -> None:
         assert f["service"]["mean_s"] == (None if s_mean is None else pytest.approx(s_mean))
         assert (f["service"]["p50_s"], f["service"]["p90_s"]) == (s_p50, s_p90)
         assert f["satisfaction_avg"] is None and f["satisfaction_count"] is None
-        assert f["appointments_kept"] is None and f["complaints_opened"] is None
+        assert f["complaints_opened"] is None and f["complaints_resolved"] is None
+        assert (f["appointments_kept"], f["appointments_missed"]) == (0, 0)  # none booked
     total = body["total"]
     assert (total["issued"], total["served"], total["abandoned"], total["open"]) == (8, 5, 1, 0)
-    assert set(body["no_data"]) == {"satisfaction", "appointments", "complaints"}
+    assert set(body["no_data"]) == {"satisfaction", "complaints"}
 
 
 def test_report_by_teller_hour_and_counter(branch: Branch) -> None:
@@ -91,5 +92,7 @@ def test_bad_ranges_and_roles_are_refused(branch: Branch) -> None:
     assert r.status_code == 422
     r = branch.client.get("/api/v1/reports", headers=branch.user("alice"))
     assert r.status_code == 403
+    r = branch.client.get("/api/v1/reports", headers=branch.user("mia", Role.MANAGER))
+    assert r.status_code == 200
     assert branch.client.get("/api/v1/reports").status_code == 401
     assert branch.client.get("/api/v1/reports", headers=branch.kiosk()).status_code == 403
