@@ -140,7 +140,7 @@ def print_report(report: ReportOut, lang: str) -> None:
     for row in [*report.rows, None]:
         figures = report.total if row is None else row.figures
         name = TOTAL[language] if row is None else f"{row.key} {getattr(row.name, language)}"
-        lines.append([name, *(_text(cell(c, figures, report.no_data, language)) for c in columns)])
+        lines.append([name, *(_text(cell(c, figures)) for c in columns)])
     widths = [max(_width(line[i]) for line in lines) for i in range(len(lines[0]))]
     for line in lines:
         print("  ".join(_pad(text, w) for text, w in zip(line, widths, strict=True)).rstrip())

@@ -1,7 +1,7 @@
 """Reports and the end-of-day reconciliation on the wire (``GET /api/v1/reports...``).
 
 The figures are defined once, in ``server.domain.report`` (read its docstring): a ``None``
-figure means "no data" (nobody was called, or the branch records no ratings), never zero.
+figure means there was nothing to measure (nobody was called, nobody rated), never zero.
 Seconds are floats; shares are 0..1.
 """
 
@@ -66,7 +66,6 @@ class ReportOut(WireModel):
     generated_at: datetime
     rows: list[ReportRowOut]
     total: ReportFigures
-    no_data: list[str]  # figures the branch has no source for yet (e.g. "satisfaction")
 
 
 class ReconcileCounts(WireModel):

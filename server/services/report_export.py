@@ -3,8 +3,8 @@
 CSV is UTF-8 with a byte-order mark, so Excel opens the Chinese names correctly. The XLSX
 workbook (openpyxl) has a summary sheet, one sheet per grouping (service, counter, teller,
 hour, category) and a sheet with the charts (``server.services.report_charts``) as pictures.
-Seconds are shown to one decimal, shares as percentages; a figure the branch has no source
-for reads "no data" (无数据), a figure with nothing to measure (no one was called) is empty.
+Seconds are shown to one decimal, shares as percentages; a figure with nothing to measure
+(no one was called, nobody rated) is an empty cell, never 0.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from server.contract.reports import ReportFigures, ReportGrouping, ReportOut
 Lang = Literal["zh", "en"]
 Cell = str | int | float | None
 
-NO_DATA = {"zh": "无数据", "en": "no data"}
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -48,14 +47,12 @@ def _pct(value: float | None) -> float | None:
 
 @dataclass(frozen=True)
 class Column:
-    """One figure's column: its id, headers, value, and its source name when it may have
-    none (``no_data``: the figure is then shown as "no data")."""
+    """One figure's column: its id, its headers in Chinese and English, its value."""
 
     id: str
     zh: str
     en: str
     value: Callable[[ReportFigures], Cell]
-    no_data: str | None = None
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -81,42 +78,36 @@ COLUMNS: tuple[Column, ...] = (
         "满意度均分",
         "satisfaction avg",
         lambda f: None if f.satisfaction_avg is None else round(f.satisfaction_avg, 2),
-        "satisfaction",
     ),
     Column(
         "satisfaction_count",
         "评价数",
         "ratings",
         lambda f: f.satisfaction_count,
-        "satisfaction",
     ),
     Column(
         "appointments_kept",
         "预约到达",
         "appointments kept",
         lambda f: f.appointments_kept,
-        "appointments",
     ),
     Column(
         "appointments_missed",
         "预约未到",
         "appointments missed",
         lambda f: f.appointments_missed,
-        "appointments",
     ),
     Column(
         "complaints_opened",
         "投诉",
         "complaints opened",
         lambda f: f.complaints_opened,
-        "complaints",
     ),
     Column(
         "complaints_resolved",
         "投诉已处理",
         "complaints resolved",
         lambda f: f.complaints_resolved,
-        "complaints",
     ),
     Column("counters_serving", "服务窗口数", "counters serving", lambda f: f.counters_serving),
 )
@@ -129,10 +120,8 @@ def header(lang: Lang) -> list[str]:
     return [*KEY_HEADERS[lang], *(getattr(c, lang) for c in COLUMNS)]
 
 
-def cell(column: Column, figures: ReportFigures, no_data: Sequence[str], lang: Lang) -> Cell:
-    """A figure as shown: "no data" when the branch has no source for it."""
-    if column.no_data is not None and column.no_data in no_data:
-        return NO_DATA[lang]
+def cell(column: Column, figures: ReportFigures) -> Cell:
+    """A figure as shown (None: nothing to measure, an empty cell)."""
     return column.value(figures)
 
 
@@ -141,8 +130,8 @@ def table(report: ReportOut, lang: Lang) -> list[list[Cell]]:
     rows: list[list[Cell]] = [list(header(lang))]
     for row in report.rows:
         name = row.name.zh if lang == "zh" else row.name.en
-        rows.append([row.key, name, *(cell(c, row.figures, report.no_data, lang) for c in COLUMNS)])
-    rows.append(["", TOTAL[lang], *(cell(c, report.total, report.no_data, lang) for c in COLUMNS)])
+        rows.append([row.key, name, *(cell(c, row.figures) for c in COLUMNS)])
+    rows.append(["", TOTAL[lang], *(cell(c, report.total) for c in COLUMNS)])
     return rows
 
 
@@ -175,7 +164,7 @@ def to_xlsx(
     summary.append([getattr(c, lang) for c in COLUMNS])
     for c in summary[summary.max_row]:
         c.font = bold
-    summary.append([cell(c, first.total, first.no_data, lang) for c in COLUMNS])
+    summary.append([cell(c, first.total) for c in COLUMNS])
     _widths(summary, len(COLUMNS))
     for report in reports:
         sheet = book.create_sheet(GROUP_TITLES[report.by][0 if lang == "zh" else 1])

@@ -4,8 +4,9 @@
 to ``server.domain.report.build_report`` (the one place the figures are defined);
 ``reconcile`` counts the day's tickets by state and by print status with SQL aggregates and
 lists the tickets that do not add up (``server.domain.reconcile``). Appointments kept and
-missed come from ``server.services.appointments.appointment_facts``; ratings and complaints
-have no source in this branch yet: their figures are "no data".
+missed come from ``server.services.appointments.appointment_facts``; satisfaction from the
+customers' ratings of the range's tickets; complaints from those opened in the range
+(resolved: resolved by now).
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ from server.domain.reconcile import differences
 from server.domain.report import (
     GROUPINGS,
     AppointmentFact,
+    ComplaintFact,
     Figures,
+    RatingFact,
     Report,
     Stats,
     build_report,
@@ -50,8 +53,6 @@ from server.services.report_export import Lang
 from server.store import report_repo
 from server.store.db import read_session
 from server.store.tables import Ticket, TicketEvent
-
-NO_SOURCE_YET = ("satisfaction", "complaints")
 
 
 def check_range(first_day: date, last_day: date) -> None:
@@ -120,6 +121,8 @@ class Loaded:
     records: list[TicketRecord]
     config: BranchConfig
     appointments: list[AppointmentFact]
+    ratings: list[RatingFact]
+    complaints: list[ComplaintFact]
 
     def build(self, by: ReportGrouping) -> Report:
         return build_report(
@@ -131,6 +134,8 @@ class Loaded:
             first_day=self.first_day,
             last_day=self.last_day,
             appointments=self.appointments,
+            ratings=self.ratings,
+            complaints=self.complaints,
         )
 
 
@@ -139,8 +144,22 @@ def load(ctx: BranchContext, *, first_day: date, last_day: date) -> Loaded:
     with read_session(ctx.engine) as session:
         records = load_records(session, first_day=first_day, last_day=last_day)
         config = live_config(session, ctx)
+        ids = [r.ticket_id for r in records]
+        scores = report_repo.scores_of_tickets(session, ticket_ids=ids)
+        names = report_repo.user_names(session)
+        complaints = [
+            ComplaintFact(
+                opened_at=c.opened_at,
+                resolved=c.state == report_repo.RESOLVED,
+                service_code=c.service_code,
+                counter_number=c.counter_number,
+                teller=names.get(c.teller_user_id) if c.teller_user_id is not None else None,
+            )
+            for c in report_repo.complaints_of_days(session, first_day=first_day, last_day=last_day)
+        ]
     booked = appointment_facts(ctx, first_day=first_day, last_day=last_day)
-    return Loaded(first_day, last_day, records, config, booked)
+    ratings = [RatingFact(ticket_id, score) for ticket_id, score in scores.items()]
+    return Loaded(first_day, last_day, records, config, booked, ratings, complaints)
 
 
 def report(ctx: BranchContext, *, first_day: date, last_day: date, by: ReportGrouping) -> ReportOut:
@@ -199,7 +218,6 @@ def report_out(ctx: BranchContext, done: Report) -> ReportOut:
             for r in done.rows
         ],
         total=_wire(done.total),
-        no_data=list(NO_SOURCE_YET),
     )
 
 

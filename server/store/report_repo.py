@@ -13,8 +13,10 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from server.domain.feedback import ComplaintState
 from server.domain.states import TicketState
 from server.store.auth_tables import User
+from server.store.feedback_tables import Complaint, Rating
 from server.store.tables import IssuedCounter, Ticket, TicketEvent
 
 EVENT_CHUNK = 500  # ticket ids per IN (...) list
@@ -45,6 +47,29 @@ def events_of_tickets(
         for event in session.exec(stmt).all():
             out.setdefault(event.ticket_id, []).append(event)
     return out
+
+
+def scores_of_tickets(session: Session, *, ticket_ids: Sequence[int]) -> dict[int, int]:
+    """ticket id -> its customer's rating (1-5), for the rated ones."""
+    out: dict[int, int] = {}
+    for start in range(0, len(ticket_ids), EVENT_CHUNK):
+        chunk = list(ticket_ids[start : start + EVENT_CHUNK])
+        stmt = select(Rating.ticket_id, Rating.score).where(col(Rating.ticket_id).in_(chunk))
+        out.update({int(tid): int(score) for tid, score in session.exec(stmt).all()})
+    return out
+
+
+def complaints_of_days(session: Session, *, first_day: date, last_day: date) -> list[Complaint]:
+    """The complaints opened on the business days ``first_day``..``last_day``."""
+    stmt = (
+        select(Complaint)
+        .where(col(Complaint.business_day) >= first_day, col(Complaint.business_day) <= last_day)
+        .order_by(col(Complaint.id))
+    )
+    return list(session.exec(stmt).all())
+
+
+RESOLVED = ComplaintState.RESOLVED
 
 
 def user_names(session: Session) -> dict[int, str]:

@@ -13,6 +13,8 @@ Sunday 2026-11-29, branch time (Asia/Shanghai), from 10:00:
 - 10:21 alice calls F001 (9 min in A's queue), 10:22 starts, 10:30 finishes (8 min)
 - 11:05 V01 issued, 11:10 A005 issued; dave opens counter 5 and calls V01 at 11:25
   (20 min, over V's 10 min target), starts 11:26, finishes 11:36 (10 min)
+- customers rate A001 5 (10:08) and B001 3 (10:13) on their phones; A003's customer complains
+  (10:20, left open), F001's too (10:30), a manager takes and resolves that one (10:31)
 - every ticket's print is reported printed; then the next business day begins and the
   rollover abandons A005 (never called)
 """
@@ -20,7 +22,9 @@ Sunday 2026-11-29, branch time (Asia/Shanghai), from 10:00:
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
+from server.contract.common import Role
 from server.services.rollover import rollover
 from tests.server.core.conftest import START, Branch
 
@@ -39,6 +43,13 @@ EXPECTED_TIMES = {
     "B": (120, 120, 120, 120, 1.0, 600, 600, 600),
     "V": (1200, 1200, 1200, 1200, 0.0, 600, 600, 600),
     "F": (600, 600, 600, 600, 1.0, None, None, None),
+}
+# code: satisfaction avg, ratings, complaints opened, resolved
+EXPECTED_FEEDBACK = {
+    "A": (5.0, 1, 2, 1),
+    "B": (3.0, 1, 0, 0),
+    "V": (None, 0, 0, 0),
+    "F": (None, 0, 0, 0),
 }
 EXPECTED_BY_TELLER = {"alice": 3, "bob": 1, "carol": 0, "dave": 1}  # served
 EXPECTED_ISSUED_BY_HOUR = {"10": 6, "11": 2}
@@ -60,6 +71,11 @@ def play_day(branch: Branch, *, print_all: bool = True) -> dict[str, str]:
     def post(who: str, counter: int, action: str, body: object = None) -> None:
         branch.teller_post(who, f"/counters/{counter}/{action}", body)
 
+    def customer(number: str, what: str, body: object) -> Any:
+        r = branch.client.post(f"/api/v1/tickets/{ids[number]}/{what}", json=body)
+        assert r.status_code == 201, r.text
+        return r.json()
+
     for service in ("A", "A", "A", "B", "F"):
         issue(service)
     post("alice", 1, "open")
@@ -75,6 +91,7 @@ def play_day(branch: Branch, *, print_all: bool = True) -> dict[str, str]:
     issue("A")
     at(8)
     post("alice", 1, "finish")
+    customer("A001", "rating", {"score": 5})
     at(9)
     post("alice", 1, "call", {"number": "A002"})
     at(10)
@@ -86,6 +103,7 @@ def play_day(branch: Branch, *, print_all: bool = True) -> dict[str, str]:
     post("carol", 6, "transfer", {"to_service": "A"})
     at(13)
     post("bob", 4, "finish")
+    customer("B001", "rating", {"score": 3})
     at(14)
     post("alice", 1, "call", {"number": "A003"})
     at(15)
@@ -94,12 +112,20 @@ def play_day(branch: Branch, *, print_all: bool = True) -> dict[str, str]:
     post("alice", 1, "cancel", {"number": "A004"})
     at(20)
     post("alice", 1, "finish")
+    customer("A003", "complaint", {"category": "attitude", "text": "不耐烦"})
     at(21)
     post("alice", 1, "call", {"number": "F001"})
     at(22)
     post("alice", 1, "start")
     at(30)
     post("alice", 1, "finish")
+    complaint = customer("F001", "complaint", {"category": "wait_time"})
+    at(31)
+    manager = branch.user("mia", Role.MANAGER)
+    path = f"/api/v1/complaints/{complaint['id']}"
+    for step, body in (("take", None), ("resolve", {"note": "called back, apologised"})):
+        r = branch.client.post(f"{path}/{step}", json=body, headers=manager)
+        assert r.status_code == 200, r.text
     at(65)
     issue("V")
     at(70)

@@ -12,6 +12,7 @@ from tests.server.reports.day import (
     DAY,
     EXPECTED_BY_SERVICE,
     EXPECTED_BY_TELLER,
+    EXPECTED_FEEDBACK,
     EXPECTED_ISSUED_BY_HOUR,
     EXPECTED_TIMES,
     play_day,
@@ -43,12 +44,14 @@ def test_report_by_service_has_the_days_exact_figures(branch: Branch) -> None:
         assert f["within_target"] == within
         assert f["service"]["mean_s"] == (None if s_mean is None else pytest.approx(s_mean))
         assert (f["service"]["p50_s"], f["service"]["p90_s"]) == (s_p50, s_p90)
-        assert f["satisfaction_avg"] is None and f["satisfaction_count"] is None
-        assert f["complaints_opened"] is None and f["complaints_resolved"] is None
+        avg, rated, opened, resolved = EXPECTED_FEEDBACK[code]
+        assert (f["satisfaction_avg"], f["satisfaction_count"]) == (avg, rated)
+        assert (f["complaints_opened"], f["complaints_resolved"]) == (opened, resolved)
         assert (f["appointments_kept"], f["appointments_missed"]) == (0, 0)  # none booked
     total = body["total"]
     assert (total["issued"], total["served"], total["abandoned"], total["open"]) == (8, 5, 1, 0)
-    assert set(body["no_data"]) == {"satisfaction", "complaints"}
+    assert (total["satisfaction_avg"], total["satisfaction_count"]) == (4.0, 2)
+    assert (total["complaints_opened"], total["complaints_resolved"]) == (2, 1)
 
 
 def test_report_by_teller_hour_and_counter(branch: Branch) -> None:
@@ -58,6 +61,8 @@ def test_report_by_teller_hour_and_counter(branch: Branch) -> None:
     served = {row["key"]: row["figures"]["served"] for row in by_teller["rows"]}
     assert {k: v for k, v in served.items() if k != "-"} == EXPECTED_BY_TELLER
     assert by_teller["rows"][0]["figures"]["issued"] is None  # issued belongs to queues
+    alice = next(r["figures"] for r in by_teller["rows"] if r["key"] == "alice")
+    assert (alice["satisfaction_avg"], alice["complaints_opened"]) == (5.0, 2)
     by_hour = get(branch, "/reports", **{"from": day, "by": "hour"})
     assert {r["key"]: r["figures"]["issued"] for r in by_hour["rows"]} == EXPECTED_ISSUED_BY_HOUR
     by_counter = get(branch, "/reports", **{"from": day, "by": "counter"})
@@ -96,3 +101,23 @@ def test_bad_ranges_and_roles_are_refused(branch: Branch) -> None:
     assert r.status_code == 200
     assert branch.client.get("/api/v1/reports").status_code == 401
     assert branch.client.get("/api/v1/reports", headers=branch.kiosk()).status_code == 403
+
+
+def test_satisfaction_and_complaints_agree_with_the_feedback_figures(branch: Branch) -> None:
+    play_day(branch)
+    day = DAY.isoformat()
+    report = get(branch, "/reports", **{"from": day, "by": "service"})
+    ratings = get(branch, "/feedback/ratings", first_day=day, last_day=day, group_by="service")
+    theirs = {g["key"]: (g["average"], g["count"]) for g in ratings["groups"]}
+    ours = {
+        r["key"]: (r["figures"]["satisfaction_avg"], r["figures"]["satisfaction_count"])
+        for r in report["rows"]
+        if r["figures"]["satisfaction_count"]
+    }
+    assert ours == theirs == {"A": (5.0, 1), "B": (3.0, 1)}
+    complaints = get(branch, "/feedback/complaints", first_day=day, last_day=day)
+    total = report["total"]
+    assert (total["complaints_opened"], total["complaints_resolved"]) == (
+        complaints["opened"],
+        complaints["resolved"],
+    )

@@ -42,12 +42,13 @@ def test_csv_is_utf8_with_bom_and_has_the_figures(branch: Branch) -> None:
         )
     assert by_key["A"]["等候P90(秒)"] == "840.0" and by_key["V"]["达标率(%)"] == "0.0"
     assert by_key["F"]["办理中位数(秒)"] == ""  # nothing served: empty, not 0
-    assert by_key["A"]["满意度均分"] == "无数据"  # no ratings in this branch: "no data"
+    assert (by_key["A"]["满意度均分"], by_key["A"]["评价数"]) == ("5.0", "1")
+    assert (by_key["V"]["满意度均分"], by_key["V"]["评价数"]) == ("", "0")  # nobody rated V
     assert total[1] == "合计" and total[header.index("取号数")] == "8"
     english = fetch(branch, "/reports/export.csv", **{"from": DAY.isoformat(), "lang": "en"})
     en_rows = list(csv.reader(io.StringIO(english.decode("utf-8-sig"))))
     assert en_rows[0][2] == "issued" and en_rows[1][1] == "Personal"
-    assert en_rows[1][en_rows[0].index("satisfaction avg")] == "no data"
+    assert en_rows[1][en_rows[0].index("complaints opened")] == "2"
 
 
 def test_xlsx_has_a_sheet_per_grouping_and_the_charts(branch: Branch) -> None:
