@@ -15,12 +15,12 @@ from fastapi.responses import Response
 
 from server.api.context import BranchDep
 from server.api.deps import ManagerDep
-from server.contract.reports import ReconcileOut, ReportGrouping, ReportOut
+from server.contract.reports import ReconcileOut, ReportGrouping, ReportOut, ReportTable
 from server.contract.rest import ErrorBody
 from server.services import reports
 from server.services.context import BranchContext
 from server.services.report_charts import ChartFormat, ChartName
-from server.services.report_export import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, Lang
+from server.services.report_export import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, Lang, report_table
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 
@@ -56,6 +56,15 @@ def get_report(
     """The report of the range grouped ``by`` service, counter, teller, hour or category."""
     first_day, last_day = _range(ctx, first, last)
     return reports.report(ctx, first_day=first_day, last_day=last_day, by=by)
+
+
+@router.get("/table", responses=_ERRORS)
+def get_table(
+    _: ManagerDep, ctx: BranchDep, first: FromQ = None, last: ToQ = None, by: ByQ = "service"
+) -> ReportTable:
+    """The report as the exports show it: its columns (both languages) and rows of values."""
+    first_day, last_day = _range(ctx, first, last)
+    return report_table(reports.report(ctx, first_day=first_day, last_day=last_day, by=by))
 
 
 @router.get("/export.csv", responses=_ERRORS, response_class=Response)

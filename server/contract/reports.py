@@ -68,6 +68,31 @@ class ReportOut(WireModel):
     total: ReportFigures
 
 
+Cell = int | float | None
+
+
+class ReportColumn(WireModel):
+    id: str  # e.g. "wait_p90_s"
+    name: Bilingual  # the column's header, as in the CSV and XLSX
+
+
+class ReportTableRow(WireModel):
+    key: str
+    name: Bilingual
+    cells: list[Cell]  # one per column; seconds to 0.1 s, shares in percent
+
+
+class ReportTable(WireModel):
+    """The report as the exports show it (``GET /reports/table``): columns and rows."""
+
+    first_day: date
+    last_day: date
+    by: ReportGrouping
+    columns: list[ReportColumn]
+    rows: list[ReportTableRow]
+    total: ReportTableRow
+
+
 class ReconcileCounts(WireModel):
     """The day's tickets counted from their states (SQL) and from their event log."""
 

@@ -20,10 +20,19 @@ from openpyxl.drawing.image import Image as XlImage
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from server.contract.reports import ReportFigures, ReportGrouping, ReportOut
+from server.contract.common import Bilingual
+from server.contract.reports import (
+    Cell,
+    ReportColumn,
+    ReportFigures,
+    ReportGrouping,
+    ReportOut,
+    ReportTable,
+    ReportTableRow,
+)
 
 Lang = Literal["zh", "en"]
-Cell = str | int | float | None
+Text = str | int | float | None  # a cell of the exported table (key and name are text)
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -125,14 +134,30 @@ def cell(column: Column, figures: ReportFigures) -> Cell:
     return column.value(figures)
 
 
-def table(report: ReportOut, lang: Lang) -> list[list[Cell]]:
+def table(report: ReportOut, lang: Lang) -> list[list[Text]]:
     """The report as rows of cells: the header, one row per group, the total."""
-    rows: list[list[Cell]] = [list(header(lang))]
+    rows: list[list[Text]] = [list(header(lang))]
     for row in report.rows:
         name = row.name.zh if lang == "zh" else row.name.en
         rows.append([row.key, name, *(cell(c, row.figures) for c in COLUMNS)])
     rows.append(["", TOTAL[lang], *(cell(c, report.total) for c in COLUMNS)])
     return rows
+
+
+def report_table(report: ReportOut) -> ReportTable:
+    """The report as columns and rows of shown values, in both languages (the console)."""
+
+    def row(key: str, name: Bilingual, figures: ReportFigures) -> ReportTableRow:
+        return ReportTableRow(key=key, name=name, cells=[cell(c, figures) for c in COLUMNS])
+
+    return ReportTable(
+        first_day=report.first_day,
+        last_day=report.last_day,
+        by=report.by,
+        columns=[ReportColumn(id=c.id, name=Bilingual(zh=c.zh, en=c.en)) for c in COLUMNS],
+        rows=[row(r.key, r.name, r.figures) for r in report.rows],
+        total=row("", Bilingual(zh=TOTAL["zh"], en=TOTAL["en"]), report.total),
+    )
 
 
 def to_csv(report: ReportOut, lang: Lang = "zh") -> bytes:

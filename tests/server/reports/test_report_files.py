@@ -87,3 +87,21 @@ def test_charts_are_self_contained_svg_and_png(branch: Branch) -> None:
                 (SHOTS / f"reports-chart-{name}-{lang}.png").write_bytes(png)
     r = branch.client.get("/api/v1/reports/charts/pie.svg", headers=branch.user("root", Role.ADMIN))
     assert r.status_code == 422
+
+
+def test_the_table_has_the_exports_columns_in_both_languages(branch: Branch) -> None:
+    play_day(branch)
+    admin = branch.user("root", Role.ADMIN)
+    r = branch.client.get("/api/v1/reports/table", params={"from": DAY.isoformat()}, headers=admin)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    ids = [c["id"] for c in body["columns"]]
+    assert body["columns"][ids.index("wait_p90_s")]["name"] == {
+        "zh": "等候P90(秒)",
+        "en": "wait p90 (s)",
+    }
+    a = next(row for row in body["rows"] if row["key"] == "A")
+    assert a["name"] == {"zh": "个人业务", "en": "Personal"}
+    assert a["cells"][ids.index("issued")] == 5 and a["cells"][ids.index("wait_p90_s")] == 840.0
+    assert a["cells"][ids.index("within_target_pct")] == 100.0
+    assert body["total"]["name"]["en"] == "total" and body["total"]["cells"][0] == 8
