@@ -108,6 +108,13 @@ class PolicyConfig:
     max_wait_s: int = 3600
     max_priority_streak: int = 2
 
+    def __post_init__(self) -> None:
+        # call-next finds its candidates as group heads (server.domain.heads): that holds only
+        # while waiting longer and the bonuses can never lower a score
+        for name in ("aging_per_min", "breach_bonus", "appointment_bonus"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"policy {name} is {getattr(self, name)}; expected >= 0")
+
 
 @dataclass(frozen=True)
 class ContactDef:

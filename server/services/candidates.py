@@ -1,14 +1,25 @@
-"""Which waiting ticket the call policy gives a counter (call-next's read)."""
+"""Which waiting ticket the call policy gives a counter (call-next's read).
+
+The store returns only the heads of the counter's candidate groups (``server.domain.heads``
+says which and why that suffices), a few rows whatever the length of the queue; the policy
+scores those. ``choose_by_full_scan`` scores every waiting ticket: the reference the heads
+must agree with (the equivalence test and the benchmark's baseline), not used to serve.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from server.domain.model import Candidate, CounterDef
+from server.domain.heads import head_query
+from server.domain.model import CounterDef
 from server.domain.policy import Choice, WeightedPolicy
-from server.store import issuing, repo
+from server.domain.states import TicketState
+from server.services.desks import to_domain
+from server.store import call_heads, repo
+from server.store.tables import Ticket
 
 RECENT_CATEGORIES = 10
 
@@ -17,18 +28,28 @@ def choose_for(
     session: Session, *, policy: WeightedPolicy, counter: CounterDef, day: date, now: datetime
 ) -> Choice | None:
     """The policy's choice among the day's WAITING tickets for this counter (None: nobody)."""
+    query = head_query(policy.config, counter, now)
+    rows = call_heads.group_heads(session, business_day=day, query=query)
+    return _choose(session, policy, counter, rows, now)
+
+
+def choose_by_full_scan(
+    session: Session, *, policy: WeightedPolicy, counter: CounterDef, day: date, now: datetime
+) -> Choice | None:
+    """The same choice by reading and scoring every WAITING ticket of the day (the reference)."""
+    rows = session.exec(
+        select(Ticket).where(Ticket.business_day == day, Ticket.state == TicketState.WAITING)
+    ).all()
+    return _choose(session, policy, counter, rows, now)
+
+
+def _choose(
+    session: Session,
+    policy: WeightedPolicy,
+    counter: CounterDef,
+    rows: Sequence[Ticket],
+    now: datetime,
+) -> Choice | None:
     recent = repo.recent_call_categories(session, limit=RECENT_CATEGORIES)
-    candidates = [
-        Candidate(
-            ticket_id=row.id,
-            number=row.number,
-            service_code=row.service_code,
-            category=row.category,
-            arrived_at=row.arrived_at,
-            issue_seq=row.id,
-            appointment_at=row.appointment_at,
-            target_counter=row.target_counter,
-        )
-        for row in issuing.waiting_rows(session, business_day=day)
-    ]
+    candidates = [to_domain(row).candidate() for row in rows]
     return policy.choose(counter=counter, candidates=candidates, now=now, recent_categories=recent)

@@ -5,7 +5,7 @@ Each method is ONE statement, prepared once per dialect (``server.store.raw.prep
 per dialect (``ON CONFLICT`` comes from the dialect's own ``insert``). Everything runs inside
 the caller's write transaction, on its connection; nothing here commits.
 
-Also the read of call-next (``waiting_rows``) and the queue figures shared with the views.
+Also the queue figures shared with the views.
 """
 
 from __future__ import annotations
@@ -243,23 +243,3 @@ def queue_figures(
     """``IssuingStore.queue_figures`` for a session (the views' queue lines)."""
     conn = _conn(session)
     return issuing_store(conn).queue_figures(conn, service_code=service_code, day=business_day)
-
-
-_WAITING = (
-    select(
-        _ticket.c.id,
-        _ticket.c.number,
-        _ticket.c.service_code,
-        _ticket.c.category,
-        _ticket.c.arrived_at,
-        _ticket.c.appointment_at,
-        _ticket.c.target_counter,
-    )
-    .where(_ticket.c.business_day == bindparam("day"), _ticket.c.state == "WAITING")
-    .order_by(_ticket.c.arrived_at, _ticket.c.id)
-)
-
-
-def waiting_rows(session: Session, *, business_day: date) -> Sequence[Any]:
-    """What the call policy needs of every WAITING ticket of the day (call-next's read)."""
-    return _conn(session).execute(_WAITING, {"day": business_day}).all()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index
+from sqlalchemy import JSON, Column, Index, text
 from sqlmodel import Field, SQLModel
 
 from server.domain.states import Category, CounterState, TicketState
@@ -68,7 +68,30 @@ class Ticket(SQLModel, table=True):
     """One ticket. ``id`` is the global issue order (FIFO tie-break)."""
 
     __table_args__ = (
-        Index("ix_ticket_queue", "business_day", "state", "service_code"),
+        # call-next's group heads (server.store.call_heads): a group's columns, then the
+        # domain's HEAD_ORDER; its prefix also serves the per-service queue counts
+        Index(
+            "ix_ticket_call_head",
+            "business_day",
+            "state",
+            "service_code",
+            "category",
+            "target_counter",
+            "arrived_at",
+            "id",
+        ),
+        # the same groups' tickets with an appointment, by appointment time (the slot window)
+        Index(
+            "ix_ticket_appointment_head",
+            "business_day",
+            "state",
+            "service_code",
+            "category",
+            "target_counter",
+            "appointment_at",
+            sqlite_where=text("appointment_at IS NOT NULL"),
+            postgresql_where=text("appointment_at IS NOT NULL"),
+        ),
         Index("ix_ticket_counter_state", "counter_number", "state"),
         Index("ix_ticket_day_number", "business_day", "number"),
     )
@@ -98,6 +121,16 @@ class Ticket(SQLModel, table=True):
 
 class TicketEvent(SQLModel, table=True):
     """The append-only log of every ticket state change (statistics and audit)."""
+
+    __table_args__ = (
+        # the latest calls (the policy's ratio rule) without walking past every issue event
+        Index(
+            "ix_ticketevent_calls",
+            "id",
+            sqlite_where=text("action = 'call'"),
+            postgresql_where=text("action = 'call'"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     ticket_id: int = Field(foreign_key="ticket.id", index=True)

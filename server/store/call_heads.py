@@ -1,0 +1,91 @@
+"""Call-next's read: the head tickets of the candidate groups (``server.domain.heads``).
+
+ONE statement per call, whatever the length of the queue: for every group two ``LIMIT 1``
+look-ups, each a seek in an index whose order is the domain's ``HEAD_ORDER``
+(``ix_ticket_call_head``: the group's columns, then arrived_at, id), the second over the
+tickets with an appointment only (the partial index ``ix_ticket_appointment_head``). The
+statement is built once per shape (how many groups of each kind) and reused.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from weakref import WeakKeyDictionary
+
+import sqlmodel
+from sqlalchemy import ColumnElement, Select, bindparam, select, union_all
+from sqlalchemy.engine import Dialect
+from sqlmodel import Session, col
+
+from server.domain.heads import HeadQuery
+from server.domain.states import TicketState
+from server.store.raw import Prepared, prepare
+from server.store.tables import Ticket
+
+_ticket = Ticket.__table__  # type: ignore[attr-defined]
+# HEAD_ORDER: (arrived_at, issue_seq); the issue_seq of a ticket is its row id
+_ORDER = (_ticket.c.arrived_at, _ticket.c.id)
+
+
+def _heads_of(i: int, target: ColumnElement[bool]) -> list[Select[Any]]:
+    in_group = select(_ticket.c.id).where(
+        _ticket.c.business_day == bindparam("day"),
+        _ticket.c.state == TicketState.WAITING,
+        _ticket.c.service_code == bindparam(f"s{i}"),
+        _ticket.c.category == bindparam(f"c{i}"),
+        target,
+    )
+    first = in_group.order_by(*_ORDER).limit(1).subquery()
+    appointed = (
+        in_group.where(
+            _ticket.c.appointment_at >= bindparam("appointment_from"),
+            _ticket.c.appointment_at <= bindparam("appointment_to"),
+        )
+        .order_by(*_ORDER)
+        .limit(1)
+        .subquery()
+    )
+    return [select(first.c.id), select(appointed.c.id)]
+
+
+_prepared: WeakKeyDictionary[Dialect, dict[tuple[int, int], Prepared]] = WeakKeyDictionary()
+_LOAD = sqlmodel.select(Ticket).where(col(Ticket.id).in_(bindparam("ids", expanding=True)))
+
+
+def _statement(dialect: Dialect, untransferred: int, transferred: int) -> Prepared:
+    """The heads' ids for that many groups not transferred, then transferred (to ``:to``)."""
+    shapes = _prepared.setdefault(dialect, {})
+    found = shapes.get((untransferred, transferred))
+    if found is not None:
+        return found
+    heads: list[Select[Any]] = []
+    for i in range(untransferred):
+        heads += _heads_of(i, _ticket.c.target_counter.is_(None))
+    for i in range(untransferred, untransferred + transferred):
+        heads += _heads_of(i, _ticket.c.target_counter == bindparam("to"))
+    made = shapes[(untransferred, transferred)] = prepare(union_all(*heads), dialect)
+    return made
+
+
+def group_heads(session: Session, *, business_day: date, query: HeadQuery) -> list[Ticket]:
+    """The WAITING tickets of the day that head a group of ``query``: its first ticket in
+    ``HEAD_ORDER``, and its first with an appointment in the query's window (at most two rows
+    per group; fewer when groups are empty)."""
+    values: dict[str, Any] = {
+        "day": business_day,
+        "appointment_from": query.appointment_from,
+        "appointment_to": query.appointment_to,
+        "to": query.counter_number,
+    }
+    groups = query.untransferred + query.transferred
+    if not groups:
+        return []
+    for i, group in enumerate(groups):
+        values[f"s{i}"], values[f"c{i}"] = group.service_code, group.category
+    conn = session.connection()
+    stmt = _statement(conn.dialect, len(query.untransferred), len(query.transferred))
+    ids = [row[0] for row in stmt.rows(conn, values)]
+    if not ids:
+        return []
+    return list(session.exec(_LOAD, params={"ids": ids}).all())
