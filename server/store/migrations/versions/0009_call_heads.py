@@ -1,8 +1,8 @@
 """call-next by group heads: the head index replaces the queue index; appointment and call
 partial indexes
 
-Revision ID: 0007_call_heads
-Revises: 0006_emergency
+Revision ID: 0009_call_heads
+Revises: 0008_feedback
 Create Date: 2026-11-30
 """
 
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = "0007_call_heads"
-down_revision: str | None = "0006_emergency"
+revision: str = "0009_call_heads"
+down_revision: str | None = "0008_feedback"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
