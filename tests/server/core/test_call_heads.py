@@ -10,7 +10,7 @@ on SQLite and on PostgreSQL.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -20,7 +20,7 @@ from sqlalchemy import Engine, delete
 from sqlmodel import Session
 
 from server.domain.heads import head_query
-from server.domain.model import BranchConfig, CounterDef, PolicyConfig, ServiceDef
+from server.domain.model import BranchConfig, CounterDef, PolicyConfig
 from server.domain.policy import WeightedPolicy
 from server.domain.states import Category, TicketState
 from server.services.candidates import choose_by_full_scan, choose_for
@@ -28,6 +28,7 @@ from server.store import call_heads
 from server.store.db import make_engine, migrate
 from server.store.tables import Ticket, TicketEvent
 from tests.server.core.pg import postgres_server
+from tests.server.domain.conftest import small_branch
 
 NOW = datetime(2026, 11, 29, 2, 0, tzinfo=UTC)
 DAY = date(2026, 11, 29)
@@ -36,23 +37,11 @@ NORMAL, APPOINTMENT = Category.NORMAL, Category.APPOINTMENT
 
 
 def branch(policy: PolicyConfig) -> BranchConfig:
-    return BranchConfig(
-        name_zh="测试支行",
-        name_en="Test Branch",
-        services=(
-            ServiceDef("A", "A", "个人业务", "Personal", target_wait_s=900),
-            ServiceDef("B", "B", "对公业务", "Corporate", target_wait_s=1200),
-            ServiceDef("V", "V", "贵宾理财", "VIP wealth", target_wait_s=600),
-        ),
-        counters=(
-            CounterDef(1, "1号窗口", "Counter 1", {"A": 1.0}),
-            CounterDef(2, "2号窗口", "Counter 2", {"A": 1.0, "B": 0.5}),
-            CounterDef(3, "3号窗口", "Counter 3", {"B": 1.0}),
-            CounterDef(5, "5号窗口", "Counter 5", {"V": 2.0, "A": 0.5}),
-            CounterDef(6, "6号窗口", "Counter 6", {}),  # serves nothing: transfers only
-        ),
-        policy=policy,
-    )
+    """The domain tests' branch (A, B, V; counters 1, 2, 3, 5) and a counter that serves
+    nothing (it takes only tickets transferred to it)."""
+    config = small_branch(policy)
+    idle = CounterDef(6, "6号窗口", "Counter 6", {})
+    return replace(config, counters=(*config.counters, idle))
 
 
 POLICIES = st.builds(
