@@ -112,6 +112,11 @@ class Settings(BaseSettings):
     rollover_check_s: float = Field(
         default=30.0, gt=0, description="how often the daily rollover is checked, seconds"
     )
+    alert_check_s: float = Field(
+        default=15.0,
+        gt=0,
+        description="how often the wait alerts are checked besides after queue events, seconds",
+    )
 
     @model_validator(mode="after")
     def _refuse_demo_setup_outside_dev(self) -> Settings:

@@ -24,6 +24,8 @@ from server.api import (
     appointment_pages,
     appointments,
     auth,
+    console,
+    console_page,
     counters,
     desk,
     devices,
@@ -39,10 +41,13 @@ from server.api.headers import SecurityHeaders
 from server.api.limits import BodyLimits
 from server.branchfile import load_branch
 from server.config import Settings
+from server.contract.events import Event
 from server.realtime import ticket_stream
+from server.realtime.alert_watch import AlertWatch
 from server.realtime.guard import Access, TokenGuard
 from server.realtime.hub import EventHub
 from server.realtime.ws import make_router
+from server.services.alerts import check_alerts
 from server.services.appointments import mark_no_shows
 from server.services.context import BranchContext, utc_now
 from server.services.errors import BookingRateLimited
@@ -85,7 +90,14 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         )
         hub = EventHub(snapshot=lambda: snapshot(branch))
         hub.bind_loop(asyncio.get_running_loop())
-        branch.publish = hub.publish
+        alert_watch = AlertWatch(lambda: check_alerts(branch), every_s=settings.alert_check_s)
+
+        def publish(event: Event) -> Event:
+            numbered = hub.publish(event)
+            alert_watch.poke(event)
+            return numbered
+
+        branch.publish = publish
         issuer = TicketIssuer(
             branch,
             max_batch=settings.issue_max_batch,
@@ -110,13 +122,18 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         app.state.issuer = issuer
         app.state.clock = now
         app.state.authenticate = authenticate
-        checker = asyncio.create_task(_rollover_loop(branch, settings.rollover_check_s))
+        app.state.alert_watch = alert_watch
+        checkers = [
+            asyncio.create_task(_rollover_loop(branch, settings.rollover_check_s)),
+            asyncio.create_task(alert_watch.run()),
+        ]
         try:
             yield
         finally:
-            checker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await checker
+            for checker in checkers:
+                checker.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await checker
             await run_in_threadpool(issuer.close)
             await hub.close()
             engine.dispose()
@@ -154,8 +171,10 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         devices,
         feedback,
         reports,
+        console,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(console_page.router)  # the page at /console, beside /docs
     app.include_router(
         make_router(
             hub_getter=lambda: app.state.hub,

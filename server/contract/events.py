@@ -22,6 +22,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, TypeAdapter
 
+from server.contract.alerts import AlertInfo
 from server.contract.common import (
     Bilingual,
     Category,
@@ -107,6 +108,7 @@ class Snapshot(_Event):
     counters: list[CounterInfo]
     recent_calls: list[CallInfo]  # newest first, at most 10
     emergency: Bilingual | None = None  # notice shown everywhere while issuing is stopped
+    alerts: list[AlertInfo] = Field(default_factory=list)  # wait alerts open or acknowledged
 
 
 class TicketIssued(_Event):
@@ -195,6 +197,27 @@ class ComplaintChanged(_Event):
     complaint: ComplaintInfo
 
 
+class AlertRaised(_Event):
+    """A service's wait passed its limit: the alert, its suggestion and who could help."""
+
+    type: Literal["alert.raised"] = "alert.raised"
+    alert: AlertInfo
+
+
+class AlertAcknowledged(_Event):
+    """A manager has seen the alert (it stays until the wait falls back)."""
+
+    type: Literal["alert.acknowledged"] = "alert.acknowledged"
+    alert: AlertInfo
+
+
+class AlertCleared(_Event):
+    """The wait fell back under the limit (with margin): the alert is over."""
+
+    type: Literal["alert.cleared"] = "alert.cleared"
+    alert: AlertInfo
+
+
 class ErrorMessage(WireModel):
     """The server refuses the subscription (then closes): why, in both languages."""
 
@@ -214,7 +237,10 @@ Event = Annotated[
     | DeviceHealthChanged
     | EmergencyChanged
     | RatingGiven
-    | ComplaintChanged,
+    | ComplaintChanged
+    | AlertRaised
+    | AlertAcknowledged
+    | AlertCleared,
     Field(discriminator="type"),
 ]
 
@@ -231,6 +257,9 @@ ServerMessage = Annotated[
     | EmergencyChanged
     | RatingGiven
     | ComplaintChanged
+    | AlertRaised
+    | AlertAcknowledged
+    | AlertCleared
     | ErrorMessage,
     Field(discriminator="type"),
 ]

@@ -44,6 +44,7 @@ _KINDS: dict[str, str] = {
     "file": "文件",
     "appointment": "预约",
     "bookable service": "可预约业务",
+    "alert": "提醒",
 }
 
 

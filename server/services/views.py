@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 
 from sqlmodel import Session
@@ -12,43 +11,15 @@ from server.contract.events import CallInfo, CounterInfo, QueueInfo, Snapshot, T
 from server.domain.availability import unavailable, unavailable_text
 from server.domain.estimate import estimate_wait_s
 from server.domain.model import ServiceDef
+from server.services import alert_views
 from server.services.context import BranchContext, service_def
+from server.services.names import Names as Names  # re-exported: its home used to be here
 from server.store import issuing, repo
 from server.store.db import read_session
 from server.store.issuing import QueueFigures
 from server.store.tables import Counter, Service, Ticket
 
 RECENT_CALLS = 10
-
-
-class Names:
-    """Service and counter names, loaded once per use case (a handful of rows)."""
-
-    def __init__(
-        self,
-        session: Session,
-        *,
-        services: Sequence[Service] | None = None,
-        counters: Sequence[Counter] | None = None,
-    ) -> None:
-        if services is None:
-            services = repo.list_services(session)
-        if counters is None:
-            counters = repo.list_counters(session)
-        self.services: dict[str, Service] = {s.code: s for s in services}
-        self.counters: dict[int, Counter] = {c.number: c for c in counters}
-
-    def service(self, code: str) -> Bilingual:
-        row = self.services.get(code)
-        if row is None:  # removed from the branch file since the ticket was issued
-            return Bilingual(zh=code, en=code)
-        return Bilingual(zh=row.name_zh, en=row.name_en)
-
-    def counter(self, number: int) -> Bilingual:
-        row = self.counters.get(number)
-        if row is None:
-            return Bilingual(zh=f"{number}号窗口", en=f"Counter {number}")
-        return Bilingual(zh=row.name_zh, en=row.name_en)
 
 
 def ticket_ref(ticket: Ticket, names: Names) -> TicketRef:
@@ -190,4 +161,5 @@ def snapshot(ctx: BranchContext) -> Snapshot:
             counters=counter_infos(session, names),
             recent_calls=recent_calls(session, names),
             emergency=emergency(session),
+            alerts=alert_views.active_alerts(session, names),
         )

@@ -301,3 +301,13 @@ def branch_state(session: Session, *, for_update: bool = False) -> BranchState |
     if for_update:
         stmt = stmt.with_for_update()
     return session.exec(stmt).first()
+
+
+def oldest_waiting_by_service(session: Session, *, business_day: date) -> dict[str, datetime]:
+    """Each service's earliest original arrival among its WAITING tickets of the day."""
+    stmt = (
+        select(Ticket.service_code, func.min(Ticket.arrived_at))
+        .where(Ticket.business_day == business_day, Ticket.state == WAITING)
+        .group_by(col(Ticket.service_code))
+    )
+    return {code: at for code, at in session.exec(stmt).all() if at is not None}

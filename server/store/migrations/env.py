@@ -12,6 +12,7 @@ from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
 # registers every table with SQLModel.metadata
+import server.store.alert_tables
 import server.store.appointment_tables
 import server.store.auth_tables
 import server.store.device_tables

@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session, SQLModel, select
 
 # importing the table modules registers every table on SQLModel.metadata
+import server.store.alert_tables
 import server.store.appointment_tables
 import server.store.auth_tables
 import server.store.device_tables
@@ -25,6 +26,7 @@ from server.store.tables import CounterSkill, Service
 DEMO = Path(__file__).resolve().parents[3] / "server" / "demo_branch.toml"
 
 TABLE_MODULES = (
+    server.store.alert_tables,
     server.store.appointment_tables,
     server.store.auth_tables,
     server.store.device_tables,

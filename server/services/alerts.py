@@ -1,0 +1,106 @@
+"""Wait alerts: raise and clear them from the floor's figures, and acknowledge them.
+
+``check_alerts`` reads the floor, asks the staffing rules (``server.domain.staffing``) which
+alerts should be active given those that are (hysteresis), stores the new ones and clears the
+ones whose wait fell back, in one write transaction, then publishes ``AlertRaised`` /
+``AlertCleared``. It runs periodically and after queue events (``server.realtime.alert_watch``).
+``acknowledge_alert`` records who acknowledged an active alert and when (``AlertAcknowledged``).
+"""
+
+from __future__ import annotations
+
+import threading
+
+from server.contract.alerts import AlertInfo
+from server.contract.events import AlertAcknowledged, AlertCleared, AlertRaised, Event
+from server.domain.staffing import ACTIVE_ALERT_STATES, AlertState, breaches
+from server.services.alert_views import alert_info
+from server.services.context import BranchContext
+from server.services.errors import ActionRefused
+from server.services.floor import read_floor
+from server.services.names import Names
+from server.store import alerts
+from server.store.alert_tables import WaitAlert
+from server.store.db import read_session, write_session
+
+# one check at a time per process: two overlapping checks would raise the same alert twice
+_checking = threading.Lock()
+
+
+def check_alerts(ctx: BranchContext) -> list[Event]:
+    """Raise and clear alerts as the floor is now; returns the events published."""
+    with _checking:
+        with read_session(ctx.engine) as session:
+            floor = read_floor(session, ctx)
+            active = alerts.active_alerts(session)
+        wanted = breaches(
+            floor.queue_loads(),
+            floor.counter_loads(),
+            max_wait_s=ctx.config.policy.max_wait_s,
+            active=[(a.service_code, a.kind) for a in active],
+        )
+        have = {(a.service_code, a.kind) for a in active}
+        want = {(b.service_code, b.kind) for b in wanted}
+        if have == want:
+            return []
+        waiting = {q.service_code: q.waiting for q in floor.queues}
+        events: list[Event] = []
+        with write_session(ctx.engine) as session:
+            names = Names(session)
+            for row in alerts.active_alerts(session):
+                if (row.service_code, row.kind) not in want:
+                    row.state = AlertState.CLEARED
+                    row.cleared_at = floor.now
+                    session.add(row)
+                    session.flush()
+                    info = alert_info(row, names)
+                    events.append(AlertCleared(seq=0, at=floor.now, alert=info))
+            for breach in wanted:
+                if (breach.service_code, breach.kind) in have:
+                    continue
+                row = WaitAlert(
+                    business_day=floor.day,
+                    service_code=breach.service_code,
+                    kind=breach.kind,
+                    state=AlertState.OPEN,
+                    value_s=breach.value_s,
+                    limit_s=breach.limit_s,
+                    waiting=waiting.get(breach.service_code, 0),
+                    suggestion=breach.suggestion.kind,
+                    suggested_counter=breach.suggestion.counter_number,
+                    helpers=list(breach.helpers),
+                    raised_at=floor.now,
+                )
+                session.add(row)
+                session.flush()
+                events.append(AlertRaised(seq=0, at=floor.now, alert=alert_info(row, names)))
+        for event in events:
+            ctx.publish(event)
+        return events
+
+
+def acknowledge_alert(ctx: BranchContext, *, alert_id: int, by_name: str) -> AlertInfo:
+    """A manager has seen the alert; again: answers it as it is. A cleared alert is refused."""
+    now = ctx.now()
+    with write_session(ctx.engine) as session:
+        row = alerts.get_alert(session, alert_id=alert_id)
+        names = Names(session)
+        if row.state not in ACTIVE_ALERT_STATES:
+            raise ActionRefused(
+                f"alert {alert_id} cleared by itself at {_at(row)}; nothing to acknowledge",
+                f"提醒 {alert_id} 已于 {_at(row)} 自动解除，无需确认",
+            )
+        if row.state is AlertState.ACKNOWLEDGED:
+            return alert_info(row, names)
+        row.state = AlertState.ACKNOWLEDGED
+        row.acknowledged_at = now
+        row.acknowledged_by = by_name
+        session.add(row)
+        session.flush()
+        info = alert_info(row, names)
+    ctx.publish(AlertAcknowledged(seq=0, at=now, alert=info))
+    return info
+
+
+def _at(row: WaitAlert) -> str:
+    return row.cleared_at.strftime("%H:%M:%S UTC") if row.cleared_at is not None else "?"

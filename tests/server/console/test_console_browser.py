@@ -1,0 +1,180 @@
+"""The console in a real browser (Debian's chromium driven by Playwright, 1920x1080): a manager
+signs in, the live floor follows a call made through the API, a wait alert appears when the
+queue grows past its target and is acknowledged on the page (stored with who and when), and a
+teller cannot open the console.
+
+Set BRANCHQ_SCREENSHOTS to a directory (e.g. docs/screenshots) to keep the pictures there.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from server.contract.common import Role
+from tests.server.core.conftest import PASSWORD, Branch
+
+CHROMIUM = Path("/usr/bin/chromium")
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="Debian's chromium is not installed at /usr/bin/chromium (apt-get install chromium)",
+)
+
+if CHROMIUM.exists():
+    from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+ARGS = [
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+WAIT_MS = 10_000
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    wanted = os.environ.get("BRANCHQ_SCREENSHOTS")
+    folder = Path(wanted) if wanted else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _desk_screen(browser: Browser, locale: str) -> Page:
+    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale=locale)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.set_default_timeout(WAIT_MS)
+    page.errors = errors  # type: ignore[attr-defined]
+    return page
+
+
+def _sign_in(page: Page, branch: Branch, username: str, password: str = PASSWORD) -> None:
+    response = page.goto(f"{branch.client.base_url}/console")
+    assert response is not None and response.status == 200
+    page.locator("#username").fill(username)
+    page.locator("#password").fill(password)
+    page.locator("#login-button").click()
+
+
+def _no_errors(page: Page) -> None:
+    assert page.errors == []  # type: ignore[attr-defined]  # CSP violations show up here
+
+
+def _fits_the_screen(page: Page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert (width, height) <= (1920, 1080) or (width <= 1920 and height <= 1080), (width, height)
+
+
+def test_the_floor_follows_a_call_and_an_alert_is_acknowledged(
+    browser: Browser, branch: Branch, shots: Path
+) -> None:
+    branch.user("lin", Role.MANAGER)
+    page = _desk_screen(browser, "zh-CN")
+    _sign_in(page, branch, "lin")
+    expect(page.locator("#who")).to_have_text("lin · 网点主管")
+    expect(page.locator("#live")).to_have_attribute("data-mode", "live")
+    counter3 = page.locator("#counter-3")
+    expect(counter3).to_have_attribute("data-state", "CLOSED")
+    assert "token" not in page.url
+
+    branch.teller_post("carol", "/counters/3/open")
+    expect(counter3).to_have_attribute("data-state", "OPEN")
+    expect(counter3.locator(".teller strong")).to_have_text("carol")
+    first = branch.issue("A")
+    branch.teller_post("carol", "/counters/3/call-next")
+    # the ticket appears at its counter within a second of the call
+    expect(counter3.locator(".number")).to_have_text(str(first["number"]), timeout=1000)
+    expect(counter3.locator(".ticket-state")).to_have_text("已叫号，等候客户")
+    branch.clock.advance(minutes=2)
+    branch.teller_post("carol", "/counters/3/start")
+    expect(counter3.locator(".ticket-state")).to_have_text("办理中", timeout=1000)
+
+    # the rest of the floor: counter 4 calls a B ticket, counter 6 pauses, an F ticket waits
+    branch.teller_post("dave", "/counters/4/open")
+    branch.issue("B")
+    branch.issue("F")
+    branch.clock.advance(minutes=1)
+    branch.teller_post("dave", "/counters/4/call-next")
+    branch.teller_post("erin", "/counters/6/open")
+    branch.teller_post("erin", "/counters/6/pause")
+    expect(page.locator("#counter-6")).to_have_attribute("data-state", "PAUSED")
+
+    # the A queue grows past its 15 min target: 4 waiting x 5 min / 1 counter = 20 min
+    alerts = page.locator("#alerts .alert")
+    expect(page.locator("#alerts .quiet")).to_have_text("当前没有等候提醒")
+    for _ in range(3):
+        branch.issue("A")
+        branch.clock.advance(minutes=2)
+    expect(alerts).to_have_count(0)
+    branch.issue("A")
+    expect(alerts).to_have_count(1)
+    alert = alerts.first
+    expect(alert).to_have_attribute("data-state", "open")
+    expect(alert.locator(".alert-text")).to_have_text(
+        "个人业务（A）预计等候 20 分钟，超过目标 15 分钟（4 人等候）"
+    )
+    expect(alert.locator(".suggestion strong")).to_have_text("开放1号窗口办理A（个人业务）")
+    expect(page.locator("#queue-A")).to_have_class("queue tone-over")
+    expect(page.locator("#queue-A .longest")).to_have_text(re.compile(r"^6:0\d$"))
+    page.screenshot(path=shots / "console-floor-zh.png")
+    _fits_the_screen(page)
+
+    alert.locator("button.ack").click()
+    expect(alert).to_have_attribute("data-state", "acknowledged")
+    expect(alert.locator(".acked")).to_contain_text("lin 已于")
+    stored = branch.client.get("/api/v1/console/floor", headers=branch.user("lin")).json()
+    assert [(a["state"], a["acknowledged_by"]) for a in stored["alerts"]] == [
+        ("acknowledged", "lin")
+    ]
+    assert stored["alerts"][0]["acknowledged_at"] == branch.clock().isoformat().replace(
+        "+00:00", "Z"
+    )
+
+    page.locator("#switch").click()  # to English, in place
+    expect(alert.locator(".suggestion strong")).to_have_text("Open Counter 1 for A (Personal)")
+    expect(page.locator("#tab-floor")).to_have_text("Live floor")
+    assert page.evaluate("document.documentElement.lang") == "en"
+    page.screenshot(path=shots / "console-floor-en.png")
+    _no_errors(page)
+    page.context.close()
+
+
+def test_a_teller_cannot_open_the_console(browser: Browser, branch: Branch) -> None:
+    branch.user("carol")  # a teller
+    page = _desk_screen(browser, "en-US")
+    _sign_in(page, branch, "carol")
+    expect(page.locator("#login-error")).to_have_text(
+        "This page is for branch managers and admins; your role is teller"
+    )
+    expect(page.locator("#panels")).to_be_hidden()
+    assert page.evaluate("sessionStorage.getItem('branchq.console.token')") is None
+    r = branch.client.get("/api/v1/console/floor", headers=branch.user("carol"))
+    assert r.status_code == 403
+    page.context.close()
+
+
+def test_a_wrong_password_is_said_and_nothing_is_kept(browser: Browser, branch: Branch) -> None:
+    branch.user("lin", Role.MANAGER)
+    page = _desk_screen(browser, "zh-CN")
+    _sign_in(page, branch, "lin", "not the password")
+    expect(page.locator("#login-error")).to_be_visible()
+    expect(page.locator("#panels")).to_be_hidden()
+    assert page.evaluate("sessionStorage.getItem('branchq.console.token')") is None
+    page.context.close()
