@@ -1,7 +1,7 @@
 """wait alerts: raised when a service's wait passes its target, acknowledged, cleared
 
-Revision ID: 0009_wait_alerts
-Revises: 0008_feedback
+Revision ID: 0010_wait_alerts
+Revises: 0009_call_heads
 Create Date: 2026-11-30
 """
 
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision: str = "0009_wait_alerts"
-down_revision: str | None = "0008_feedback"
+revision: str = "0010_wait_alerts"
+down_revision: str | None = "0009_call_heads"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
