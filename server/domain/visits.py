@@ -15,9 +15,10 @@ they never create or remove one.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 from server.domain.states import Category, TicketState
 from server.domain.ticket import Ticket
@@ -55,8 +56,7 @@ _STATE_AFTER: dict[str, TicketState] = {
 }
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     """One thing that happened to a ticket (an action of ``server.domain.transitions.Action``,
     or ``issue`` / ``print``).
 
@@ -136,60 +136,91 @@ class Visit:
         return max((self.ended_at - self.started_at).total_seconds(), 0.0)
 
 
-@dataclass
-class _Fold:
-    visit: Visit
-    state: TicketState = TicketState.WAITING
-    done: list[Visit] = field(default_factory=list)
+class _Open:
+    """The visit being folded (mutable; one per visit, made into a ``Visit`` at its end)."""
+
+    __slots__ = (
+        "by_transfer",
+        "called_at",
+        "counter_number",
+        "ended_at",
+        "entered_at",
+        "outcome",
+        "service_code",
+        "started_at",
+        "state_at_end",
+        "teller",
+    )
+
+    def __init__(self, service_code: str, entered_at: datetime, by_transfer: bool) -> None:
+        self.service_code = service_code
+        self.entered_at = entered_at
+        self.by_transfer = by_transfer
+        self.called_at: datetime | None = None
+        self.started_at: datetime | None = None
+        self.ended_at: datetime | None = None
+        self.outcome = Outcome.OPEN
+        self.counter_number: int | None = None
+        self.teller: str | None = None
+        self.state_at_end = TicketState.WAITING
+
+    def end(self, outcome: Outcome, at: datetime, state: TicketState) -> None:
+        self.outcome, self.ended_at, self.state_at_end = outcome, at, state
+
+    def visit(self, record: TicketRecord) -> Visit:
+        return Visit(
+            ticket_id=record.ticket_id,
+            number=record.number,
+            business_day=record.business_day,
+            service_code=self.service_code,
+            category=record.category,
+            entered_at=self.entered_at,
+            by_transfer=self.by_transfer,
+            called_at=self.called_at,
+            started_at=self.started_at,
+            ended_at=self.ended_at,
+            outcome=self.outcome,
+            counter_number=self.counter_number,
+            teller=self.teller,
+            state_at_end=self.state_at_end,
+        )
+
+
+_CALLS = frozenset({Action.CALL.value, Action.UNPARK.value})
 
 
 def visits_of(record: TicketRecord) -> list[Visit]:
     """The record's visits in order; the last one is OPEN if the ticket is still open."""
-    first = Visit(
-        ticket_id=record.ticket_id,
-        number=record.number,
-        business_day=record.business_day,
-        service_code=record.service_code,
-        category=record.category,
-        entered_at=record.issued_at,
-    )
-    fold = _Fold(first)
+    done: list[Visit] = []
+    v = _Open(record.service_code, record.issued_at, False)
+    state = TicketState.WAITING
     for step in record.steps:
-        _apply(fold, step)
-    return [*fold.done, fold.visit]
+        after = _STATE_AFTER.get(step.action)
+        if after is None:  # issue, print, recall: nothing changes
+            continue
+        if step.counter_number is not None:
+            v.counter_number = step.counter_number
+            v.teller = step.teller or v.teller
+        if step.action in _CALLS:
+            if v.called_at is None:
+                v.called_at = step.at
+        elif step.action == Action.START.value:
+            v.started_at = step.at
+        if step.action == Action.TRANSFER.value:
+            v.end(Outcome.TRANSFERRED, step.at, state)
+            done.append(v.visit(record))
+            v = _Open(step.to_service or v.service_code, step.at, True)
+        else:
+            ending = _ENDING.get(step.action)
+            if ending is not None and v.outcome is Outcome.OPEN:
+                v.end(ending, step.at, state)
+        state = after
+    done.append(v.visit(record))
+    return done
 
 
-def _apply(fold: _Fold, step: Step) -> None:
-    v = fold.visit
-    if step.action not in _STATE_AFTER:  # issue, print, recall: nothing changes
-        return
-    if step.counter_number is not None:
-        v = replace(v, counter_number=step.counter_number, teller=step.teller or v.teller)
-    if step.action in (Action.CALL.value, Action.UNPARK.value) and v.called_at is None:
-        v = replace(v, called_at=step.at)
-    elif step.action == Action.START.value:
-        v = replace(v, started_at=step.at)
-    ending = _ENDING.get(step.action)
-    if step.action == Action.TRANSFER.value:
-        fold.done.append(_ended(v, Outcome.TRANSFERRED, step.at, fold.state))
-        v = replace(
-            fold.visit,
-            service_code=step.to_service or v.service_code,
-            entered_at=step.at,
-            by_transfer=True,
-            called_at=None,
-            started_at=None,
-            counter_number=None,
-            teller=None,
-        )
-    elif ending is not None and v.outcome is Outcome.OPEN:
-        v = _ended(v, ending, step.at, fold.state)
-    fold.visit = v
-    fold.state = _STATE_AFTER[step.action]
-
-
-def _ended(v: Visit, outcome: Outcome, at: datetime, state: TicketState) -> Visit:
-    return replace(v, outcome=outcome, ended_at=at, state_at_end=state)
+STEP_ACTIONS: frozenset[str] = frozenset(_STATE_AFTER)
+"""The actions that change a visit (a record may leave out every other step)."""
 
 
 def state_after(record: TicketRecord) -> TicketState:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from sqlmodel import Session
 
@@ -43,7 +44,7 @@ from server.domain.report import (
 )
 from server.domain.states import TicketState
 from server.domain.transitions import ACTIVE_STATES, Action
-from server.domain.visits import Step, TicketRecord
+from server.domain.visits import STEP_ACTIONS, Step, TicketRecord
 from server.services import report_charts, report_export
 from server.services.appointments import appointment_facts
 from server.services.context import BranchContext, live_config
@@ -52,7 +53,6 @@ from server.services.report_charts import ChartData, ChartFormat, ChartName
 from server.services.report_export import Lang
 from server.store import report_repo
 from server.store.db import read_session
-from server.store.tables import Ticket, TicketEvent
 
 
 def check_range(first_day: date, last_day: date) -> None:
@@ -74,29 +74,30 @@ def check_range(first_day: date, last_day: date) -> None:
 
 def load_records(session: Session, *, first_day: date, last_day: date) -> list[TicketRecord]:
     """The tickets of the business days as the domain's records (with their steps)."""
-    rows = report_repo.tickets_of_days(session, first_day=first_day, last_day=last_day)
-    ids = [row.id for row in rows if row.id is not None]
-    events = report_repo.events_of_tickets(session, ticket_ids=ids)
+    days = {"first_day": first_day, "last_day": last_day}
+    rows = report_repo.tickets_of_days(session, **days)
+    events = report_repo.events_of_days(session, **days, actions=STEP_ACTIONS)
+    transfers = report_repo.transfers_of_days(session, **days) if events else {}
     names = report_repo.user_names(session) if events else {}
-    return [_record(row, events.get(row.id or 0, []), names) for row in rows]
+    return [_record(row, events.get(row.id, []), transfers.get(row.id, []), names) for row in rows]
 
 
-def _record(row: Ticket, events: list[TicketEvent], names: dict[int, str]) -> TicketRecord:
-    assert row.id is not None
-    issued_service = row.service_code
-    for event in events:
-        if event.action == Action.TRANSFER.value:
-            issued_service = str(event.details.get("from_service") or row.service_code)
-            break
-    steps = tuple(
-        Step(
-            action=e.action,
-            at=e.at,
-            counter_number=e.counter_number,
-            teller=names.get(e.teller_user_id) if e.teller_user_id is not None else None,
-            to_service=e.details.get("to_service") if e.action == Action.TRANSFER else None,
-        )
-        for e in events
+def _record(
+    row: report_repo.TicketRow,
+    events: list[report_repo.EventRow],
+    transfers: list[dict[str, Any]],
+    names: dict[int, str],
+) -> TicketRecord:
+    moves = iter(transfers)
+    steps = []
+    for e in events:
+        to_service = None
+        if e.action == TRANSFER:
+            to_service = next(moves, {}).get("to_service")
+        teller = names.get(e.teller_user_id) if e.teller_user_id is not None else None
+        steps.append(Step(e.action, e.at, e.counter_number, teller, to_service))
+    issued_service = (
+        str(transfers[0].get("from_service") or row.service_code) if transfers else row.service_code
     )
     return TicketRecord(
         ticket_id=row.id,
@@ -106,10 +107,13 @@ def _record(row: Ticket, events: list[TicketEvent], names: dict[int, str]) -> Ti
         category=row.category,
         issued_at=row.issued_at,
         state=row.state,
-        steps=steps,
+        steps=tuple(steps),
         print_status=row.print_status,
         appointment_at=row.appointment_at,
     )
+
+
+TRANSFER = Action.TRANSFER.value
 
 
 @dataclass(frozen=True)
@@ -144,8 +148,7 @@ def load(ctx: BranchContext, *, first_day: date, last_day: date) -> Loaded:
     with read_session(ctx.engine) as session:
         records = load_records(session, first_day=first_day, last_day=last_day)
         config = live_config(session, ctx)
-        ids = [r.ticket_id for r in records]
-        scores = report_repo.scores_of_tickets(session, ticket_ids=ids)
+        scores = report_repo.scores_of_days(session, first_day=first_day, last_day=last_day)
         names = report_repo.user_names(session)
         complaints = [
             ComplaintFact(
