@@ -332,10 +332,10 @@ def test_an_admin_changes_the_schedule(branch: Branch) -> None:
 # --- the race for the last place ------------------------------------------------------------
 
 
-def _race(urls: list[str], *, clients: int) -> list[int]:
+def _race(urls: list[str], *, clients: int) -> list[tuple[int, str]]:
     """``clients`` threads book the same slot at once, spread over the servers at ``urls``."""
     barrier = threading.Barrier(clients)
-    statuses: list[int] = []
+    statuses: list[tuple[int, str]] = []
     guard = threading.Lock()
 
     def one(i: int) -> None:
@@ -350,7 +350,7 @@ def _race(urls: list[str], *, clients: int) -> list[int]:
                 },
             )
             with guard:
-                statuses.append(r.status_code)
+                statuses.append((r.status_code, r.text[:200]))
 
     threads = [threading.Thread(target=one, args=(i,)) for i in range(clients)]
     for t in threads:
@@ -373,9 +373,11 @@ def _servers(database_url: str, data_dir: Path, count: int) -> Iterator[list[str
         yield urls
 
 
-def _assert_one_winner(urls: list[str], statuses: list[int]) -> None:
-    assert sorted(set(statuses)) == [201, 409], statuses
-    assert statuses.count(201) == 1, statuses
+def _assert_one_winner(urls: list[str], answers: list[tuple[int, str]]) -> None:
+    statuses = [status for status, _ in answers]
+    assert sorted(set(statuses)) == [201, 409], answers
+    assert statuses.count(201) == 1, answers
+    assert all("slot_full" in text for status, text in answers if status == 409), answers
     with httpx.Client(base_url=urls[0]) as client:
         slots = client.get(
             "/api/v1/appointments/slots", params={"service": "V", "day": "2026-11-30"}
