@@ -20,6 +20,7 @@ from string import Template
 from server.contract.common import Bilingual, Language, TicketState
 from server.contract.phone import PhoneView
 from server.domain.errors import UnknownEntity
+from server.domain.model import BranchConfig
 from server.services.context import BranchContext
 from server.services.phone_view import phone_view
 
@@ -55,6 +56,8 @@ ASSETS = {
     "phone.js": "text/javascript; charset=utf-8",
     "phone.css": "text/css; charset=utf-8",
     "logo.svg": "image/svg+xml",
+    "book.js": "text/javascript; charset=utf-8",  # the appointment pages (appointment_page)
+    "book.css": "text/css; charset=utf-8",
 }
 
 # the page runs only its own script and style sheet, talks only to this server, and may
@@ -130,20 +133,20 @@ def asset(name: str) -> tuple[bytes, str] | None:
     media_type = ASSETS.get(name)
     if media_type is None:
         return None
-    return _read(name), media_type
+    return read_asset(name), media_type
 
 
 @cache
-def _read(name: str) -> bytes:
+def read_asset(name: str) -> bytes:
     return resources.files("server.phone").joinpath(name).read_bytes()
 
 
 @cache
 def _template() -> Template:
-    return Template(_read("page.html").decode("utf-8"))
+    return Template(read_asset("page.html").decode("utf-8"))
 
 
-def _t(text: Bilingual, language: Language, tag: str = "span", attrs: str = "") -> str:
+def text_html(text: Bilingual, language: Language, tag: str = "span", attrs: str = "") -> str:
     """An element showing ``text`` in ``language`` that the script can switch."""
     current = text.zh if language is Language.ZH else text.en
     return (
@@ -158,33 +161,39 @@ def _pick(text: Bilingual, language: Language) -> str:
 
 def _card(view: PhoneView, language: Language) -> dict[str, str]:
     facts = "".join(
-        f"<div>{_t(f.label, language, 'dt')}{_t(f.value, language, 'dd')}</div>" for f in view.facts
+        f"<div>{text_html(f.label, language, 'dt')}{text_html(f.value, language, 'dd')}</div>"
+        for f in view.facts
     )
     return {
         "tone": view.tone,
         "number": escape(view.number),
-        "service": _t(view.service, language),
-        "state_label": _t(view.state_label, language),
-        "headline": _t(view.headline, language) if view.headline else "",
+        "service": text_html(view.service, language),
+        "state_label": text_html(view.state_label, language),
+        "headline": text_html(view.headline, language) if view.headline else "",
         "headline_hidden": "" if view.headline else " hidden",
-        "message": _t(view.message, language) if view.message else "",
+        "message": text_html(view.message, language) if view.message else "",
         "message_hidden": "" if view.message else " hidden",
         "facts": facts,
         "updated_at": escape(view.updated_at),
         "final": "true" if view.final else "false",
-        "emergency": _t(view.emergency, language) if view.emergency else "",
+        "emergency": text_html(view.emergency, language) if view.emergency else "",
         "emergency_hidden": "" if view.emergency else " hidden",
     }
 
 
-def _chrome(ctx: BranchContext, language: Language) -> dict[str, str]:
-    config = ctx.config
-    contacts = "".join(
-        f"<li>{_t(B(zh=c.label_zh, en=c.label_en), language)}"
+def contacts_html(config: BranchConfig, language: Language) -> str:
+    """The branch's phone numbers as list items, each number a tel: link."""
+    return "".join(
+        f"<li>{text_html(B(zh=c.label_zh, en=c.label_en), language)}"
         f'<a href="tel:{escape(re.sub(r"[^0-9+]", "", c.phone))}">{escape(c.phone)}</a></li>'
         for c in config.contacts
     )
-    texts = {f"t_{key}": _t(text, language) for key, text in TEXTS.items()}
+
+
+def _chrome(ctx: BranchContext, language: Language) -> dict[str, str]:
+    config = ctx.config
+    contacts = contacts_html(config, language)
+    texts = {f"t_{key}": text_html(text, language) for key, text in TEXTS.items()}
     return {
         **texts,
         "lang": language.value,
@@ -192,11 +201,11 @@ def _chrome(ctx: BranchContext, language: Language) -> dict[str, str]:
         "doc_title": escape(_pick(TEXTS["title"], language)),
         "title_zh": escape(TEXTS["title"].zh),
         "title_en": escape(TEXTS["title"].en),
-        "branch": _t(B(zh=config.name_zh, en=config.name_en), language),
+        "branch": text_html(B(zh=config.name_zh, en=config.name_en), language),
         "contacts": contacts,
         "contacts_hidden": "" if contacts else " hidden",
         "other_lang": "en" if language is Language.ZH else "zh",
-        "texts_json": _json({k: v.model_dump() for k, v in TEXTS.items()}),
+        "texts_json": json_block({k: v.model_dump() for k, v in TEXTS.items()}),
     }
 
 
@@ -205,7 +214,7 @@ def _ticket_page(ctx: BranchContext, view: PhoneView, language: Language) -> str
         _chrome(ctx, language),
         **_card(view, language),
         page="ticket",
-        view_json=_json(view.model_dump(mode="json")),
+        view_json=json_block(view.model_dump(mode="json")),
     )
 
 
@@ -225,7 +234,7 @@ def _not_found(ctx: BranchContext, language: Language) -> str:
     )
 
 
-def _json(value: object) -> str:
+def json_block(value: object) -> str:
     """JSON safe inside a <script type="application/json"> block."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

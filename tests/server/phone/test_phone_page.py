@@ -82,8 +82,9 @@ def test_every_asset_the_page_names_is_served(branch: Branch) -> None:
     r = branch.client.get("/api/v1/phone/secrets.txt")
     assert r.status_code == 404 and r.json()["error"] == "not_found"
     assert r.json()["message"] == {
-        "zh": "没有这个文件：secrets.txt（可选：logo.svg、phone.css、phone.js）",
-        "en": "unknown file 'secrets.txt'; expected one of ['logo.svg', 'phone.css', 'phone.js']",
+        "zh": "没有这个文件：secrets.txt（可选：book.css、book.js、logo.svg、phone.css、phone.js）",
+        "en": "unknown file 'secrets.txt'; expected one of "
+        "['book.css', 'book.js', 'logo.svg', 'phone.css', 'phone.js']",
     }
 
 
