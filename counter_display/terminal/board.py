@@ -3,15 +3,20 @@
 ``apply(message)`` returns what the message is about, so the terminal refreshes only what
 changed: ``"counters"``, ``"queues"``, and ``"desk"`` when the message may change this counter's
 desk (its ticket, the tickets it may call, its parked ones), ``"emergency"`` when the branch's
-emergency notice was set or lifted.
+emergency notice was set or lifted, ``"alerts"`` when a wait alert was raised, acknowledged or
+cleared (``mine_alerts()``: the active ones this counter could help with).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from server.contract.alerts import AlertInfo
 from server.contract.common import Bilingual
 from server.contract.events import (
+    AlertAcknowledged,
+    AlertCleared,
+    AlertRaised,
     CounterChanged,
     CounterInfo,
     EmergencyChanged,
@@ -33,10 +38,20 @@ class Board:
     counters: dict[int, CounterInfo] = field(default_factory=dict)
     queues: dict[str, QueueInfo] = field(default_factory=dict)
     emergency: Bilingual | None = None  # the branch stopped issuing: shown in a banner
+    alerts: dict[int, AlertInfo] = field(default_factory=dict)  # active wait alerts by id
 
     @property
     def mine(self) -> CounterInfo | None:
         return self.counters.get(self.counter_number)
+
+    def mine_alerts(self) -> list[AlertInfo]:
+        """Active wait alerts this counter could help with (it serves the service, or it is
+        the one suggested), newest first."""
+        return [
+            a
+            for _, a in sorted(self.alerts.items(), reverse=True)
+            if self.counter_number in a.helpers
+        ]
 
     def others(self) -> list[CounterInfo]:
         return [c for n, c in sorted(self.counters.items()) if n != self.counter_number]
@@ -46,10 +61,17 @@ class Board:
             self.counters = {c.counter_number: c for c in message.counters}
             self.queues = {q.service_code: q for q in message.queues}
             self.emergency = message.emergency
-            return {"counters", "queues", "desk", "emergency"}
+            self.alerts = {a.id: a for a in message.alerts}
+            return {"counters", "queues", "desk", "emergency", "alerts"}
         if isinstance(message, EmergencyChanged):
             self.emergency = message.notice
             return {"emergency"}
+        if isinstance(message, AlertRaised | AlertAcknowledged):
+            self.alerts[message.alert.id] = message.alert
+            return {"alerts"}
+        if isinstance(message, AlertCleared):
+            self.alerts.pop(message.alert.id, None)
+            return {"alerts"}
         changed: set[str] = set()
         queues: list[QueueInfo] = []
         if isinstance(message, TicketIssued | TicketCalled | TicketChanged):

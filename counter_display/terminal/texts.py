@@ -67,6 +67,16 @@ def emergency(notice: Bilingual) -> Bilingual:
     return b(f"暂停取号：{notice.zh}", f"No tickets are issued: {notice.en}")
 
 
+def wait_alert(text: Bilingual, suggestion: Bilingual, acknowledged_by: str | None) -> Bilingual:
+    """The banner of a wait alert this counter could help with, and its suggested step."""
+    seen_zh = f"（主管 {acknowledged_by} 已确认）" if acknowledged_by else ""
+    seen_en = f" (acknowledged by {acknowledged_by})" if acknowledged_by else ""
+    return b(
+        f"等候提醒：{text.zh}。建议：{suggestion.zh}{seen_zh}",
+        f"Wait alert: {text.en}. Suggested: {suggestion.en}{seen_en}",
+    )
+
+
 OFFLINE = b(
     "与排队服务器的连接已断开，正在重新连接…操作暂不可用",
     "Connection to the branch server lost; reconnecting… actions are disabled",

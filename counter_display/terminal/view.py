@@ -41,6 +41,8 @@ QLabel#offline { background: #c0392b; color: white; font-size: 20px; font-weight
                  padding: 10px; }
 QLabel#emergency { background: #8b0000; color: white; font-size: 22px; font-weight: 600;
                    padding: 12px; }
+QLabel#waitAlert { background: #fff3cd; color: #7a4a00; font-size: 19px; font-weight: 600;
+                   padding: 10px; border: 2px solid #e0a800; }
 QLabel#notice { background: #fdebd0; color: #7e5109; font-size: 18px; padding: 8px;
                 border: 1px solid #f5cba7; }
 QFrame#card { background: white; border: 1px solid #d5dbe1; border-radius: 8px; }
@@ -133,10 +135,13 @@ class TerminalWindow(QMainWindow):
         self.emergency.setObjectName("emergency")
         self.emergency.setWordWrap(True)
         self.emergency.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.wait_alert = QLabel()
+        self.wait_alert.setObjectName("waitAlert")
+        self.wait_alert.setWordWrap(True)
         self.notice = QLabel()
         self.notice.setObjectName("notice")
         self.notice.setWordWrap(True)
-        for banner in (self.offline, self.emergency, self.notice):
+        for banner in (self.offline, self.emergency, self.wait_alert, self.notice):
             banner.setVisible(False)
             root.addWidget(banner)
 
@@ -375,6 +380,14 @@ class TerminalWindow(QMainWindow):
         if emergency is not None:
             self.emergency.setText(pick(texts.emergency(emergency), lang))
         self.emergency.setVisible(emergency is not None)
+        alerts = vm.board.mine_alerts()
+        self.wait_alert.setText(
+            "\n".join(
+                pick(texts.wait_alert(a.text, a.suggestion.text, a.acknowledged_by), lang)
+                for a in alerts
+            )
+        )
+        self.wait_alert.setVisible(bool(alerts))
         if vm.last_notice is not None:
             self.notice.setText(pick(vm.last_notice, lang))
         for action, button in self.buttons.items():
