@@ -33,6 +33,8 @@ from branchq_cli import emergency
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
+    from server.domain.audit import Acting
+
 USER_ROLES = ("admin", "manager", "teller", "technician")
 DEVICE_ROLES = ("kiosk", "display", "panel_bridge", "rating_pad")
 
@@ -197,6 +199,26 @@ def _now() -> Any:
     return datetime.now(UTC)
 
 
+def _acting(args: argparse.Namespace) -> Acting:
+    """The operator at this machine (by OS account) acting now, for the audit trail; the
+    business day from the branch file the server runs with (BRANCHQ_BRANCH_FILE)."""
+    from pydantic import ValidationError
+
+    from server.branchfile import load_branch
+    from server.config import Settings
+    from server.domain.audit import Acting
+    from server.domain.errors import ConfigError
+    from server.domain.numbering import business_day
+    from server.services.audit import cli_actor
+
+    now = _now()
+    try:
+        config = load_branch(Settings().branch_file)
+    except (ConfigError, ValidationError) as exc:
+        raise AdminCommandError(f"branch file: {exc}") from exc
+    return Acting(cli_actor(), now, business_day(now, config.rollover, config.timezone))
+
+
 def _read_password(from_stdin: bool) -> str:
     if from_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -216,6 +238,7 @@ def _create_user(engine: Engine, args: argparse.Namespace) -> int:
 
     password = _read_password(args.password_stdin)
     password_hash = new_password_hash(password, username=args.username)
+    by = _acting(args)
     with write_session(engine) as session:
         user = create_user(
             session,
@@ -223,7 +246,8 @@ def _create_user(engine: Engine, args: argparse.Namespace) -> int:
             password_hash=password_hash,
             role=args.role,
             display_name=args.display_name,
-            now=_now(),
+            now=by.at,
+            by=by,
         )
     print(f"created {user.role} {user.username!r}")
     return 0
@@ -235,9 +259,10 @@ def _reset_password(engine: Engine, args: argparse.Namespace) -> int:
 
     password = _read_password(args.password_stdin)
     password_hash = new_password_hash(password, username=args.username)
+    by = _acting(args)
     with write_session(engine) as session:
         user = reset_password(
-            session, username=args.username, password_hash=password_hash, now=_now()
+            session, username=args.username, password_hash=password_hash, now=by.at, by=by
         )
     print(f"password of {user.username!r} changed; their sessions were ended")
     return 0
@@ -261,12 +286,14 @@ def _create_device(engine: Engine, args: argparse.Namespace) -> int:
     from server.services.devices import register_device
     from server.store.db import write_session
 
+    by = _acting(args)
     with write_session(engine) as session:
         device, token = register_device(
             session,
             name=args.name,
             role=args.role,
-            now=_now(),
+            now=by.at,
+            by=by,
             heartbeat_interval_s=args.heartbeat_interval,
         )
     print(f"registered {device.kind.value} {device.name!r}; its token (shown only once):")
@@ -278,9 +305,10 @@ def _rotate_device(engine: Engine, args: argparse.Namespace) -> int:
     from server.services.devices import rotate_device
     from server.store.db import write_session
 
+    by = _acting(args)
     with write_session(engine) as session:
         device, token, until = rotate_device(
-            session, name=args.name, now=_now(), grace_s=args.grace_s
+            session, name=args.name, now=by.at, by=by, grace_s=args.grace_s
         )
     print(f"new token for {device.kind.value} {device.name!r} (shown only once):")
     print(token)
@@ -292,8 +320,9 @@ def _revoke_device(engine: Engine, args: argparse.Namespace) -> int:
     from server.services.devices import revoke_device
     from server.store.db import write_session
 
+    by = _acting(args)
     with write_session(engine) as session:
-        device = revoke_device(session, name=args.name, now=_now())
+        device = revoke_device(session, name=args.name, now=by.at, by=by)
     print(f"revoked {device.kind.value} {device.name!r}")
     return 0
 

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from branchq_cli import (
     admin,
+    audit,
     bridge,
     counter,
     demo,
@@ -32,6 +33,7 @@ _COMMAND_MODULES = (
     serve,
     admin,
     report,
+    audit,
     kiosk,
     counter,
     emulate,

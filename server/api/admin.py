@@ -14,7 +14,7 @@ from fastapi import APIRouter, Path, Query, status
 from sqlalchemy import Engine
 from sqlmodel import Session, col, delete, select
 
-from server.api.context import BranchDep
+from server.api.context import AdminActingDep, BranchDep
 from server.api.deps import AdminDep, EngineDep, ManagerDep, NowDep, SessionDep
 from server.contract.auth import (
     CategorySettings,
@@ -35,8 +35,9 @@ from server.contract.auth import (
 )
 from server.contract.common import COUNTER_NUMBER_MAX, Bilingual
 from server.contract.emergency import EmergencyOn, EmergencyStatus, EmergencySwitchOut
+from server.domain.audit import Acting, AuditAction
 from server.domain.errors import UnknownEntity
-from server.services import devices, emergency, users
+from server.services import audit, devices, emergency, users
 from server.services.errors import ActionRefused, BadRequest
 from server.services.queues import publish_queues
 from server.store.auth_tables import User
@@ -62,7 +63,7 @@ def _user_public(user: User) -> UserPublic:
 
 
 @router.post("/users", status_code=status.HTTP_201_CREATED)
-def create_user(body: UserCreate, _: AdminDep, engine: EngineDep, now: NowDep) -> UserPublic:
+def create_user(body: UserCreate, by: AdminActingDep, engine: EngineDep) -> UserPublic:
     # argon2 (tens of ms) before the write session: issuing never waits for it
     password_hash = users.new_password_hash(body.password, username=body.username)
     with write_session(engine) as session:
@@ -72,7 +73,8 @@ def create_user(body: UserCreate, _: AdminDep, engine: EngineDep, now: NowDep) -
             password_hash=password_hash,
             role=body.role,
             display_name=body.display_name,
-            now=now,
+            now=by.at,
+            by=by,
         )
     return _user_public(user)
 
@@ -84,7 +86,7 @@ def list_users(_: AdminDep, session: SessionDep) -> list[UserPublic]:
 
 @router.post("/users/{username}/disable")
 def disable_user(
-    username: str, body: UserDisable, admin: AdminDep, engine: EngineDep, now: NowDep
+    username: str, body: UserDisable, admin: AdminDep, by: AdminActingDep, engine: EngineDep
 ) -> UserPublic:
     """Disable (``{"disabled": true}``) or re-enable a user; disabling ends their sessions."""
     if body.disabled and admin.kind == "user" and admin.name == username.strip().lower():
@@ -93,19 +95,21 @@ def disable_user(
             "管理员不能停用自己的账户，请由另一位管理员操作",
         )
     with write_session(engine) as session:
-        user = users.disable_user(session, username=username, disabled=body.disabled, now=now)
+        user = users.disable_user(
+            session, username=username, disabled=body.disabled, now=by.at, by=by
+        )
     return _user_public(user)
 
 
 @router.post("/users/{username}/password")
 def reset_password(
-    username: str, body: PasswordReset, _: AdminDep, engine: EngineDep, now: NowDep
+    username: str, body: PasswordReset, by: AdminActingDep, engine: EngineDep
 ) -> UserPublic:
     """Set a new password; the user's open sessions end."""
     password_hash = users.new_password_hash(body.password, username=username)
     with write_session(engine) as session:
         user = users.reset_password(
-            session, username=username, password_hash=password_hash, now=now
+            session, username=username, password_hash=password_hash, now=by.at, by=by
         )
     return _user_public(user)
 
@@ -114,16 +118,15 @@ def reset_password(
 
 
 @router.post("/devices", status_code=status.HTTP_201_CREATED)
-def register_device(
-    body: DeviceCreate, _: AdminDep, engine: EngineDep, now: NowDep
-) -> DeviceCreated:
+def register_device(body: DeviceCreate, by: AdminActingDep, engine: EngineDep) -> DeviceCreated:
     """Register a kiosk, display or panel bridge. The token is in this answer only."""
     with write_session(engine) as session:
         device, token = devices.register_device(
             session,
             name=body.name,
             role=body.role,
-            now=now,
+            now=by.at,
+            by=by,
             heartbeat_interval_s=body.heartbeat_interval_s,
         )
     return DeviceCreated(device=device, token=token)
@@ -141,22 +144,22 @@ def list_devices(
 
 @router.post("/devices/{name}/rotate")
 def rotate_device(
-    name: str, body: DeviceRotate, _: AdminDep, engine: EngineDep, now: NowDep
+    name: str, body: DeviceRotate, by: AdminActingDep, engine: EngineDep
 ) -> DeviceRotated:
     """A new token for the device (in this answer only); the old one keeps working for
     ``grace_s`` seconds, so the new one can be put on the device without a gap."""
     with write_session(engine) as session:
         device, token, until = devices.rotate_device(
-            session, name=name, now=now, grace_s=body.grace_s
+            session, name=name, now=by.at, by=by, grace_s=body.grace_s
         )
     return DeviceRotated(device=device, token=token, previous_valid_until=until)
 
 
 @router.post("/devices/{name}/revoke")
-def revoke_device(name: str, _: AdminDep, engine: EngineDep, now: NowDep) -> DevicePublic:
+def revoke_device(name: str, by: AdminActingDep, engine: EngineDep) -> DevicePublic:
     """Revoke a device: its token stops working at once."""
     with write_session(engine) as session:
-        return devices.revoke_device(session, name=name, now=now)
+        return devices.revoke_device(session, name=name, now=by.at, by=by)
 
 
 # ---- branch settings -----------------------------------------------------------------------
@@ -189,15 +192,15 @@ def list_services(_: AdminDep, session: SessionDep) -> list[ServiceSettings]:
 
 @router.patch("/services/{code}")
 def update_service(
-    code: str, body: ServiceUpdate, _: AdminDep, engine: EngineDep, branch: BranchDep
+    code: str, body: ServiceUpdate, by: AdminActingDep, engine: EngineDep, branch: BranchDep
 ) -> ServiceSettings:
     """Open/close a service, rename it, change its daily cap (0 = none) or target wait."""
-    settings = _update_service(code, body, engine)
+    settings = _update_service(code, body, engine, by)
     publish_queues(branch, reason=f"service {settings.code} updated")
     return settings
 
 
-def _update_service(code: str, body: ServiceUpdate, engine: Engine) -> ServiceSettings:
+def _update_service(code: str, body: ServiceUpdate, engine: Engine, by: Acting) -> ServiceSettings:
     with write_session(engine) as session:
         row = session.get(Service, code.upper())
         if row is None:
@@ -211,6 +214,8 @@ def _update_service(code: str, body: ServiceUpdate, engine: Engine) -> ServiceSe
         if body.target_wait_s is not None:
             row.target_wait_s = body.target_wait_s
         session.add(row)
+        changes = body.model_dump(mode="json", exclude_none=True)
+        audit.record(session, by, AuditAction.SERVICE_UPDATE, f"service:{row.code}", changes)
         session.flush()
         return _service_settings(row)
 
@@ -219,7 +224,7 @@ def _update_service(code: str, body: ServiceUpdate, engine: Engine) -> ServiceSe
 def set_counter_skills(
     number: Annotated[int, Path(ge=1, le=COUNTER_NUMBER_MAX)],
     body: CounterSkillUpdate,
-    _: AdminDep,
+    by: AdminActingDep,
     engine: EngineDep,
     branch: BranchDep,
 ) -> CounterSkills:
@@ -247,13 +252,15 @@ def set_counter_skills(
         session.exec(delete(CounterSkill).where(col(CounterSkill.counter_number) == number))
         for code, weight in sorted(body.skills.items()):
             session.add(CounterSkill(counter_number=number, service_code=code, weight=weight))
+        skills = {"skills": dict(sorted(body.skills.items()))}
+        audit.record(session, by, AuditAction.COUNTER_SKILLS, f"counter:{number}", skills)
     publish_queues(branch, reason=f"counter {number} skills updated")
     return CounterSkills(counter_number=number, skills=dict(sorted(body.skills.items())))
 
 
 @router.patch("/categories/{category}")
 def update_category(
-    category: str, body: CategoryUpdate, _: AdminDep, engine: EngineDep
+    category: str, body: CategoryUpdate, by: AdminActingDep, engine: EngineDep
 ) -> CategorySettings:
     """Change a customer category's weight in the call score."""
     with write_session(engine) as session:
@@ -263,6 +270,8 @@ def update_category(
             raise _not_found("category", category, known)
         row.weight = body.weight
         session.add(row)
+        weight = {"weight": body.weight}
+        audit.record(session, by, AuditAction.CATEGORY_UPDATE, f"category:{row.category}", weight)
         return CategorySettings(category=row.category, weight=row.weight)
 
 
@@ -278,13 +287,13 @@ def emergency_status(_: ManagerDep, branch: BranchDep) -> EmergencyStatus:
 def emergency_on(body: EmergencyOn, who: ManagerDep, branch: BranchDep) -> EmergencyStatus:
     """Stop issuing with a notice in both languages (``kind``: emergency or pause; ``drill``
     marks a practice run); again while on: changes the notice. Every screen is told."""
-    return emergency.switch_on(branch, body, by_name=who.name, by_kind=who.kind)
+    return emergency.switch_on(branch, body, by=who)
 
 
 @router.post("/emergency/off")
 def emergency_off(who: ManagerDep, branch: BranchDep) -> EmergencyStatus:
     """Resume issuing; tickets waiting all along are called as before."""
-    return emergency.switch_off(branch, by_name=who.name, by_kind=who.kind)
+    return emergency.switch_off(branch, by=who)
 
 
 @router.get("/emergency/log")

@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, status
 
+from server.api.context import BranchDep
 from server.api.deps import (
     BearerTokenDep,
     EngineDep,
@@ -15,7 +16,7 @@ from server.api.deps import (
 )
 from server.auth.errors import RoleRefused
 from server.contract.auth import LoginRequest, LoginResponse, Me
-from server.services import users
+from server.services import audit, users
 from server.store.db import write_session
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -33,6 +34,7 @@ def login(
     engine: EngineDep,
     now: NowDep,
     policy: LoginPolicyDep,
+    branch: BranchDep,
 ) -> LoginResponse:
     """Exchange a username and password for a bearer token (a user session)."""
     client_ip = request.client.host if request.client else "unknown"
@@ -42,13 +44,20 @@ def login(
         password=body.password,
         now=now,
         client_ip=client_ip,
+        day=branch.business_day(now),
         policy=policy,
     )
     return LoginResponse(token=token, role=principal.role, expires_at=expires_at)
 
 
 @router.post("/logout")
-def logout(token: BearerTokenDep, principal: PrincipalDep, engine: EngineDep, now: NowDep) -> Me:
+def logout(
+    token: BearerTokenDep,
+    principal: PrincipalDep,
+    engine: EngineDep,
+    now: NowDep,
+    branch: BranchDep,
+) -> Me:
     """End this user session (the token stops working at once). Device tokens are not
     sessions: an admin rotates (``/admin/devices/{name}/rotate``) or revokes them."""
     if principal.kind != "user":
@@ -58,7 +67,8 @@ def logout(token: BearerTokenDep, principal: PrincipalDep, engine: EngineDep, no
             zh=f"设备 {principal.name} 不能注销：设备令牌由管理员更换或吊销",
         )
     with write_session(engine) as session:
-        users.logout(session, token=token, now=now)
+        by = audit.acting(principal, now, branch.business_day(now))
+        users.logout(session, token=token, now=now, by=by)
     return Me(kind=principal.kind, id=principal.id, name=principal.name, role=principal.role)
 
 

@@ -9,6 +9,9 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from server.api.deps import AdminDep, NowDep
+from server.domain.audit import Acting
+from server.services import audit
 from server.services.context import BranchContext
 
 
@@ -18,3 +21,11 @@ async def get_branch(request: Request) -> BranchContext:
 
 
 BranchDep = Annotated[BranchContext, Depends(get_branch)]
+
+
+async def get_admin_acting(admin: AdminDep, branch: BranchDep, now: NowDep) -> Acting:
+    """The admin of this request acting now, for the audit trail."""
+    return audit.acting(admin, now, branch.business_day(now))
+
+
+AdminActingDep = Annotated[Acting, Depends(get_admin_acting)]

@@ -19,11 +19,13 @@ from sqlmodel import Session
 from server.contract.common import Bilingual
 from server.contract.events import TicketCalled, TicketRecalled
 from server.contract.rest import CounterActionResult
+from server.domain.audit import AuditAction
 from server.domain.desk import TellerAt
 from server.domain.errors import CounterUnavailable, InvalidTransition, UnknownEntity
 from server.domain.policy import WeightedPolicy
 from server.domain.ticket import Ticket as DomainTicket
 from server.domain.transitions import Action, next_state
+from server.services import audit
 from server.services.candidates import choose_for
 from server.services.context import BranchContext, live_config
 from server.services.desks import LoadedDesk, to_domain, write_back
@@ -57,6 +59,13 @@ def call_next(ctx: BranchContext, at: TellerAt) -> CounterActionResult:
                     en=f"no ticket is waiting for counter {at.counter_number}",
                 )
                 info = counter_info(loaded.row, None, names)
+                audit.record(
+                    session,
+                    audit.teller(at, now, day),
+                    AuditAction.CALL_NEXT,
+                    f"counter:{at.counter_number}",
+                    {"counter": at.counter_number, "ticket": None},
+                )
                 return CounterActionResult(counter=info, ticket=None, reason=reason)
             row = session.get_one(Ticket, choice.ticket_id, populate_existing=True)
             try:
@@ -80,7 +89,9 @@ def call_next(ctx: BranchContext, at: TellerAt) -> CounterActionResult:
             "score": choice.score,
             "rule": choice.rule,
         }
-        return _called(ctx, session, loaded, ticket, row, at, now, details, names)
+        return _called(
+            ctx, session, loaded, ticket, row, at, now, details, AuditAction.CALL_NEXT, names
+        )
 
 
 def call_ticket(ctx: BranchContext, at: TellerAt, *, number: str) -> CounterActionResult:
@@ -100,7 +111,7 @@ def call_ticket(ctx: BranchContext, at: TellerAt, *, number: str) -> CounterActi
             "reason_zh": ticket.reason_zh,
             "rule": "chosen",
         }
-        return _called(ctx, session, loaded, ticket, row, at, now, details)
+        return _called(ctx, session, loaded, ticket, row, at, now, details, AuditAction.CALL)
 
 
 def recall(ctx: BranchContext, at: TellerAt) -> CounterActionResult:
@@ -125,6 +136,13 @@ def recall(ctx: BranchContext, at: TellerAt) -> CounterActionResult:
         names = Names(session)
         call = call_info(row, at.counter_number, names)
         info = counter_info(loaded.row, row, names)
+        audit.record(
+            session,
+            audit.teller(at, now, ctx.business_day(now)),
+            AuditAction.RECALL,
+            f"ticket:{row.public_id}",
+            {"counter": at.counter_number, "number": row.number, "recall_count": ticket.recalls},
+        )
         session.commit()
         ctx.publish(TicketRecalled(seq=0, at=now, call=call))
     return CounterActionResult(counter=info, ticket=call.ticket, recall_count=ticket.recalls)
@@ -139,6 +157,7 @@ def _called(
     at: TellerAt,
     now: datetime,
     details: dict[str, Any],
+    action: AuditAction,
     names: Names | None = None,
 ) -> CounterActionResult:
     write_back(ticket, row, session)
@@ -155,6 +174,18 @@ def _called(
     call = call_info(row, at.counter_number, names)
     queue = queue_info(session, day=row.business_day, names=names, service_code=row.service_code)
     info = counter_info(loaded.row, row, names)
+    audit.record(
+        session,
+        audit.teller(at, now, ctx.business_day(now)),
+        action,
+        f"ticket:{row.public_id}",
+        {
+            "counter": at.counter_number,
+            "number": row.number,
+            "service": row.service_code,
+            "rule": details["rule"],
+        },
+    )
     session.commit()
     reason = Bilingual(zh=ticket.reason_zh, en=ticket.reason_en)
     ctx.publish(TicketCalled(seq=0, at=now, call=call, reason=reason, queue=queue))

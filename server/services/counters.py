@@ -6,7 +6,9 @@ from sqlmodel import Session
 
 from server.contract.events import CounterChanged
 from server.contract.rest import CounterActionResult
+from server.domain.audit import AuditAction
 from server.domain.desk import TellerAt
+from server.services import audit
 from server.services.context import BranchContext
 from server.services.desks import LoadedDesk
 from server.services.queues import publish_queues
@@ -21,7 +23,7 @@ def open_counter(ctx: BranchContext, at: TellerAt) -> CounterActionResult:
         loaded = LoadedDesk(session, counter_number=at.counter_number)
         other = repo.find_teller_counter(session, teller_user_id=at.user_id)
         loaded.desk.open(at, signed_in_elsewhere=other.number if other is not None else None)
-        return _saved(ctx, session, loaded)
+        return _saved(ctx, session, loaded, at, AuditAction.COUNTER_OPEN)
 
 
 def pause_counter(ctx: BranchContext, at: TellerAt) -> CounterActionResult:
@@ -29,7 +31,7 @@ def pause_counter(ctx: BranchContext, at: TellerAt) -> CounterActionResult:
     with write_session(ctx.engine) as session:
         loaded = LoadedDesk(session, counter_number=at.counter_number)
         loaded.desk.pause(at)
-        return _saved(ctx, session, loaded)
+        return _saved(ctx, session, loaded, at, AuditAction.COUNTER_PAUSE)
 
 
 def close_counter(ctx: BranchContext, at: TellerAt) -> CounterActionResult:
@@ -37,15 +39,25 @@ def close_counter(ctx: BranchContext, at: TellerAt) -> CounterActionResult:
     with write_session(ctx.engine) as session:
         loaded = LoadedDesk(session, counter_number=at.counter_number)
         loaded.desk.close(at)
-        return _saved(ctx, session, loaded)
+        return _saved(ctx, session, loaded, at, AuditAction.COUNTER_CLOSE)
 
 
-def _saved(ctx: BranchContext, session: Session, loaded: LoadedDesk) -> CounterActionResult:
+def _saved(
+    ctx: BranchContext, session: Session, loaded: LoadedDesk, at: TellerAt, action: AuditAction
+) -> CounterActionResult:
+    now = ctx.now()
     loaded.save_counter()
     session.flush()
     info = counter_info(loaded.row, loaded.held_row, Names(session))
+    audit.record(
+        session,
+        audit.teller(at, now, ctx.business_day(now)),
+        action,
+        f"counter:{at.counter_number}",
+        {"counter": at.counter_number, "state": loaded.desk.state.value},
+    )
     session.commit()
-    ctx.publish(CounterChanged(seq=0, at=ctx.now(), counter=info))
+    ctx.publish(CounterChanged(seq=0, at=now, counter=info))
     # open counters per service changed: every service's estimate may have moved
     state = loaded.desk.state.value.lower()
     publish_queues(ctx, reason=f"counter {loaded.desk.number} {state}")

@@ -19,6 +19,8 @@ from server.auth.errors import UnknownPrincipal
 from server.contract.auth import ComponentHealth, DevicePublic, Heartbeat
 from server.contract.common import DeviceStatus, Role
 from server.contract.events import DeviceHealthChanged
+from server.domain.audit import Acting, AuditAction
+from server.services import audit
 from server.services.users import create_device_token, rotate_device_token
 from server.store.auth_tables import AuthToken
 from server.store.device_tables import Device, DeviceComponent
@@ -126,29 +128,32 @@ def register_device(
     name: str,
     role: Role | str,
     now: datetime,
+    by: Acting | None = None,
     heartbeat_interval_s: int = 30,
 ) -> tuple[DevicePublic, str]:
     """Register a device; returns it and its token (shown once)."""
     token = create_device_token(
-        session, name=name, role=role, now=now, heartbeat_interval_s=heartbeat_interval_s
+        session, name=name, role=role, now=now, by=by, heartbeat_interval_s=heartbeat_interval_s
     )
     device = get_device(session, name=name)
     return to_public(device, [], now), token
 
 
 def rotate_device(
-    session: Session, *, name: str, now: datetime, grace_s: int = 3600
+    session: Session, *, name: str, now: datetime, by: Acting | None = None, grace_s: int = 3600
 ) -> tuple[DevicePublic, str, datetime]:
     """A new token for a device; the old one works ``grace_s`` more seconds. Returns the device,
     the new token (shown once) and when the old token stops working."""
-    token, until = rotate_device_token(session, name=name, now=now, grace_s=grace_s)
+    token, until = rotate_device_token(session, name=name, now=now, grace_s=grace_s, by=by)
     device = get_device(session, name=name)
     assert device.id is not None
     return to_public(device, _components_of(session, [device.id])[device.id], now), token, until
 
 
-def revoke_device(session: Session, *, name: str, now: datetime) -> DevicePublic:
-    """Revoke a device and every token it holds."""
+def revoke_device(
+    session: Session, *, name: str, now: datetime, by: Acting | None = None
+) -> DevicePublic:
+    """Revoke a device and every token it holds (already revoked: nothing, not audited)."""
     device = get_device(session, name=name)
     if device.revoked_at is None:
         device.revoked_at = now
@@ -157,6 +162,9 @@ def revoke_device(session: Session, *, name: str, now: datetime) -> DevicePublic
             update(AuthToken)
             .where(col(AuthToken.device_id) == device.id, col(AuthToken.revoked_at).is_(None))
             .values(revoked_at=now)
+        )
+        audit.record(
+            session, audit.by_or_setup(by, now), AuditAction.DEVICE_REVOKE, f"device:{device.name}"
         )
         session.commit()
     assert device.id is not None

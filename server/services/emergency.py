@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
+from server.auth.principal import Principal
 from server.contract.common import Bilingual
 from server.contract.emergency import (
     EmergencyKind,
@@ -19,6 +20,8 @@ from server.contract.emergency import (
     EmergencySwitchOut,
 )
 from server.contract.events import EmergencyChanged
+from server.domain.audit import AuditAction
+from server.services import audit
 from server.services.context import BranchContext
 from server.services.errors import BranchEmergency, BranchPaused, BranchStopped
 from server.store import repo
@@ -59,11 +62,9 @@ def status(ctx: BranchContext) -> EmergencyStatus:
         return status_of(session, repo.branch_state(session))
 
 
-def switch_on(
-    ctx: BranchContext, body: EmergencyOn, *, by_name: str, by_kind: str
-) -> EmergencyStatus:
+def switch_on(ctx: BranchContext, body: EmergencyOn, *, by: Principal) -> EmergencyStatus:
     """Stop issuing with ``body.notice`` (or change the notice, kind or drill flag while
-    stopped); logged with who and when; every screen is told."""
+    stopped); logged with who and when, and audited; every screen is told."""
     now = ctx.now()
     with write_session(ctx.engine) as session:
         state = _state_for_update(session)
@@ -81,9 +82,21 @@ def switch_on(
                 drill=body.drill,
                 notice_zh=body.notice.zh,
                 notice_en=body.notice.en,
-                by_name=by_name,
-                by_kind=by_kind,
+                by_name=by.name,
+                by_kind=by.kind,
             )
+        )
+        audit.record(
+            session,
+            audit.acting(by, now, ctx.business_day(now)),
+            AuditAction.EMERGENCY_ON,
+            "branch",
+            {
+                "kind": body.kind.value,
+                "drill": body.drill,
+                "notice_zh": body.notice.zh,
+                "notice_en": body.notice.en,
+            },
         )
         session.flush()
         out = status_of(session, state)
@@ -91,7 +104,7 @@ def switch_on(
     return out
 
 
-def switch_off(ctx: BranchContext, *, by_name: str, by_kind: str) -> EmergencyStatus:
+def switch_off(ctx: BranchContext, *, by: Principal) -> EmergencyStatus:
     """Resume issuing. Already off: nothing to switch, nothing logged or published."""
     now = ctx.now()
     with write_session(ctx.engine) as session:
@@ -104,9 +117,16 @@ def switch_off(ctx: BranchContext, *, by_name: str, by_kind: str) -> EmergencySt
                 action="off",
                 kind=state.emergency_kind,
                 drill=state.emergency_drill,
-                by_name=by_name,
-                by_kind=by_kind,
+                by_name=by.name,
+                by_kind=by.kind,
             )
+        )
+        audit.record(
+            session,
+            audit.acting(by, now, ctx.business_day(now)),
+            AuditAction.EMERGENCY_OFF,
+            "branch",
+            {"kind": state.emergency_kind, "drill": state.emergency_drill},
         )
         state.emergency_kind = state.emergency_zh = state.emergency_en = None
         state.emergency_since = None

@@ -11,10 +11,12 @@ from sqlmodel import Session
 
 from server.contract.events import TicketChanged, TicketTransferred
 from server.contract.rest import CounterActionResult
+from server.domain.audit import AuditAction
 from server.domain.desk import Desk, TellerAt, service_time_s
 from server.domain.estimate import ewma
 from server.domain.ticket import Ticket as DomainTicket
 from server.domain.transitions import Action
+from server.services import audit
 from server.services.calls import find_today
 from server.services.context import BranchContext
 from server.services.desks import LoadedDesk, to_domain, write_back
@@ -32,6 +34,15 @@ _CHANGED: dict[Action, ChangeAction] = {
     Action.PARK: "parked",
     Action.UNPARK: "unparked",
     Action.CANCEL: "cancelled",
+}
+
+_AUDITED: dict[Action, AuditAction] = {
+    Action.START: AuditAction.START,
+    Action.FINISH: AuditAction.FINISH,
+    Action.NO_SHOW: AuditAction.NO_SHOW,
+    Action.PARK: AuditAction.PARK,
+    Action.UNPARK: AuditAction.UNPARK,
+    Action.CANCEL: AuditAction.CANCEL,
 }
 
 _HELD_ACTIONS: dict[Action, Callable[[Desk, TellerAt, datetime], DomainTicket]] = {
@@ -133,6 +144,13 @@ def _changed(
     ref = ticket_ref(row, names)
     queue = queue_info(session, day=row.business_day, names=names, service_code=row.service_code)
     info = counter_info(loaded.row, loaded.held_row_after(ticket, row), names)
+    audit.record(
+        session,
+        audit.teller(at, now, ctx.business_day(now)),
+        _AUDITED[act],
+        f"ticket:{row.public_id}",
+        {"counter": at.counter_number, "number": row.number, "service": row.service_code},
+    )
     session.commit()
     ctx.publish(
         TicketChanged(
@@ -203,6 +221,20 @@ def transfer(
             if q.service_code in {from_service, ticket.service_code}
         ]
         info = counter_info(loaded.row, loaded.held_row_after(ticket, row), names)
+        audit.record(
+            session,
+            audit.teller(at, now, ctx.business_day(now)),
+            AuditAction.TRANSFER,
+            f"ticket:{row.public_id}",
+            {
+                "counter": at.counter_number,
+                "number": row.number,
+                "from_service": from_service,
+                "from_counter": from_counter,
+                "to_service": ticket.service_code,
+                "to_counter": to_counter,
+            },
+        )
         session.commit()
         ctx.publish(
             TicketTransferred(

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from server.contract.events import CounterChanged
 from server.domain.desk import abandon_ticket
 from server.domain.transitions import ACTIVE_STATES, Action
+from server.services import audit
 from server.services.context import BranchContext
 from server.services.desks import to_domain, write_back
 from server.services.queues import publish_queues
@@ -64,6 +65,8 @@ def rollover(ctx: BranchContext) -> int:
         abandoned = ensure_business_day(session, ctx, now)
     if abandoned or day_changed:
         publish_new_day(ctx)
+    if day_changed:  # an anchor outside the database: the audit head in the server log
+        audit.log_head(ctx.engine, why=f"new business day {ctx.business_day(now)}")
     return abandoned
 
 

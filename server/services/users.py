@@ -7,7 +7,7 @@ Times are passed in (``now``), never read from the clock here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Engine, delete, func, or_, update
 from sqlmodel import Session, col, select
@@ -23,6 +23,8 @@ from server.auth.passwords import hash_password, needs_rehash, verify_password
 from server.auth.principal import DEVICE_ROLES, USER_ROLES, Principal
 from server.auth.tokens import hash_token, new_token
 from server.contract.common import Role
+from server.domain.audit import Acting, Actor, AuditAction
+from server.services import audit
 from server.store.auth_tables import AuthToken, LoginFailure, User
 from server.store.db import read_session, write_session
 from server.store.device_tables import DEFAULT_HEARTBEAT_INTERVAL_S, Device
@@ -140,6 +142,7 @@ def create_user(
     role: Role | str,
     display_name: str = "",
     now: datetime,
+    by: Acting | None = None,
 ) -> User:
     """Create a user (admin, teller or technician) with an argon2-hashed password.
 
@@ -160,6 +163,13 @@ def create_user(
         password_changed_at=now,
     )
     session.add(user)
+    audit.record(
+        session,
+        audit.by_or_setup(by, now),
+        AuditAction.USER_CREATE,
+        f"user:{name}",
+        {"role": parsed_role.value, "display_name": user.display_name},
+    )
     session.commit()
     session.refresh(user)
     return user
@@ -184,7 +194,14 @@ def _revoke_user_tokens(session: Session, *, user_id: int, now: datetime) -> Non
     )
 
 
-def disable_user(session: Session, *, username: str, disabled: bool = True, now: datetime) -> User:
+def disable_user(
+    session: Session,
+    *,
+    username: str,
+    disabled: bool = True,
+    now: datetime,
+    by: Acting | None = None,
+) -> User:
     """Disable (or re-enable) a user; disabling ends all of the user's sessions."""
     user = get_user(session, username=username)
     user.disabled = disabled
@@ -192,6 +209,8 @@ def disable_user(session: Session, *, username: str, disabled: bool = True, now:
         assert user.id is not None
         _revoke_user_tokens(session, user_id=user.id, now=now)
     session.add(user)
+    action = AuditAction.USER_DISABLE if disabled else AuditAction.USER_ENABLE
+    audit.record(session, audit.by_or_setup(by, now), action, f"user:{user.username}")
     session.commit()
     session.refresh(user)
     return user
@@ -204,6 +223,7 @@ def reset_password(
     password: str | None = None,
     password_hash: str | None = None,
     now: datetime,
+    by: Acting | None = None,
 ) -> User:
     """Set a new password and end every session of the user (``password_hash``: see
     ``create_user``)."""
@@ -214,6 +234,9 @@ def reset_password(
     assert user.id is not None
     _revoke_user_tokens(session, user_id=user.id, now=now)
     session.add(user)
+    audit.record(
+        session, audit.by_or_setup(by, now), AuditAction.USER_PASSWORD, f"user:{user.username}"
+    )
     session.commit()
     session.refresh(user)
     return user
@@ -281,6 +304,7 @@ def login(
     password: str,
     now: datetime,
     client_ip: str,
+    day: date | None = None,
     policy: LoginPolicy | None = None,
 ) -> tuple[str, Principal, datetime]:
     """Check the password and open a session: ``(token, principal, expires_at)``.
@@ -291,7 +315,9 @@ def login(
     3. a short write session (record the failure, or open the session).
 
     Raises ``LoginRateLimited`` (checked before the password: a throttled try is not even
-    checked, so guessing gains nothing) or ``LoginFailed``.
+    checked, so guessing gains nothing: not audited either) or ``LoginFailed``. A success
+    (``auth.login``) and a failure (``auth.login_failed``) are audited in step 3; ``day`` is
+    the business day (default: the UTC date).
     """
     policy = policy or LoginPolicy()
     name = username.strip().lower()[:NAME_MAX]
@@ -311,7 +337,9 @@ def login(
     stored = candidate.stored_hash
     new_hash = _hasher_upgrade(password) if ok and stored and needs_rehash(stored) else None
     with write_session(engine) as session:
-        opened = _finish_login(session, candidate, ok=ok, new_hash=new_hash, now=now, policy=policy)
+        opened = _finish_login(
+            session, candidate, ok=ok, new_hash=new_hash, now=now, day=day, policy=policy
+        )
     if opened is None:
         raise LoginFailed("wrong username or password, or the account is disabled")
     return opened
@@ -328,15 +356,26 @@ def _finish_login(
     ok: bool,
     new_hash: str | None,
     now: datetime,
+    day: date | None,
     policy: LoginPolicy,
 ) -> tuple[str, Principal, datetime] | None:
     session.execute(
         delete(LoginFailure).where(col(LoginFailure.at) <= now - timedelta(seconds=policy.window_s))
     )
-    if candidate.user is None or not ok or candidate.user[3]:
+    user = candidate.user
+    actor = (
+        Actor("user", None, candidate.name, "")
+        if user is None
+        else Actor("user", user[0], user[1], user[2].value)
+    )
+    by = Acting(actor, now, day or now.astimezone(UTC).date())
+    if user is None or not ok or user[3]:
         session.add(LoginFailure(username=candidate.name, client_ip=candidate.client_ip, at=now))
+        why = "unknown user" if user is None else "disabled" if user[3] else "wrong password"
+        details = {"client_ip": candidate.client_ip, "reason": why}
+        audit.record(session, by, AuditAction.LOGIN_FAILED, f"user:{candidate.name}", details)
         return None
-    user_id, user_name, role, _ = candidate.user
+    user_id, user_name, role, _ = user
     if new_hash is not None:
         session.execute(update(User).where(col(User.id) == user_id).values(password_hash=new_hash))
     session.execute(
@@ -347,18 +386,23 @@ def _finish_login(
     )
     expires_at = now + timedelta(seconds=policy.token_ttl_s)
     token = _issue_token(session, now=now, user_id=user_id, expires_at=expires_at)
+    details = {"client_ip": candidate.client_ip, "expires_at": expires_at.isoformat()}
+    audit.record(session, by, AuditAction.LOGIN, f"user:{user_name}", details)
     return token, Principal(kind="user", id=user_id, name=user_name, role=role), expires_at
 
 
-def logout(session: Session, *, token: str, now: datetime) -> bool:
-    """Revoke this token; True when it was active."""
+def logout(session: Session, *, token: str, now: datetime, by: Acting) -> bool:
+    """Revoke this token; True when it was active (and then audited)."""
     result = session.execute(
         update(AuthToken)
         .where(col(AuthToken.token_hash) == hash_token(token), col(AuthToken.revoked_at).is_(None))
         .values(revoked_at=now)
     )
+    ended = bool(getattr(result, "rowcount", 0))
+    if ended:
+        audit.record(session, by, AuditAction.LOGOUT, f"user:{by.actor.name}")
     session.commit()
-    return bool(getattr(result, "rowcount", 0))
+    return ended
 
 
 def authenticate_token(session: Session, token: str, now: datetime) -> Principal | None:
@@ -402,6 +446,7 @@ def create_device_token(
     name: str,
     role: Role | str,
     now: datetime,
+    by: Acting | None = None,
     heartbeat_interval_s: int = DEFAULT_HEARTBEAT_INTERVAL_S,
 ) -> str:
     """Register a device (kiosk, display, panel bridge) and return its token, shown only once.
@@ -425,12 +470,19 @@ def create_device_token(
     session.add(device)
     session.flush()
     token = _issue_token(session, now=now, device_id=device.id)
+    audit.record(
+        session,
+        audit.by_or_setup(by, now),
+        AuditAction.DEVICE_REGISTER,
+        f"device:{device_name}",
+        {"role": parsed_role.value, "heartbeat_interval_s": heartbeat_interval_s},
+    )
     session.commit()
     return token
 
 
 def rotate_device_token(
-    session: Session, *, name: str, now: datetime, grace_s: int
+    session: Session, *, name: str, now: datetime, grace_s: int, by: Acting | None = None
 ) -> tuple[str, datetime]:
     """Give a device a new token; its current ones keep working ``grace_s`` seconds more (or
     less, when they end sooner). Returns the new token (shown once) and when the old end."""
@@ -455,6 +507,13 @@ def rotate_device_token(
         .values(expires_at=until)
     )
     token = _issue_token(session, now=now, device_id=device.id)
+    audit.record(
+        session,
+        audit.by_or_setup(by, now),
+        AuditAction.DEVICE_ROTATE,
+        f"device:{device.name}",
+        {"grace_s": grace_s, "old_valid_until": until.isoformat()},
+    )
     session.commit()
     return token, until
 

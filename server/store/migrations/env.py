@@ -11,6 +11,8 @@ from alembic import context
 from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
+import server.store.audit_tables
+
 # registers every table with SQLModel.metadata
 import server.store.alert_tables
 import server.store.appointment_tables

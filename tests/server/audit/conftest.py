@@ -1,0 +1,3 @@
+from tests.server.core.conftest import branch, clock
+
+__all__ = ["branch", "clock"]
