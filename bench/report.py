@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from loadclient import PhaseResult, percentile
 
-__all__ = ["Row", "markdown", "table"]
+__all__ = ["Row", "markdown", "table", "write_section"]
 
 ISSUE_MIN_RATE = 1000.0  # tickets/s
 ISSUE_MIN_RATIO = 0.5  # of the no-op rate, same clients
@@ -177,3 +178,19 @@ as soon as the previous answer is read; every answer's status and body are check
   machine's CPUs with whatever else runs on it (see the load average above): on a busy
   machine absolute figures move between runs (the disk floor most of all), so compare the
   rows of one run with each other - that is what the ratios are for."""
+
+
+def write_section(results: Path, heading: str, body: str) -> None:
+    """Put ``## heading`` and ``body`` into ``results`` (bench/RESULTS.md): replaces that
+    section where it is (up to the next ``## ``), else appends it; the rest is kept as is."""
+    text = results.read_text(encoding="utf-8") if results.exists() else ""
+    title = f"## {heading}"
+    section = f"{title}\n\n{body.strip()}\n"
+    start = text.find(title + "\n")
+    if start < 0:
+        text = text.rstrip("\n") + "\n\n" + section
+    else:
+        end = text.find("\n## ", start + len(title))
+        rest = "" if end < 0 else text[end:]
+        text = text[:start] + section + rest
+    results.write_text(text, encoding="utf-8")

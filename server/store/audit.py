@@ -27,6 +27,9 @@ from server.store.audit_tables import AuditEntry, AuditHead
 
 _PENDING = "branchq_audit_pending"
 HEAD_ID = 1
+_ENTRY = AuditEntry.__table__  # type: ignore[attr-defined]
+_HEAD = AuditHead.__table__  # type: ignore[attr-defined]
+_HEAD_FOR_UPDATE = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == HEAD_ID).with_for_update()
 
 
 def add(
@@ -64,11 +67,10 @@ def _drop_pending(session: Session, transaction: SessionTransaction) -> None:
 
 def append(session: Session, pending: list[tuple[Acting, str, str, str]]) -> int:
     """Chain ``pending`` after the head (locked) and insert them; returns the new head seq."""
-    head = session.execute(
-        select(AuditHead.seq, AuditHead.hash).where(col(AuditHead.id) == HEAD_ID).with_for_update()
-    ).first()
+    conn = session.connection()  # Core statements on the session's transaction: no ORM work
+    head = conn.execute(_HEAD_FOR_UPDATE).first()
     if head is None:  # a database made before the audit migration's head row (never, normally)
-        session.execute(insert(AuditHead).values(id=HEAD_ID, seq=0, hash=GENESIS_HASH))
+        conn.execute(insert(_HEAD).values(id=HEAD_ID, seq=0, hash=GENESIS_HASH))
         seq, prev = 0, GENESIS_HASH
     else:
         seq, prev = head.seq, head.hash
@@ -89,10 +91,8 @@ def append(session: Session, pending: list[tuple[Acting, str, str, str]]) -> int
         )
         rows.append(_row(entry, text))
         prev = entry.hash
-    session.execute(insert(AuditEntry), rows)
-    session.execute(
-        update(AuditHead).where(col(AuditHead.id) == HEAD_ID).values(seq=seq, hash=prev)
-    )
+    conn.execute(insert(_ENTRY), rows)
+    conn.execute(update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(seq=seq, hash=prev))
     return seq
 
 
