@@ -41,7 +41,7 @@ from server.contract.appointments import (
 )
 from server.contract.common import Role, ServiceCode
 from server.contract.rest import ErrorBody
-from server.services import appointment_schedules, appointments, checkin
+from server.services import appointment_schedules, appointments, audit, checkin
 from server.services.issue_limit import RateLimit
 
 router = APIRouter(tags=["appointments"])
@@ -139,7 +139,9 @@ def staff_list(branch: BranchDep, staff: StaffDep, day: date | None = None) -> A
 )
 def staff_book(body: BookingCreate, branch: BranchDep, staff: StaffDep) -> BookingCreated:
     """Book for a customer (on the phone, at the desk)."""
-    return appointments.book(branch, body=body, booked_by=f"staff {staff.name}")
+    return appointments.book(
+        branch, body=body, booked_by=f"staff {staff.name}", acting=audit.staff(branch, staff)
+    )
 
 
 @router.get("/staff/appointments/{code}", response_model=BookingOut, responses=_ERRORS)
@@ -149,7 +151,7 @@ def staff_show(branch: BranchDep, staff: StaffDep, code: str = BOOKING_CODE) -> 
 
 @router.post("/staff/appointments/{code}/cancel", response_model=BookingOut, responses=_ERRORS)
 def staff_cancel(branch: BranchDep, staff: StaffDep, code: str = BOOKING_CODE) -> BookingOut:
-    return appointments.cancel_by_code(branch, code=code)
+    return appointments.cancel_by_code(branch, code=code, acting=audit.staff(branch, staff))
 
 
 # --- admin ----------------------------------------------------------------------------------
@@ -172,5 +174,9 @@ def set_schedule(
     """Replace a service's appointment hours, slot length, places, horizon and closed days
     (bookings already made keep their slot)."""
     return appointment_schedules.set_schedule(
-        branch, service_code=service_code.strip().upper(), body=body, by=admin.name
+        branch,
+        service_code=service_code.strip().upper(),
+        body=body,
+        by=admin.name,
+        acting=audit.staff(branch, admin),
     )

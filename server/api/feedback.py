@@ -51,7 +51,7 @@ from server.contract.feedback import (
 )
 from server.contract.rest import ErrorBody
 from server.domain.feedback import RatingChannel
-from server.services import complaints, feedback_figures, ratings
+from server.services import audit, complaints, feedback_figures, ratings
 
 router = APIRouter(tags=["feedback"])
 
@@ -153,7 +153,8 @@ def take_complaint(
 ) -> ComplaintOut:
     """Take the complaint yourself, or assign it (``owner``) to an admin or a manager."""
     owner = body.owner if body is not None else None
-    return complaints.take(branch, complaint_id, by=who.name, owner=owner)
+    by = audit.staff(branch, who)
+    return complaints.take(branch, complaint_id, by=who.name, owner=owner, acting=by)
 
 
 @router.post("/complaints/{complaint_id}/resolve", responses=_ERRORS)
@@ -161,7 +162,8 @@ def resolve_complaint(
     complaint_id: ComplaintId, body: ComplaintResolve, branch: BranchDep, who: OwnerDep
 ) -> ComplaintOut:
     """Close the complaint with a note of what was done."""
-    return complaints.resolve(branch, complaint_id, by=who.name, note=body.note)
+    by = audit.staff(branch, who)
+    return complaints.resolve(branch, complaint_id, by=who.name, note=body.note, acting=by)
 
 
 @router.get("/feedback/ratings", responses=_ERRORS)

@@ -44,7 +44,8 @@ DETAILS_MAX_CHARS = 4000  # a small JSON object; refused above this (a bug, not 
 
 class AuditAction(StrEnum):
     """Every audited action. Ticket issuing by kiosks is not one (public fast path; the ticket
-    table already holds every ticket)."""
+    table already holds every ticket), nor are customers' own actions (bookings on the phone,
+    check-ins, ratings, complaints opened): staff actions are."""
 
     LOGIN = "auth.login"
     LOGIN_FAILED = "auth.login_failed"
@@ -74,6 +75,12 @@ class AuditAction(StrEnum):
     CATEGORY_UPDATE = "category.update"
     EMERGENCY_ON = "emergency.on"
     EMERGENCY_OFF = "emergency.off"
+    APPOINTMENT_BOOK = "appointment.book"
+    APPOINTMENT_CANCEL = "appointment.cancel"
+    APPOINTMENT_SCHEDULE = "appointment.schedule"
+    COMPLAINT_TAKE = "complaint.take"
+    COMPLAINT_ASSIGN = "complaint.assign"
+    COMPLAINT_RESOLVE = "complaint.resolve"
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,9 @@ from datetime import date
 from server.branchfile_appointments import parse_periods
 from server.contract.appointments import ScheduleIn, ScheduleOut
 from server.domain.appointments import WEEKDAYS, Schedule
+from server.domain.audit import Acting, AuditAction
 from server.domain.errors import UnknownEntity
+from server.services import audit
 from server.services.context import BranchContext
 from server.services.errors import BadRequest
 from server.store import appointment_repo as arepo
@@ -61,7 +63,12 @@ def _schedule(body: ScheduleIn) -> Schedule:
 
 
 def set_schedule(
-    ctx: BranchContext, *, service_code: str, body: ScheduleIn, by: str
+    ctx: BranchContext,
+    *,
+    service_code: str,
+    body: ScheduleIn,
+    by: str,
+    acting: Acting | None = None,
 ) -> ScheduleOut:
     """Replace a service's schedule (a service of the branch; it becomes bookable if enabled)."""
     schedule = _schedule(body)
@@ -78,4 +85,8 @@ def set_schedule(
         )
         session.add(row)
         session.flush()
+        if acting is not None:
+            details = body.model_dump(mode="json")
+            subject = f"service:{service_code}"
+            audit.record(session, acting, AuditAction.APPOINTMENT_SCHEDULE, subject, details)
         return schedule_out(row)

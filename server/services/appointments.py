@@ -46,8 +46,10 @@ from server.domain.appointments import (
     new_code,
     normalise_code,
 )
+from server.domain.audit import Acting, AuditAction
 from server.domain.errors import UnknownEntity
 from server.domain.report import AppointmentFact
+from server.services import audit
 from server.services.context import BranchContext
 from server.services.errors import BadRequest
 from server.services.views import Names
@@ -182,8 +184,12 @@ def _take_place(
     return slot
 
 
-def book(ctx: BranchContext, *, body: BookingCreate, booked_by: str) -> BookingCreated:
-    """Book a place of a slot; ``SlotFull`` when the last one went to someone else."""
+def book(
+    ctx: BranchContext, *, body: BookingCreate, booked_by: str, acting: Acting | None = None
+) -> BookingCreated:
+    """Book a place of a slot; ``SlotFull`` when the last one went to someone else.
+    ``acting``: the staff member booking for a customer (audited; a customer's own booking
+    is not)."""
     contact = _masked(body.contact)
     service_code = body.service_code.strip().upper()
     now = ctx.now()
@@ -210,6 +216,11 @@ def book(ctx: BranchContext, *, body: BookingCreate, booked_by: str) -> BookingC
         session.add(row)
         session.flush()
         out = booking_out(ctx, row, Names(session))
+        if acting is not None:
+            details = {"service": service_code, "start": slot.start.isoformat()}
+            audit.record(
+                session, acting, AuditAction.APPOINTMENT_BOOK, f"appointment:{code}", details
+            )
     url = manage_url(ctx, token)
     return BookingCreated(booking=out, manage_url=url, qr_url=f"{url}/qr.svg")
 
@@ -272,9 +283,15 @@ def cancel_by_token(ctx: BranchContext, *, token: str) -> BookingOut:
         return _cancel(ctx, session, _by_token(session, token, for_update=True))
 
 
-def cancel_by_code(ctx: BranchContext, *, code: str) -> BookingOut:
+def cancel_by_code(ctx: BranchContext, *, code: str, acting: Acting | None = None) -> BookingOut:
+    """Staff cancel a booking by its code (``acting``: audited)."""
     with write_session(ctx.engine) as session:
-        return _cancel(ctx, session, find_by_code(session, code, for_update=True))
+        row = find_by_code(session, code, for_update=True)
+        out = _cancel(ctx, session, row)
+        if acting is not None:
+            subject = f"appointment:{row.code}"
+            audit.record(session, acting, AuditAction.APPOINTMENT_CANCEL, subject)
+        return out
 
 
 def move_by_token(ctx: BranchContext, *, token: str, start: datetime) -> BookingOut:

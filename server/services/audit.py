@@ -29,6 +29,7 @@ from sqlmodel import Session
 from server.auth.principal import Principal
 from server.domain.audit import Acting, Actor, Anchor, AuditAction, ChainChecker, ChainReport, Entry
 from server.domain.desk import TellerAt
+from server.services.context import BranchContext
 from server.store import audit as store
 from server.store.db import read_session
 
@@ -44,6 +45,7 @@ __all__ = [
     "list_entries",
     "log_head",
     "record",
+    "staff",
     "teller",
     "verify",
 ]
@@ -76,6 +78,12 @@ def actor_of(principal: Principal) -> Actor:
 
 def acting(principal: Principal, at: datetime, day: date) -> Acting:
     return Acting(actor_of(principal), at, day)
+
+
+def staff(ctx: BranchContext, principal: Principal) -> Acting:
+    """A signed-in user acting now, on the branch's business day."""
+    now = ctx.now()
+    return Acting(actor_of(principal), now, ctx.business_day(now))
 
 
 def teller(at: TellerAt, now: datetime, day: date) -> Acting:

@@ -23,6 +23,7 @@ from server.contract.feedback import (
     ComplaintOut,
     ComplaintReceipt,
 )
+from server.domain.audit import Acting, AuditAction
 from server.domain.errors import UnknownEntity
 from server.domain.feedback import (
     AlreadyComplained,
@@ -36,6 +37,7 @@ from server.domain.feedback import (
     mask_phone,
     reference,
 )
+from server.services import audit
 from server.services.context import BranchContext
 from server.services.errors import BadRequest
 from server.services.ratings import served_at
@@ -210,7 +212,12 @@ def get_complaint(ctx: BranchContext, complaint_id: int, *, viewer: str) -> Comp
 
 
 def take(
-    ctx: BranchContext, complaint_id: int, *, by: str, owner: str | None = None
+    ctx: BranchContext,
+    complaint_id: int,
+    *,
+    by: str,
+    owner: str | None = None,
+    acting: Acting | None = None,
 ) -> ComplaintOut:
     """``by`` takes the complaint (``owner`` None) or assigns it to ``owner`` (an admin or a
     manager); it is then in progress. Taking one another owner has hands it over."""
@@ -222,13 +229,19 @@ def take(
         row.state = ComplaintState.IN_PROGRESS
         row.taken_at = now
         session.add(row)
+        if acting is not None:
+            action = AuditAction.COMPLAINT_TAKE if owner is None else AuditAction.COMPLAINT_ASSIGN
+            details = {"owner": row.owner}
+            audit.record(session, acting, action, f"complaint:{complaint_id}", details)
         session.flush()
         info, out = info_of(row, now), complaint_out(row, now, viewer=by)
     ctx.publish(ComplaintChanged(seq=0, at=now, action="taken", complaint=info))
     return out
 
 
-def resolve(ctx: BranchContext, complaint_id: int, *, by: str, note: str) -> ComplaintOut:
+def resolve(
+    ctx: BranchContext, complaint_id: int, *, by: str, note: str, acting: Acting | None = None
+) -> ComplaintOut:
     """Close the complaint with what was done (final)."""
     now = ctx.now()
     with write_session(ctx.engine) as session:
@@ -239,6 +252,9 @@ def resolve(ctx: BranchContext, complaint_id: int, *, by: str, note: str) -> Com
         row.state = ComplaintState.RESOLVED
         row.resolved_at, row.resolved_by, row.resolution_note = now, by, note
         session.add(row)
+        if acting is not None:
+            subject = f"complaint:{complaint_id}"
+            audit.record(session, acting, AuditAction.COMPLAINT_RESOLVE, subject)
         session.flush()
         info, out = info_of(row, now), complaint_out(row, now, viewer=by)
     ctx.publish(ComplaintChanged(seq=0, at=now, action="resolved", complaint=info))

@@ -11,11 +11,10 @@ from alembic import context
 from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
-import server.store.audit_tables
-
 # registers every table with SQLModel.metadata
 import server.store.alert_tables
 import server.store.appointment_tables
+import server.store.audit_tables
 import server.store.auth_tables
 import server.store.device_tables
 import server.store.feedback_tables

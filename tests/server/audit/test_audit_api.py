@@ -247,3 +247,45 @@ def test_a_manager_reads_the_trail_and_their_switches_are_in_it(branch: Branch) 
     assert entry["action"] == "emergency.on" and entry["details"]["kind"] == "pause"
     assert entry["actor"] == {"kind": "user", "id": mia, "name": "mia", "role": "manager"}
     assert branch.client.get(f"{API}/audit/verify", headers=manager).json()["intact"] is True
+
+
+def test_staff_bookings_schedules_and_complaints_are_audited_not_customers(
+    branch: Branch,
+) -> None:
+    from tests.server.appointments.conftest import MONDAY_0900, book
+    from tests.server.core.test_ratings import served
+
+    boss = admin(branch)
+    boss_id = user_id(branch, "boss")
+    teller = branch.user("teller3")
+    ticket = served(branch, "teller3", 3)
+    before = head_seq(branch)
+    book(branch.client)  # a customer's own booking: not audited
+    complaint = {"category": "wait_time", "text": "等了一个多小时"}
+    r = branch.client.post(f"{API}/tickets/{ticket['public_id']}/complaint", json=complaint)
+    assert r.status_code == 201, r.text
+    complaint_id = r.json()["id"]
+    assert entries_after(branch, before) == []
+
+    def staff_act(headers: dict[str, str], method: str, path: str, body: object = None) -> Any:
+        r = branch.client.request(method, f"{API}{path}", json=body, headers=headers)
+        assert r.status_code in (200, 201), r.text
+        return r.json()
+
+    body = {"service_code": "B", "start": MONDAY_0900.isoformat(), "contact": "王小明"}
+    code = staff_act(teller, "POST", "/staff/appointments", body)["booking"]["code"]
+    staff_act(teller, "POST", f"/staff/appointments/{code}/cancel")
+    schedule = {"slot_min": 60, "capacity": 1, "days_ahead": 3, "hours": {"mon": ["10:00-12:00"]}}
+    staff_act(boss, "PUT", "/admin/appointments/schedules/F", schedule)
+    staff_act(boss, "POST", f"/complaints/{complaint_id}/take")
+    staff_act(boss, "POST", f"/complaints/{complaint_id}/resolve", {"note": "道歉并解释"})
+    new = entries_after(branch, before)
+    assert [(e["action"], e["subject"], e["actor"]["name"]) for e in new] == [
+        ("appointment.book", f"appointment:{code}", "teller3"),
+        ("appointment.cancel", f"appointment:{code}", "teller3"),
+        ("appointment.schedule", "service:F", "boss"),
+        ("complaint.take", f"complaint:{complaint_id}", "boss"),
+        ("complaint.resolve", f"complaint:{complaint_id}", "boss"),
+    ]
+    assert new[2]["actor"]["id"] == boss_id and new[2]["details"]["slot_min"] == 60
+    assert "王小明" not in str(new)  # the customer's contact stays out of the trail
