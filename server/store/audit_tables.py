@@ -1,6 +1,6 @@
 """Tables of the audit trail: the entries (append-only) and the chain's head.
 
-``audit_entry`` refuses UPDATE and DELETE by triggers (made by migration 0009); the code has
+``audit_entry`` refuses UPDATE and DELETE by triggers (made by migration 0011); the code has
 no path that changes or removes an entry. ``audit_head`` holds the last entry's seq and hash
 in one row (id 1): appending locks it (PostgreSQL ``FOR UPDATE``; on SQLite the write
 transaction's ``BEGIN IMMEDIATE`` already does), so entries chain one after the other under

@@ -3,8 +3,8 @@
 The entries refuse UPDATE and DELETE (and TRUNCATE on PostgreSQL) by triggers; the head row
 (id 1) starts at seq 0 with the genesis hash (64 zeros) and can be updated, never deleted.
 
-Revision ID: 0009_audit_trail
-Revises: 0008_feedback
+Revision ID: 0011_audit_trail
+Revises: 0010_wait_alerts
 Create Date: 2026-11-30
 """
 
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009_audit_trail"
-down_revision: str | None = "0008_feedback"
+revision: str = "0011_audit_trail"
+down_revision: str | None = "0010_wait_alerts"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
