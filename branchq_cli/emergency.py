@@ -17,12 +17,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import getpass
-import os
 import sys
 from typing import Any
 
-DEFAULT_SERVER = "http://127.0.0.1:8000"
+from branchq_cli._login import add_login_options, fill_defaults, password
 
 
 def register(admin_sub: Any) -> None:
@@ -34,10 +32,7 @@ def register(admin_sub: Any) -> None:
 
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
         p: argparse.ArgumentParser = sub.add_parser(name, help=help_text)
-        p.add_argument("--server", help=f"branch server URL (default {DEFAULT_SERVER})")
-        p.add_argument("--username", help="admin or manager user (default $BRANCHQ_ADMIN_USER)")
-        p.add_argument("--password-env", metavar="VAR", help="environment variable with it")
-        p.add_argument("--password-stdin", action="store_true", help="read it from stdin")
+        add_login_options(p, who="admin or manager user")
         p.set_defaults(handler=lambda args: _run(name, args))
         return p
 
@@ -57,27 +52,15 @@ def _usage(parser: argparse.ArgumentParser) -> int:
     return 2
 
 
-def _password(args: argparse.Namespace) -> str:
-    if args.password_env:
-        value = os.environ.get(args.password_env)
-        if not value:
-            raise SystemExit(f"branchq admin emergency: ${args.password_env} is not set")
-        return value
-    if args.password_stdin:
-        return sys.stdin.readline().rstrip("\n")
-    return getpass.getpass(f"password for {args.username}: ")
-
-
 def _run(action: str, args: argparse.Namespace) -> int:
     from branchq_client.errors import ClientError
 
-    args.server = args.server or os.environ.get("BRANCHQ_SERVER_URL") or DEFAULT_SERVER
-    args.username = args.username or os.environ.get("BRANCHQ_ADMIN_USER")
+    fill_defaults(args)
     if not args.username:
         print("branchq admin emergency: give --username (or $BRANCHQ_ADMIN_USER)", file=sys.stderr)
         return 2
     try:
-        return asyncio.run(_act(action, args, _password(args)))
+        return asyncio.run(_act(action, args, password(args, "branchq admin emergency")))
     except ClientError as exc:
         print(f"branchq admin emergency: {exc}", file=sys.stderr)
         return 1

@@ -23,6 +23,15 @@ from pydantic import BaseModel, TypeAdapter
 from branchq_client.errors import ApiError, ClientConfigError, ServerUnreachable
 from server.contract.auth import Heartbeat, HeartbeatAck, LoginRequest, LoginResponse, Me
 from server.contract.desk import CounterDesk, TellerToday
+from server.contract.feedback import (
+    ComplaintOut,
+    ComplaintReceipt,
+    ComplaintResolve,
+    ComplaintTake,
+    CounterComplaintCreate,
+    CounterRatingCreate,
+    RatingOut,
+)
 from server.contract.rest import (
     BranchInfo,
     CounterActionResult,
@@ -241,3 +250,35 @@ class BranchApi:
     async def teller_today(self) -> TellerToday:
         """The signed-in teller's figures for today."""
         return await self.get_model("/tellers/me/today", TellerToday)
+
+    # --- ratings and complaints -----------------------------------------------------------
+    async def rate_at_counter(self, counter_number: int, rating: CounterRatingCreate) -> RatingOut:
+        """The rating pad sends a customer's rating. Retried without an answer: a ticket is
+        rated once, so a retry after a lost answer is refused ``already_rated``, never doubled."""
+        return await self.post_model(f"/counters/{counter_number}/rating", rating, RatingOut)
+
+    async def complain_at_counter(
+        self, counter_number: int, complaint: CounterComplaintCreate
+    ) -> ComplaintReceipt:
+        """A complaint from the rating pad (about its ticket: once per ticket; retried the same
+        way as a rating)."""
+        retries = None if complaint.public_id else 0
+        return await self.post_model(
+            f"/counters/{counter_number}/complaint", complaint, ComplaintReceipt, retries=retries
+        )
+
+    async def complaints(self, *, include_resolved: bool = True) -> list[ComplaintOut]:
+        """Overdue complaints first, then open ones by due time, then resolved (admin, manager)."""
+        flag = "true" if include_resolved else "false"
+        return await self.get_model(f"/complaints?include_resolved={flag}", list[ComplaintOut])
+
+    async def take_complaint(self, complaint_id: int, owner: str | None = None) -> ComplaintOut:
+        """Take it (``owner`` None) or assign it to ``owner``."""
+        return await self.post_model(
+            f"/complaints/{complaint_id}/take", ComplaintTake(owner=owner), ComplaintOut
+        )
+
+    async def resolve_complaint(self, complaint_id: int, note: str) -> ComplaintOut:
+        return await self.post_model(
+            f"/complaints/{complaint_id}/resolve", ComplaintResolve(note=note), ComplaintOut
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from server.contract.common import Bilingual, Category, CounterState, TicketState
+from server.contract.desk import TellerToday
 
 
 def b(zh: str, en: str) -> Bilingual:
@@ -118,6 +119,7 @@ SERVED = b("已办结", "Served")
 NO_SHOWS = b("过号", "No-shows")
 AVG_SERVICE = b("平均办理时间", "Avg. service time")
 AVG_WAIT = b("客户平均等候", "Avg. customer wait")
+RATING = b("满意度（{n}人评价）", "Rating ({n} rated)")
 TRANSFER_TITLE = b("转移当前客户", "Transfer the customer")
 TO_SERVICE = b("转到业务", "To a service")
 TO_COUNTER = b("转到窗口", "To a counter")
@@ -140,3 +142,12 @@ def duration(seconds: int | None, language: str) -> str:
 
 def pick(text: Bilingual, language: str) -> str:
     return text.zh if language == "zh" else text.en
+
+
+def rating(today: TellerToday | None, language: str) -> tuple[str, Bilingual]:
+    """The teller's average rating today and its label: ``4.5`` over ``满意度（12人评价）``."""
+    count = today.ratings if today else 0
+    label = b(RATING.zh.format(n=count), RATING.en.format(n=count))
+    if today is None or today.avg_rating is None:
+        return "—", label
+    return f"{today.avg_rating:.1f} / 5", label

@@ -27,7 +27,7 @@ from PyQt6.QtWidgets import (
 
 from counter_display.terminal import texts
 from counter_display.terminal.dialogs import SignInDialog, TransferDialog
-from counter_display.terminal.texts import duration, pick
+from counter_display.terminal.texts import duration, pick, rating
 from counter_display.terminal.viewmodel import CounterTerminal
 from server.contract.common import Bilingual, CounterState
 from server.contract.desk import DeskTicket
@@ -203,9 +203,9 @@ class TerminalWindow(QMainWindow):
         fig = QGridLayout(figures)
         self.my_day = QLabel()
         self.my_day.setObjectName("section")
-        fig.addWidget(self.my_day, 0, 0, 1, 4)
+        fig.addWidget(self.my_day, 0, 0, 1, 5)
         self.figures: list[tuple[QLabel, QLabel]] = []
-        for i in range(4):
+        for i in range(5):
             value, label = QLabel(), QLabel()
             value.setObjectName("figure")
             label.setObjectName("figureLabel")
@@ -495,6 +495,7 @@ class TerminalWindow(QMainWindow):
             (str(today.no_shows) if today else "—", texts.NO_SHOWS),
             (duration(today.avg_service_s if today else None, lang), texts.AVG_SERVICE),
             (duration(today.avg_wait_s if today else None, lang), texts.AVG_WAIT),
+            rating(today, lang),
         )
         for (value_label, name_label), (value, name) in zip(self.figures, values, strict=True):
             value_label.setText(value)

@@ -31,7 +31,13 @@ from counter_display.terminal import texts
 from counter_display.terminal.board import Board
 from server.contract.common import Bilingual
 from server.contract.desk import CounterDesk, DeskTicket, TellerToday
-from server.contract.events import ServerMessage, TicketCalled, TicketChanged, TicketIssued
+from server.contract.events import (
+    RatingGiven,
+    ServerMessage,
+    TicketCalled,
+    TicketChanged,
+    TicketIssued,
+)
 from server.contract.rest import CallChosen, CounterActionResult, TransferRequest, UnparkRequest
 
 log = logging.getLogger("branchq.counter")
@@ -297,6 +303,10 @@ class CounterTerminal(QObject):
             self.refresh(today=False)
 
     def _on_message(self, message: ServerMessage) -> None:
+        if isinstance(message, RatingGiven):
+            if message.rating.counter_number == self.counter_number:
+                self.refresh(today=True)  # a customer rated this counter: the teller's average
+            return
         changed = self.board.apply(message)
         if "desk" in changed and not self._apply_to_desk(message):
             self.refresh(today=False)  # the teller's figures change only by their own actions

@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import Field
 
 from server.contract.common import Bilingual, TicketState, WireModel
+from server.contract.feedback import RatingPrompt
 
 Tone = Literal["waiting", "next", "called", "serving", "done", "alert"]
 
@@ -41,3 +42,5 @@ class PhoneView(WireModel):
     updated_at: str  # local time of this view, "10:02:15"
     # the branch stopped issuing (emergency or service pause): shown above the card
     emergency: Bilingual | None = None
+    # a served ticket: may it be rated (and complained about) on this page now
+    feedback: RatingPrompt | None = None

@@ -77,6 +77,7 @@
       navigator.vibrate([300, 150, 300]);
     }
     if (view.final) { stop(); showMode("finished"); }
+    if (window.bqFeedback) { window.bqFeedback.show(view); }
   }
 
   function stop() {
@@ -127,6 +128,7 @@
   });
 
   if (!view) { showMode("finished"); return; }
+  if (window.bqFeedback) { window.bqFeedback.show(view); }
   if (view.final) { showMode("finished"); return; }
   connect();
 })();

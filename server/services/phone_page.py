@@ -22,6 +22,7 @@ from server.contract.phone import PhoneView
 from server.domain.errors import UnknownEntity
 from server.domain.model import BranchConfig
 from server.services.context import BranchContext
+from server.services.phone_feedback import feedback_data
 from server.services.phone_view import phone_view
 
 B = Bilingual
@@ -54,6 +55,8 @@ TEXTS: dict[str, Bilingual] = {
 
 ASSETS = {
     "phone.js": "text/javascript; charset=utf-8",
+    "feedback.js": "text/javascript; charset=utf-8",
+    **{f"face-{score}.svg": "image/svg+xml" for score in range(1, 6)},
     "phone.css": "text/css; charset=utf-8",
     "logo.svg": "image/svg+xml",
     "book.js": "text/javascript; charset=utf-8",  # the appointment pages (appointment_page)
@@ -206,6 +209,7 @@ def _chrome(ctx: BranchContext, language: Language) -> dict[str, str]:
         "contacts_hidden": "" if contacts else " hidden",
         "other_lang": "en" if language is Language.ZH else "zh",
         "texts_json": json_block({k: v.model_dump() for k, v in TEXTS.items()}),
+        "feedback_json": json_block(feedback_data()),
     }
 
 

@@ -13,9 +13,11 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from server.contract.common import Bilingual, TicketState
+from server.contract.feedback import RatingPrompt
 from server.contract.phone import PhoneFact, PhoneView, Tone
 from server.contract.rest import TicketStatusOut
 from server.domain.transitions import FINAL_STATES
+from server.services import ratings
 from server.services.context import BranchContext
 from server.services.tickets import ticket_status, ticket_statuses
 from server.services.views import emergency
@@ -59,7 +61,14 @@ def phone_view(ctx: BranchContext, *, public_id: str) -> tuple[PhoneView, Ticket
     """The view of a ticket now; raises UnknownEntity for an unknown id."""
     status = ticket_status(ctx, public_id=public_id)
     notice = _emergency(ctx)
-    return view_of(status, now=ctx.now(), timezone=ctx.config.timezone, emergency=notice), status
+    view = view_of(
+        status,
+        now=ctx.now(),
+        timezone=ctx.config.timezone,
+        emergency=notice,
+        feedback=_feedback(ctx, public_id, status),
+    )
+    return view, status
 
 
 def phone_views(
@@ -70,9 +79,25 @@ def phone_views(
     notice = _emergency(ctx)
     zone = ctx.config.timezone
     return {
-        public_id: (view_of(status, now=now, timezone=zone, emergency=notice), status)
+        public_id: (
+            view_of(
+                status,
+                now=now,
+                timezone=zone,
+                emergency=notice,
+                feedback=_feedback(ctx, public_id, status),
+            ),
+            status,
+        )
         for public_id, status in ticket_statuses(ctx, public_ids=public_ids).items()
     }
+
+
+def _feedback(ctx: BranchContext, public_id: str, status: TicketStatusOut) -> RatingPrompt | None:
+    """Only a served ticket is rated: one more read for those alone."""
+    if status.state is not TicketState.DONE:
+        return None
+    return ratings.prompt(ctx, public_id=public_id)
 
 
 def _emergency(ctx: BranchContext) -> Bilingual | None:
@@ -81,10 +106,16 @@ def _emergency(ctx: BranchContext) -> Bilingual | None:
 
 
 def view_of(
-    status: TicketStatusOut, *, now: datetime, timezone: str, emergency: Bilingual | None = None
+    status: TicketStatusOut,
+    *,
+    now: datetime,
+    timezone: str,
+    emergency: Bilingual | None = None,
+    feedback: RatingPrompt | None = None,
 ) -> PhoneView:
     """The view of a ticket's status (pure: the clock and the branch's zone are passed in);
-    ``emergency``: the branch's notice while it has stopped issuing."""
+    ``emergency``: the branch's notice while it has stopped issuing; ``feedback``: whether a
+    served ticket may be rated."""
     zone = ZoneInfo(timezone)
 
     def clock(at: datetime) -> str:
@@ -159,6 +190,7 @@ def view_of(
         counter_number=status.counter_number,
         updated_at=now.astimezone(zone).strftime("%H:%M:%S"),
         emergency=emergency,
+        feedback=feedback,
     )
 
 

@@ -68,9 +68,16 @@ def test_every_asset_the_page_names_is_served(branch: Branch) -> None:
     ticket = branch.issue("A")
     html = _page(branch, _path(ticket)).text
     names = set(re.findall(r'(?:src|href)="\.\./phone/([^"]+)"', html))
-    assert names == {"phone.js", "phone.css", "logo.svg"}
-    types = {"phone.js": "text/javascript", "phone.css": "text/css", "logo.svg": "image/svg+xml"}
-    for name in names:
+    assert names == {"phone.js", "feedback.js", "phone.css", "logo.svg"}
+    faces = {f"face-{score}.svg" for score in range(1, 6)}  # the rating's, named by feedback.js
+    types = {
+        "phone.js": "text/javascript",
+        "feedback.js": "text/javascript",
+        "phone.css": "text/css",
+        "logo.svg": "image/svg+xml",
+        **dict.fromkeys(faces, "image/svg+xml"),
+    }
+    for name in names | faces:
         r = branch.client.get(f"/api/v1/phone/{name}")
         assert r.status_code == 200, name
         assert r.headers["content-type"].startswith(types[name])
@@ -79,12 +86,12 @@ def test_every_asset_the_page_names_is_served(branch: Branch) -> None:
         assert b"https://" not in r.content
     r = branch.client.get("/api/v1/phone/..%2Fserver.py")
     assert r.status_code == 404
+    known = {*types, "book.css", "book.js"}  # the appointment pages' (tested with them)
     r = branch.client.get("/api/v1/phone/secrets.txt")
     assert r.status_code == 404 and r.json()["error"] == "not_found"
     assert r.json()["message"] == {
-        "zh": "没有这个文件：secrets.txt（可选：book.css、book.js、logo.svg、phone.css、phone.js）",
-        "en": "unknown file 'secrets.txt'; expected one of "
-        "['book.css', 'book.js', 'logo.svg', 'phone.css', 'phone.js']",
+        "zh": "没有这个文件：secrets.txt（可选：" + "、".join(sorted(known)) + "）",
+        "en": f"unknown file 'secrets.txt'; expected one of {sorted(known)}",
     }
 
 
