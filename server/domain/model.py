@@ -39,6 +39,12 @@ class ServiceDef:
     default_service_s: int = 300
     is_open: bool = True
 
+    @property
+    def number_span(self) -> int:
+        """How many numbers the service has (number_min..number_max): at most that many of
+        its tickets can be open at once, since a live number is never given twice."""
+        return self.number_max - self.number_min + 1
+
 
 @dataclass(frozen=True)
 class CounterDef:

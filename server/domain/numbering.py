@@ -85,7 +85,7 @@ def next_numbers(service: ServiceDef, now: Numbering, count: int, live: LiveNumb
     while allowed < count and _refused(service, now.issued + allowed) is None:
         allowed += 1
     low, high = service.number_min, service.number_max
-    span = high - low + 1
+    span = service.number_span
     last = now.last_value
     pos = last + 1 if last is not None and low <= last < high else low
     given: list[tuple[int, str]] = []
@@ -119,9 +119,10 @@ def _refusal(
     if given == count:
         return None
     if given < allowed:
-        span = service.number_max - service.number_min + 1
         return ServiceUnavailable(
-            service.code, "numbers_in_use", f"all {span} numbers are held by open tickets"
+            service.code,
+            "numbers_in_use",
+            f"all {service.number_span} numbers are held by open tickets",
         )
     issued = now.issued + given
     if _refused(service, issued) is Unavailability.CLOSED:

@@ -39,7 +39,11 @@ def publish_issued(
     ``later`` tickets of its batch; a ticket that fills the daily cap says so); its answer."""
     service = n.service
     waiting = figures.waiting - later
-    figures = figures._replace(waiting=waiting, issued_today=n.issued_before + 1)
+    figures = figures._replace(
+        waiting=waiting,
+        issued_today=n.issued_before + 1,
+        open_tickets=figures.open_tickets - later,
+    )
     opened = figures.open_counters
     avg_s = figures.measured_s
     if avg_s is None:

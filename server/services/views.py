@@ -49,6 +49,7 @@ def queue_infos(session: Session, *, day: date, names: Names) -> list[QueueInfo]
     open_counters = repo.open_counters_by_service(session)
     serving = repo.serving_counters_by_service(session)
     issued = repo.issued_counts(session, business_day=day)
+    open_tickets = repo.open_ticket_counts(session, business_day=day)
     times = repo.service_times(session)
     branch_open = any(serving.values())
     out = []
@@ -60,6 +61,7 @@ def queue_infos(session: Session, *, day: date, names: Names) -> list[QueueInfo]
             issued_today=issued.get(svc.code, 0),
             serving_counters=serving.get(svc.code, 0),
             branch_open=branch_open,
+            open_tickets=open_tickets.get(svc.code, 0),
         )
         out.append(make_queue_info(service_def(svc), figures))
     return out
@@ -83,6 +85,8 @@ def make_queue_info(service: ServiceDef, figures: QueueFigures) -> QueueInfo:
         is_open=service.is_open,
         daily_cap=service.daily_cap,
         issued_today=figures.issued_today,
+        open_tickets=figures.open_tickets,
+        number_span=service.number_span,
         serving_counters=figures.serving_counters,
         branch_open=figures.branch_open,
     )

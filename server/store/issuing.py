@@ -105,6 +105,14 @@ _FIGURES = select(
     .select_from(_counter)
     .where(_counter.c.state != "CLOSED")  # OPEN or PAUSED
     .scalar_subquery(),
+    select(func.count())
+    .select_from(_ticket)
+    .where(
+        _ticket.c.business_day == bindparam("day"),
+        or_(*(_ticket.c.state == state for state in _OPEN)),
+        _ticket.c.service_code == bindparam("code"),
+    )
+    .scalar_subquery(),
 )
 
 
@@ -117,6 +125,7 @@ class QueueFigures(NamedTuple):
     issued_today: int  # tickets issued this business day
     serving_counters: int  # OPEN or PAUSED counters serving it
     branch_open: bool  # some counter of the branch is OPEN or PAUSED
+    open_tickets: int  # tickets of the day still open (each holds its number)
 
 
 def _lock_numbering(dialect: Dialect) -> Any:
@@ -219,6 +228,7 @@ class IssuingStore:
             issued_today=int(row[3] or 0),
             serving_counters=int(row[4]),
             branch_open=int(row[5]) > 0,
+            open_tickets=int(row[6]),
         )
 
 

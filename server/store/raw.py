@@ -107,14 +107,19 @@ class RawStatement:
     def params(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
         """The statement's positional parameters for ``values`` (literals filled in)."""
         out = []
+        done: dict[str, Any] = {}  # a name used many times is converted once
         for name, process in zip(self._names, self._processors, strict=True):
+            if name in done:
+                out.append(done[name])
+                continue
             if name in values:
                 value = values[name]
             elif name in self._defaults:
                 value = self._defaults[name]
             else:
                 raise StoreError(f"no value for the parameter {name!r} of: {self.sql}")
-            out.append(process(value) if process is not None else value)
+            done[name] = process(value) if process is not None else value
+            out.append(done[name])
         return tuple(out)
 
     def rows(self, conn: Connection, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from server.domain.errors import UnknownEntity
 from server.domain.states import Category, CounterState, TicketState
+from server.domain.transitions import ACTIVE_STATES
 from server.store.tables import (
     BranchState,
     CategoryWeight,
@@ -97,6 +98,16 @@ def serving_counters_by_service(session: Session) -> dict[str, int]:
         .join(Counter, col(Counter.number) == col(CounterSkill.counter_number))
         .where(col(Counter.state).in_(("OPEN", "PAUSED")), col(CounterSkill.weight) > 0)
         .group_by(col(CounterSkill.service_code))
+    )
+    return {code: int(n) for code, n in session.exec(stmt).all()}
+
+
+def open_ticket_counts(session: Session, *, business_day: date) -> dict[str, int]:
+    """service code -> tickets of the business day still open (each holds its number)."""
+    stmt = (
+        select(Ticket.service_code, func.count())
+        .where(Ticket.business_day == business_day, col(Ticket.state).in_(list(ACTIVE_STATES)))
+        .group_by(col(Ticket.service_code))
     )
     return {code: int(n) for code, n in session.exec(stmt).all()}
 

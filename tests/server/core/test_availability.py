@@ -1,6 +1,6 @@
 """QueueInfo.unavailable reaches the kiosk: in the snapshot, in queues.changed and in the
-ticket.issued event of the ticket that fills a daily cap; GET /branch serves the screens'
-contacts, notices and menu from the branch file."""
+ticket.issued event of the ticket that fills a daily cap or takes the last free number;
+GET /branch serves the screens' contacts, notices and menu from the branch file."""
 
 from __future__ import annotations
 
@@ -32,6 +32,7 @@ from tests.server.core.live import serve
 CAP = TEXTS[Unavailability.CAP_REACHED]
 CLOSED = TEXTS[Unavailability.CLOSED]
 NO_COUNTER = TEXTS[Unavailability.NO_COUNTER]
+IN_USE = TEXTS[Unavailability.NUMBERS_IN_USE]
 
 
 @contextmanager
@@ -189,3 +190,33 @@ def test_a_branch_file_without_a_menu_gets_one_button_per_service(
         ("贵宾理财", "V", Category.NORMAL, []),
         ("外汇", "F", Category.NORMAL, []),
     ]
+
+
+def test_the_ticket_that_takes_the_last_free_number_says_so(tmp_path: Path, clock: Clock) -> None:
+    """V numbered 1..3: the third open ticket fills every number; the server refuses a fourth
+    (numbers_in_use) and every queue a kiosk sees says why; a finished ticket frees one."""
+    text = DEMO_BRANCH_FILE.read_text(encoding="utf-8")
+    small = tmp_path / "branch.toml"
+    small.write_text(text.replace("number_min = 1\nnumber_max = 99\n", "number_max = 3\n"))
+    app = create_app(make_settings(tmp_path / "data", branch_file=small), clock=clock)
+    with serve(app) as client:
+        branch = Branch(client=client, app=app, clock=clock, data_dir=tmp_path / "data")
+        with _kiosk_stream(branch) as (ws, _):
+            for number in ("V1", "V2", "V3"):
+                branch.issue("V", category="VIP")
+                issued = _next(ws)
+                assert isinstance(issued, TicketIssued) and issued.ticket.number == number
+                assert issued.queue.unavailable == (IN_USE if number == "V3" else None)
+        r = client.post("/api/v1/tickets", json={"service_code": "V"}, headers=branch.kiosk())
+        assert r.status_code == 409, r.text
+        assert "every number is in use" in r.json()["message"]["en"]
+        services = {q["service_code"]: q for q in client.get("/api/v1/services").json()}
+        assert services["V"]["unavailable"] == IN_USE.model_dump()
+        assert services["A"]["unavailable"] is None
+        with _kiosk_stream(branch) as (_, snap):
+            assert _by_code(snap.queues)["V"] == IN_USE
+        for action in ("open", "call-next", "start", "finish"):  # V1 is done: its number frees
+            branch.teller_post("vera", f"/counters/5/{action}")
+        services = {q["service_code"]: q for q in client.get("/api/v1/services").json()}
+        assert services["V"]["unavailable"] is None
+        assert branch.issue("V", category="VIP")["number"] == "V1"

@@ -21,6 +21,8 @@ def _unavailable(**overrides: object) -> Unavailability | None:
         "is_open": True,
         "daily_cap": None,
         "issued_today": 0,
+        "open_tickets": 0,
+        "number_span": 999,
         "serving_counters": 1,
         "branch_open": True,
     }
@@ -41,6 +43,9 @@ def test_available_when_open_under_cap_and_served() -> None:
         ({"daily_cap": 3, "issued_today": 3}, Unavailability.CAP_REACHED),
         ({"daily_cap": 3, "issued_today": 7}, Unavailability.CAP_REACHED),
         ({"serving_counters": 0}, Unavailability.NO_COUNTER),
+        ({"open_tickets": 999}, Unavailability.NUMBERS_IN_USE),
+        ({"open_tickets": 999, "serving_counters": 0}, Unavailability.NUMBERS_IN_USE),
+        ({"open_tickets": 999, "daily_cap": 5, "issued_today": 5}, Unavailability.CAP_REACHED),
         # closed beats the cap, the cap beats "no counter"
         ({"is_open": False, "daily_cap": 1, "issued_today": 1}, Unavailability.CLOSED),
         ({"serving_counters": 0, "daily_cap": 1, "issued_today": 1}, Unavailability.CAP_REACHED),
@@ -73,3 +78,18 @@ def test_issuing_refuses_what_the_rule_refuses() -> None:
     closed = ServiceDef("B", "B", "对公业务", "Corporate", is_open=False)
     refused = next_numbers(closed, Numbering(), 1, lambda first, last: ()).refusal
     assert refused is not None and refused.reason == "closed"
+
+
+def test_numbers_in_use_is_what_the_numbering_refuses() -> None:
+    """The numbering gives no number held by an open ticket; once the open tickets hold every
+    number of the span it refuses with numbers_in_use, and the availability rule says so."""
+    tiny = ServiceDef("V", "V", "贵宾理财", "VIP wealth", number_min=1, number_max=3)
+    for open_now in range(5):
+        live = {f"V{v}" for v in range(1, min(open_now, 3) + 1)}
+        numbers = next_numbers(
+            tiny, Numbering(open_now, open_now or None), 1, lambda f, t, held=live: held
+        )
+        refused = numbers.refusal is not None and numbers.refusal.reason == "numbers_in_use"
+        reason = _unavailable(open_tickets=len(live), number_span=tiny.number_span)
+        assert refused == (reason is Unavailability.NUMBERS_IN_USE), open_now
+        assert refused == (open_now >= 3)
