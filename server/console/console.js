@@ -102,6 +102,19 @@ const ctx = {
       new Date(iso),
     );
   },
+  /** "10:32" today, else "11月30日 10:32" / "30 Nov 10:32" (branch time zone). */
+  when(iso) {
+    const day = new Intl.DateTimeFormat("en-CA", { timeZone: ctx.timezone, dateStyle: "short" });
+    const date = new Date(iso);
+    if (day.format(date) === day.format(new Date(ctx.serverNow()))) return ctx.clockTime(iso);
+    const zh = ctx.lang === "zh";
+    const dayText = new Intl.DateTimeFormat(zh ? "zh-CN" : "en-GB", {
+      timeZone: ctx.timezone,
+      month: zh ? "long" : "short",
+      day: "numeric",
+    }).format(date);
+    return `${dayText} ${ctx.clockTime(iso)}`;
+  },
   /** Call the API; resolves to the JSON answer, rejects with ApiError (401: back to sign-in). */
   async api(method, path, body) {
     const headers = { Accept: "application/json" };
@@ -126,6 +139,13 @@ const ctx = {
   },
   on(kind, callback) {
     listeners[kind].push(callback);
+  },
+  /** A small count beside a tab's title ("" hides it), e.g. open complaints. */
+  badge(tabId, text) {
+    const node = document.getElementById(`badge-${tabId}`);
+    if (!node) return;
+    node.textContent = text;
+    node.hidden = !text;
   },
 };
 
@@ -242,19 +262,21 @@ function buildTabs() {
   for (const tab of tabs) {
     const panel = el("section", { id: `panel-${tab.id}`, class: "panel", hidden: true });
     panels.append(panel);
-    const button = el("button", {
-      id: `tab-${tab.id}`,
-      class: "tab",
-      type: "button",
-      onclick: () => show(tab.id),
-    });
+    const label = el("span", { class: "tab-title" });
+    const badge = el("span", { class: "tab-badge", id: `badge-${tab.id}`, hidden: true });
+    const button = el(
+      "button",
+      { id: `tab-${tab.id}`, class: "tab", type: "button", onclick: () => show(tab.id) },
+      label,
+      badge,
+    );
     nav.append(button);
-    mounted.push({ tab, panel, button, view: tab.mount(panel, ctx) || {} });
+    mounted.push({ tab, panel, button, label, view: tab.mount(panel, ctx) || {} });
   }
   ctx.on("language", () => {
-    for (const item of mounted) item.button.textContent = ctx.t(item.tab.title);
+    for (const item of mounted) item.label.textContent = ctx.t(item.tab.title);
   });
-  for (const item of mounted) item.button.textContent = ctx.t(item.tab.title);
+  for (const item of mounted) item.label.textContent = ctx.t(item.tab.title);
 }
 
 function show(id) {

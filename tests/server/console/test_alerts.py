@@ -132,7 +132,7 @@ def test_the_console_page_is_served_with_a_strict_policy(branch: Branch) -> None
     csp = r.headers["content-security-policy"]
     assert "script-src 'self'" in csp and "default-src 'none'" in csp
     assert "frame-ancestors 'none'" in csp
-    for name in ("console.js", "floor.js", "tabs.js", "console.css", "logo.svg"):
+    for name in ("console.js", "floor.js", "complaints.js", "tabs.js", "console.css", "logo.svg"):
         asset = branch.client.get(f"/console/{name}")
         assert asset.status_code == 200, name
     r = branch.client.get("/console/..%2Fconfig.py")

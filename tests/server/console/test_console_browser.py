@@ -1,7 +1,7 @@
 """The console in a real browser (Debian's chromium driven by Playwright, 1920x1080): a manager
 signs in, the live floor follows a call made through the API, a wait alert appears when the
-queue grows past its target and is acknowledged on the page (stored with who and when), and a
-teller cannot open the console.
+queue grows past its target and is acknowledged on the page (stored with who and when), open
+complaints are listed overdue first, taken and resolved, and a teller cannot open the console.
 
 Set BRANCHQ_SCREENSHOTS to a directory (e.g. docs/screenshots) to keep the pictures there.
 """
@@ -17,6 +17,7 @@ import pytest
 
 from server.contract.common import Role
 from tests.server.core.conftest import PASSWORD, Branch
+from tests.server.core.test_ratings import served
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(
@@ -149,7 +150,7 @@ def test_the_floor_follows_a_call_and_an_alert_is_acknowledged(
 
     page.locator("#switch").click()  # to English, in place
     expect(alert.locator(".suggestion strong")).to_have_text("Open Counter 1 for A (Personal)")
-    expect(page.locator("#tab-floor")).to_have_text("Live floor")
+    expect(page.locator("#tab-floor .tab-title")).to_have_text("Live floor")
     assert page.evaluate("document.documentElement.lang") == "en"
     page.screenshot(path=shots / "console-floor-en.png")
     _no_errors(page)
@@ -177,4 +178,55 @@ def test_a_wrong_password_is_said_and_nothing_is_kept(browser: Browser, branch: 
     expect(page.locator("#login-error")).to_be_visible()
     expect(page.locator("#panels")).to_be_hidden()
     assert page.evaluate("sessionStorage.getItem('branchq.console.token')") is None
+    page.context.close()
+
+
+def test_open_complaints_overdue_first_taken_and_resolved_on_the_page(
+    browser: Browser, branch: Branch, shots: Path
+) -> None:
+    first = served(branch)
+    r = branch.client.post(
+        f"/api/v1/tickets/{first['public_id']}/complaint",
+        json={"category": "wait_time", "text": "等了一个多小时才叫到号", "phone": "13812345678"},
+    )
+    assert r.status_code == 201, r.text
+    branch.clock.advance(hours=24, minutes=5)  # the first is past its 24 h answer time
+    second = served(branch, "bob", 2)
+    r = branch.client.post(
+        f"/api/v1/tickets/{second['public_id']}/complaint",
+        json={"category": "attitude", "text": "柜员态度冷淡"},
+    )
+    assert r.status_code == 201, r.text
+    branch.user("lin", Role.MANAGER)
+    page = _desk_screen(browser, "zh-CN")
+    _sign_in(page, branch, "lin")
+    expect(page.locator("#badge-complaints")).to_have_text("2")  # seen from the floor tab
+    page.locator("#tab-complaints").click()
+    cards = page.locator("#complaints-open .complaint")
+    expect(cards).to_have_count(2)
+    expect(cards.nth(0).locator(".category")).to_have_text("等候时间")
+    expect(cards.nth(0).locator(".overdue-badge")).to_have_text("已超时")
+    expect(cards.nth(1).locator(".category")).to_have_text("服务态度")
+    expect(cards.nth(1).locator(".overdue-badge")).to_have_count(0)
+    expect(cards.nth(1).locator(".due")).to_have_text("12月1日 10:05 前答复")  # tomorrow
+    expect(cards.nth(0).locator(".due")).to_have_text("10:00 前答复")  # today, past
+    expect(cards.nth(0).locator(".complaint-facts")).to_contain_text("11月29日 10:00 提出")
+    expect(cards.nth(0).locator(".complaint-facts")).to_contain_text("138****5678")
+
+    cards.nth(0).locator("button.take").click()
+    expect(cards.nth(0)).to_have_attribute("data-state", "in_progress")
+    expect(cards.nth(0).locator(".complaint-facts")).to_contain_text("13812345678")  # the owner's
+    page.screenshot(path=shots / "console-complaints-zh.png")
+    cards.nth(0).locator(".note").fill("已致电客户致歉，并调整午间窗口排班")
+    cards.nth(0).locator("button.resolve").click()
+    expect(cards).to_have_count(1)
+    expect(page.locator("#badge-complaints")).to_have_text("1")
+    resolved = page.locator("#complaints-resolved .complaint")
+    expect(resolved.first.locator(".resolution")).to_contain_text("lin 于")
+    expect(resolved.first.locator(".resolution")).to_contain_text("已致电客户致歉")
+    page.locator("#switch").click()
+    expect(page.locator("#tab-complaints .tab-title")).to_have_text("Complaints")
+    expect(cards.nth(0).locator(".category")).to_have_text("Staff attitude")
+    page.screenshot(path=shots / "console-complaints-en.png")
+    _no_errors(page)
     page.context.close()
