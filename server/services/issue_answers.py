@@ -14,8 +14,7 @@ from server.contract.rest import TicketIssuedOut
 from server.domain.estimate import estimate_wait_s
 from server.domain.model import ServiceDef
 from server.services.context import BranchContext
-from server.services.views import Names, avg_service_s, make_queue_info
-from server.store import repo
+from server.services.views import Names, make_queue_info, places_in_line
 from server.store.issuing import QueueFigures
 from server.store.tables import Ticket
 
@@ -86,7 +85,8 @@ def issued_out(
 ) -> TicketIssuedOut:
     """The issue answer for a stored ticket (a replayed idempotency key)."""
     names = names or Names(session)
-    ahead, wait_s = ahead_and_wait(session, ticket, names)
+    assert ticket.id is not None
+    ahead, wait_s = places_in_line(session, [ticket], names).get(ticket.id, (0, 0))
     return TicketIssuedOut(
         public_id=ticket.public_id,
         number=ticket.number,
@@ -101,15 +101,3 @@ def issued_out(
         status_url=ctx.status_url(ticket.public_id),
         replayed=replayed,
     )
-
-
-def ahead_and_wait(session: Session, ticket: Ticket, names: Names) -> tuple[int, int]:
-    """People ahead of a WAITING ticket and its estimated wait (0, 0 when not waiting)."""
-    if ticket.state != TicketState.WAITING.value:
-        return 0, 0
-    ahead = repo.people_ahead(session, ticket=ticket)
-    svc = names.services.get(ticket.service_code)
-    if svc is None:
-        return ahead, 0
-    opened = repo.open_counters_by_service(session).get(ticket.service_code, 0)
-    return ahead, estimate_wait_s(ahead, avg_service_s(session, svc), opened)

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from datetime import date, datetime
+from datetime import datetime
 
-from server.contract.common import Category, Language, TicketState
+from server.contract.common import Category, Language
 from server.contract.rest import PrintResult, PrintResultOut, TicketIssuedOut, TicketStatusOut
 from server.domain.errors import UnknownEntity
-from server.domain.estimate import estimate_wait_s
 from server.services.context import BranchContext
 from server.services.issue_batch import IssueRequest, issue_batch
-from server.services.views import Names
+from server.services.views import Names, places_in_line
 from server.store import repo
 from server.store.db import read_session, write_session
 
@@ -88,24 +87,11 @@ def ticket_statuses(
         if not rows:
             return {}
         names = Names(session)
-        opened = repo.open_counters_by_service(session)
-        measured = repo.service_times(session)
-        order: dict[tuple[date, str], dict[int, int]] = {}
+        places = places_in_line(session, rows, names)
         out: dict[str, TicketStatusOut] = {}
         for ticket in rows:
-            ahead = wait_s = 0
-            if ticket.state == TicketState.WAITING and ticket.id is not None:
-                key = (ticket.business_day, ticket.service_code)
-                if key not in order:
-                    waiting = repo.waiting_in_order(
-                        session, business_day=key[0], service_code=key[1]
-                    )
-                    order[key] = {ticket_id: i for i, ticket_id in enumerate(waiting)}
-                ahead = order[key].get(ticket.id, 0)
-                svc = names.services.get(ticket.service_code)
-                if svc is not None:
-                    avg_s = measured.get(svc.code, float(svc.default_service_s))
-                    wait_s = estimate_wait_s(ahead, avg_s, opened.get(svc.code, 0))
+            assert ticket.id is not None
+            ahead, wait_s = places.get(ticket.id, (0, 0))
             counter = ticket.counter_number
             out[ticket.public_id] = TicketStatusOut(
                 public_id=ticket.public_id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from sqlmodel import Session
@@ -11,6 +12,7 @@ from server.contract.events import CallInfo, CounterInfo, QueueInfo, Snapshot, T
 from server.domain.availability import unavailable, unavailable_text
 from server.domain.estimate import estimate_wait_s
 from server.domain.model import ServiceDef
+from server.domain.states import TicketState
 from server.services import alert_views
 from server.services.context import BranchContext, service_def
 from server.services.names import Names as Names  # re-exported: its home used to be here
@@ -41,6 +43,41 @@ def avg_service_s(session: Session, service: Service) -> float:
     if stats is None or stats.samples == 0:
         return float(service.default_service_s)
     return stats.avg_service_s
+
+
+def places_in_line(
+    session: Session, tickets: Sequence[Ticket], names: Names
+) -> dict[int, tuple[int, int]]:
+    """(people ahead, estimated wait in seconds) of each WAITING ticket of ``tickets``, by id
+    (tickets not waiting are left out): the one rule for every answer that tells a customer.
+
+    People ahead: the WAITING tickets of the same service and business day that come before it
+    in first-come order (arrived_at, then issue order; a transferred ticket keeps its arrival):
+    arrival order, not the call policy's. The policy's order depends on which counter calls
+    next and on waits that keep growing (priority, appointments, max-wait), so no one count is
+    "the" order; a customer is told the line as it stands. One ordered read per service.
+    """
+    waiting = [t for t in tickets if t.state == TicketState.WAITING and t.id is not None]
+    if not waiting:
+        return {}
+    opened = repo.open_counters_by_service(session)
+    measured = repo.service_times(session)
+    order: dict[tuple[date, str], dict[int, int]] = {}
+    out: dict[int, tuple[int, int]] = {}
+    for ticket in waiting:
+        assert ticket.id is not None
+        key = (ticket.business_day, ticket.service_code)
+        if key not in order:
+            ids = repo.waiting_in_order(session, business_day=key[0], service_code=key[1])
+            order[key] = {ticket_id: i for i, ticket_id in enumerate(ids)}
+        ahead = order[key].get(ticket.id, 0)
+        wait_s = 0
+        svc = names.services.get(ticket.service_code)
+        if svc is not None:  # a service removed from the branch file since: no estimate
+            avg_s = measured.get(svc.code, float(svc.default_service_s))
+            wait_s = estimate_wait_s(ahead, avg_s, opened.get(svc.code, 0))
+        out[ticket.id] = (ahead, wait_s)
+    return out
 
 
 def queue_infos(session: Session, *, day: date, names: Names) -> list[QueueInfo]:

@@ -195,23 +195,6 @@ def waiting_counts(session: Session, *, business_day: date) -> dict[str, int]:
     return {code: int(n) for code, n in session.exec(stmt).all()}
 
 
-def people_ahead(session: Session, *, ticket: Ticket) -> int:
-    """WAITING tickets of the same service and day that arrived before this one."""
-    stmt = (
-        select(func.count())
-        .select_from(Ticket)
-        .where(
-            Ticket.business_day == ticket.business_day,
-            Ticket.service_code == ticket.service_code,
-            Ticket.state == WAITING,
-            col(Ticket.id) != ticket.id,
-            (col(Ticket.arrived_at) < ticket.arrived_at)
-            | ((col(Ticket.arrived_at) == ticket.arrived_at) & (col(Ticket.id) < ticket.id)),
-        )
-    )
-    return int(session.exec(stmt).one())
-
-
 def tickets_by_public_ids(session: Session, *, public_ids: Iterable[str]) -> list[Ticket]:
     ids = list(public_ids)
     if not ids:

@@ -153,3 +153,29 @@ def test_a_used_key_with_another_request_is_refused(branch: Branch) -> None:
     again = branch.issue("A", idempotency_key="press-0001")  # the true retry still works
     assert again["public_id"] == first["public_id"] and again["replayed"] is True
     assert branch.issue("B")["number"] == "B001"  # the refused request used up no number
+
+
+def test_people_ahead_is_one_rule_for_the_status_and_a_replayed_answer(branch: Branch) -> None:
+    """First-come order within the service: a ticket transferred in keeps its early arrival and
+    goes ahead of later ones; the status, a replayed issue answer and the phone page agree."""
+    b1 = branch.issue("B")
+    branch.clock.advance(minutes=1)
+    a1 = branch.issue("A")
+    branch.clock.advance(minutes=1)
+    a2 = branch.issue("A", idempotency_key="kiosk-1-a2")
+    assert a2["people_ahead"] == 1  # a new ticket: everyone waiting for A is ahead
+    branch.teller_post("dora", "/counters/4/open")  # counter 4 serves B
+    called = branch.teller_post("dora", "/counters/4/call-next")
+    assert called["ticket"]["number"] == b1["number"]  # type: ignore[index]
+    branch.teller_post("dora", "/counters/4/transfer", {"to_service": "A"})
+
+    def ahead(public_id: object) -> int:
+        status = branch.client.get(f"/api/v1/tickets/{public_id}").json()
+        return int(status["people_ahead"])
+
+    assert [ahead(t["public_id"]) for t in (b1, a1, a2)] == [0, 1, 2]
+    replayed = branch.issue("A", idempotency_key="kiosk-1-a2")
+    assert replayed["replayed"] is True and replayed["people_ahead"] == 2
+    page = branch.client.get(f"/api/v1/tickets/{a2['public_id']}/view").json()
+    facts = {f["label"]["en"]: f["value"]["en"] for f in page["facts"]}
+    assert facts["People ahead"] == "2"
