@@ -16,15 +16,14 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
 
 from server.domain.errors import UnknownEntity
+from server.services import phone_page
 
 router = APIRouter(include_in_schema=False)
 
-CONTENT_SECURITY_POLICY = (
-    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-    "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-)
+# the same strict policy as the phone page: its own scripts, styles and images, connections
+# (REST and the websocket) to this server only, no framing
 PAGE_HEADERS = {
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "Content-Security-Policy": phone_page.CONTENT_SECURITY_POLICY,
     "Referrer-Policy": "no-referrer",
     "X-Content-Type-Options": "nosniff",
     "X-Robots-Tag": "noindex, nofollow",

@@ -37,34 +37,15 @@ function mount(panel, ctx) {
   const { el, t } = ctx;
   let list = null;
   let error = null;
-  let reading = false;
-  let readAgain = false;
 
-  function read() {
-    if (!ctx.me) return;
-    if (reading) {
-      readAgain = true;
-      return;
-    }
-    reading = true;
-    ctx
-      .api("GET", "/complaints?include_resolved=true&limit=50")
-      .then((answer) => {
-        list = answer;
-        error = null;
-      })
-      .catch((failure) => {
-        error = failure.text || { zh: String(failure), en: String(failure) };
-      })
-      .finally(() => {
-        reading = false;
-        render();
-        if (readAgain) {
-          readAgain = false;
-          read();
-        }
-      });
-  }
+  const read = ctx.reader(
+    () => ctx.api("GET", "/complaints?include_resolved=true&limit=50"),
+    (answer, failure) => {
+      error = failure;
+      if (answer) list = answer;
+      render();
+    },
+  );
 
   async function act(path, body, button) {
     button.disabled = true;

@@ -140,6 +140,34 @@ const ctx = {
   on(kind, callback) {
     listeners[kind].push(callback);
   },
+  /** A coalesced reader: read() runs load() now, or once more after the one on its way; then
+   * done(answer, null) or done(null, bilingual error). Nothing is read while signed out. */
+  reader(load, done) {
+    let reading = false;
+    let again = false;
+    const read = () => {
+      if (!ctx.me) return;
+      if (reading) {
+        again = true;
+        return;
+      }
+      reading = true;
+      Promise.resolve()
+        .then(load)
+        .then(
+          (answer) => done(answer, null),
+          (failure) => done(null, failure.text || { zh: String(failure), en: String(failure) }),
+        )
+        .finally(() => {
+          reading = false;
+          if (again) {
+            again = false;
+            read();
+          }
+        });
+    };
+    return read;
+  },
   /** A small count beside a tab's title ("" hides it), e.g. open complaints. */
   badge(tabId, text) {
     const node = document.getElementById(`badge-${tabId}`);

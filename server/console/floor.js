@@ -44,37 +44,20 @@ function mount(panel, ctx) {
   const { el, t } = ctx;
   let floor = null;
   let error = null;
-  let reading = false;
-  let readAgain = false;
   let timer = null;
 
-  function read() {
-    if (!ctx.me) return;
-    if (reading) {
-      readAgain = true;
-      return;
-    }
-    reading = true;
-    ctx
-      .api("GET", "/console/floor")
-      .then((answer) => {
+  const read = ctx.reader(
+    () => ctx.api("GET", "/console/floor"),
+    (answer, failure) => {
+      error = failure;
+      if (answer) {
         floor = answer;
-        error = null;
         ctx.timezone = answer.timezone || ctx.timezone;
         ctx.noteServerTime(answer.at);
-      })
-      .catch((failure) => {
-        error = failure.text || { zh: String(failure), en: String(failure) };
-      })
-      .finally(() => {
-        reading = false;
-        render();
-        if (readAgain) {
-          readAgain = false;
-          read();
-        }
-      });
-  }
+      }
+      render();
+    },
+  );
 
   function soon() {
     if (timer === null) {

@@ -8,61 +8,23 @@ Set BRANCHQ_SCREENSHOTS to a directory (e.g. docs/screenshots) to keep the pictu
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 from server.contract.common import Role
+from tests.server.browser import CHROMIUM, browser, needs_chromium, new_page, shots
 from tests.server.core.conftest import PASSWORD, Branch
 from tests.server.core.test_ratings import served
 
-CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="Debian's chromium is not installed at /usr/bin/chromium (apt-get install chromium)",
-)
+pytestmark = needs_chromium
+__all__ = ["browser", "shots"]  # fixtures
 
 if CHROMIUM.exists():
-    from playwright.sync_api import Browser, Page, expect, sync_playwright
-
-ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-WAIT_MS = 10_000
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def shots(tmp_path: Path) -> Path:
-    wanted = os.environ.get("BRANCHQ_SCREENSHOTS")
-    folder = Path(wanted) if wanted else tmp_path
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    from playwright.sync_api import Browser, Page, expect
 
 
 def _desk_screen(browser: Browser, locale: str) -> Page:
-    context = browser.new_context(viewport={"width": 1920, "height": 1080}, locale=locale)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.set_default_timeout(WAIT_MS)
-    page.errors = errors  # type: ignore[attr-defined]
-    return page
+    return new_page(browser, width=1920, height=1080, locale=locale)
 
 
 def _sign_in(page: Page, branch: Branch, username: str, password: str = PASSWORD) -> None:
@@ -80,7 +42,7 @@ def _no_errors(page: Page) -> None:
 def _fits_the_screen(page: Page) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     height = page.evaluate("document.documentElement.scrollHeight")
-    assert (width, height) <= (1920, 1080) or (width <= 1920 and height <= 1080), (width, height)
+    assert width <= 1920 and height <= 1080, (width, height)
 
 
 def test_the_floor_follows_a_call_and_an_alert_is_acknowledged(
