@@ -1,2 +1,3 @@
-"""PyQt6 apps of the branch: the teller's counter terminal (``terminal/``) and the lobby wall
-display (``lobby/``, its voice in ``branchq_voice``)."""
+"""PyQt6 apps of the branch: the teller's counter terminal (``terminal/``), the lobby wall
+display (``lobby/``, its voice in ``branchq_voice``) and the customer's rating pad at a counter
+(``rating/``)."""

@@ -158,23 +158,28 @@ class RatingPadWindow(QWidget):
         page, column = self._page()
         self.ask_title = _label("title")
         self.ask_ticket = _label("sub")
-        column.addStretch(1)
+        column.addStretch(2)
         column.addWidget(self.ask_title)
         column.addWidget(self.ask_ticket)
-        faces = QGridLayout()
+        column.addSpacing(40)
+        faces = QHBoxLayout()
         faces.setSpacing(12)
+        side = 132 if self.portrait else 200  # a large target for a finger, five in a row
         self.faces: dict[int, FaceButton] = {}
         self.face_labels: dict[int, QLabel] = {}
-        for i, score in enumerate(FACE_ORDER):
+        for score in FACE_ORDER:
             face = FaceButton(score)
+            face.setFixedSize(side, side)
             face.clicked.connect(lambda _=False, s=score: self.model.choose_score(s))
             label = _label("scoreLabel")
-            faces.addWidget(face, 0, i)
-            faces.addWidget(label, 1, i)
+            one = QVBoxLayout()
+            one.setSpacing(6)
+            one.addWidget(face, 0, Qt.AlignmentFlag.AlignHCenter)
+            one.addWidget(label)
+            faces.addLayout(one, 1)
             self.faces[score], self.face_labels[score] = face, label
-        faces.setRowStretch(0, 1)
-        column.addLayout(faces, 4)
-        column.addStretch(1)
+        column.addLayout(faces)
+        column.addStretch(3)
         return page
 
     def _reasons(self) -> QWidget:
@@ -310,6 +315,7 @@ class RatingPadWindow(QWidget):
         self.counter.setText(self.t(m.counter_name))
         teller = texts.teller_line(m.teller)
         self.teller.setText(self.t(teller))
+        self.teller.setVisible(m.screen is not Screen.IDLE)  # the welcome names the teller
         self.switch.setText(self.t(texts.SWITCH))
         self.offline.setText(self.t(texts.REFUSED if m.refused else texts.OFFLINE))
         self.offline.setVisible(m.refused or not m.online)

@@ -18,7 +18,7 @@ from tests.counter_display.rating.conftest import WAIT_MS, MakePad, serve_one
 from tests.e2e.live import LiveBranch
 
 SHOTS = {
-    "landscape": {Screen.ASK, Screen.REASONS, Screen.THANKS, Screen.COMPLAINT},
+    "landscape": {Screen.IDLE, Screen.ASK, Screen.REASONS, Screen.THANKS, Screen.COMPLAINT},
     "portrait": {Screen.ASK, Screen.COMPLAINT},
 }
 
