@@ -11,7 +11,7 @@ from server.api.context import BranchDep
 from server.api.deps import ManagerDep
 from server.contract.audit import AuditActorOut, AuditEntryOut, AuditPage, AuditVerification
 from server.contract.common import Bilingual
-from server.domain.audit import Entry
+from server.domain.audit import Entry, action_words
 from server.services import audit
 
 router = APIRouter(prefix="/audit", tags=["audit"])
@@ -20,12 +20,14 @@ PAGE_MAX = 500
 
 
 def entry_out(e: Entry) -> AuditEntryOut:
+    zh, en = action_words(e.action)
     return AuditEntryOut(
         seq=e.seq,
         at=e.at,
         business_day=e.business_day,
         actor=AuditActorOut(kind=e.actor.kind, id=e.actor.id, name=e.actor.name, role=e.actor.role),
         action=e.action,
+        action_label=Bilingual(zh=zh, en=en),
         subject=e.subject,
         details=dict(e.details),
         prev_hash=e.prev_hash,

@@ -16,7 +16,7 @@ from server.contract.alerts import AlertInfo
 from server.contract.common import INT64_MAX
 from server.contract.console import FloorView
 from server.contract.rest import ErrorBody
-from server.services import alerts, floor
+from server.services import alerts, audit, floor
 
 router = APIRouter(prefix="/console", tags=["console"])
 
@@ -38,4 +38,5 @@ def acknowledge_alert(
 ) -> AlertInfo:
     """The manager has seen the alert: stored with their name and the time; every console
     and counter terminal is told. Again: the alert as it is. A cleared alert: 409."""
-    return alerts.acknowledge_alert(branch, alert_id=alert_id, by_name=who.name)
+    by = audit.staff(branch, who)
+    return alerts.acknowledge_alert(branch, alert_id=alert_id, by_name=who.name, acting=by)

@@ -1,6 +1,7 @@
 // The console's tabs, in the order of the bar. Each module's default export is a tab:
 // { id, title: {zh, en}, mount(panel, ctx) -> { shown() } }  (see README.md in this folder).
+import audit from "./audit.js";
 import complaints from "./complaints.js";
 import floor from "./floor.js";
 
-export default [floor, complaints];
+export default [floor, complaints, audit];

@@ -26,6 +26,7 @@ class AuditEntryOut(WireModel):
     business_day: date
     actor: AuditActorOut
     action: str  # "ticket.finish", "user.create", "emergency.on", ...
+    action_label: Bilingual  # "办结" / "finished"
     subject: str  # "ticket:<public id>", "counter:3", "user:bob", "branch", ...
     details: dict[str, Any]
     prev_hash: str

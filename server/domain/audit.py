@@ -81,6 +81,54 @@ class AuditAction(StrEnum):
     COMPLAINT_TAKE = "complaint.take"
     COMPLAINT_ASSIGN = "complaint.assign"
     COMPLAINT_RESOLVE = "complaint.resolve"
+    ALERT_ACKNOWLEDGE = "alert.acknowledge"
+
+
+ACTION_WORDS: dict[AuditAction, tuple[str, str]] = {
+    AuditAction.LOGIN: ("登录", "signed in"),
+    AuditAction.LOGIN_FAILED: ("登录失败", "sign-in failed"),
+    AuditAction.LOGOUT: ("退出登录", "signed out"),
+    AuditAction.COUNTER_OPEN: ("开启窗口", "opened the counter"),
+    AuditAction.COUNTER_PAUSE: ("暂停窗口", "paused the counter"),
+    AuditAction.COUNTER_CLOSE: ("关闭窗口", "closed the counter"),
+    AuditAction.CALL_NEXT: ("顺序叫号", "called next"),
+    AuditAction.CALL: ("指定叫号", "called a chosen ticket"),
+    AuditAction.RECALL: ("重呼", "recalled"),
+    AuditAction.START: ("开始办理", "started service"),
+    AuditAction.FINISH: ("办结", "finished"),
+    AuditAction.NO_SHOW: ("过号", "marked no-show"),
+    AuditAction.PARK: ("挂起", "parked"),
+    AuditAction.UNPARK: ("恢复挂起", "took back a parked ticket"),
+    AuditAction.CANCEL: ("取消号码", "cancelled a ticket"),
+    AuditAction.TRANSFER: ("转移", "transferred"),
+    AuditAction.USER_CREATE: ("新建用户", "created a user"),
+    AuditAction.USER_DISABLE: ("停用用户", "disabled a user"),
+    AuditAction.USER_ENABLE: ("启用用户", "enabled a user"),
+    AuditAction.USER_PASSWORD: ("重置密码", "reset a password"),
+    AuditAction.DEVICE_REGISTER: ("注册设备", "registered a device"),
+    AuditAction.DEVICE_ROTATE: ("更换设备令牌", "rotated a device token"),
+    AuditAction.DEVICE_REVOKE: ("吊销设备", "revoked a device"),
+    AuditAction.SERVICE_UPDATE: ("修改业务设置", "changed a service"),
+    AuditAction.COUNTER_SKILLS: ("修改窗口业务", "changed a counter's services"),
+    AuditAction.CATEGORY_UPDATE: ("修改客户类别权重", "changed a category's weight"),
+    AuditAction.EMERGENCY_ON: ("启动应急/暂停", "stopped issuing (emergency or pause)"),
+    AuditAction.EMERGENCY_OFF: ("恢复取号", "resumed issuing"),
+    AuditAction.APPOINTMENT_BOOK: ("代客预约", "booked for a customer"),
+    AuditAction.APPOINTMENT_CANCEL: ("取消预约", "cancelled a booking"),
+    AuditAction.APPOINTMENT_SCHEDULE: ("修改预约时段", "changed appointment hours"),
+    AuditAction.COMPLAINT_TAKE: ("受理投诉", "took a complaint"),
+    AuditAction.COMPLAINT_ASSIGN: ("分派投诉", "assigned a complaint"),
+    AuditAction.COMPLAINT_RESOLVE: ("办结投诉", "resolved a complaint"),
+    AuditAction.ALERT_ACKNOWLEDGE: ("确认等候提醒", "acknowledged a wait alert"),
+}
+
+
+def action_words(action: str) -> tuple[str, str]:
+    """(zh, en) words of an action; an unknown one (an edited entry) as it is."""
+    try:
+        return ACTION_WORDS[AuditAction(action)]
+    except ValueError:
+        return action, action
 
 
 @dataclass(frozen=True)

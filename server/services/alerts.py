@@ -13,7 +13,9 @@ import threading
 
 from server.contract.alerts import AlertInfo
 from server.contract.events import AlertAcknowledged, AlertCleared, AlertRaised, Event
+from server.domain.audit import Acting, AuditAction
 from server.domain.staffing import ACTIVE_ALERT_STATES, AlertState, breaches
+from server.services import audit
 from server.services.alert_views import alert_info
 from server.services.context import BranchContext
 from server.services.errors import ActionRefused
@@ -79,8 +81,11 @@ def check_alerts(ctx: BranchContext) -> list[Event]:
         return events
 
 
-def acknowledge_alert(ctx: BranchContext, *, alert_id: int, by_name: str) -> AlertInfo:
-    """A manager has seen the alert; again: answers it as it is. A cleared alert is refused."""
+def acknowledge_alert(
+    ctx: BranchContext, *, alert_id: int, by_name: str, acting: Acting | None = None
+) -> AlertInfo:
+    """A manager has seen the alert; again: answers it as it is. A cleared alert is refused.
+    ``acting``: who, for the audit trail (the first acknowledgement only)."""
     now = ctx.now()
     with write_session(ctx.engine) as session:
         row = alerts.get_alert(session, alert_id=alert_id)
@@ -96,6 +101,11 @@ def acknowledge_alert(ctx: BranchContext, *, alert_id: int, by_name: str) -> Ale
         row.acknowledged_at = now
         row.acknowledged_by = by_name
         session.add(row)
+        if acting is not None:
+            details = {"service": row.service_code, "kind": row.kind.value}
+            audit.record(
+                session, acting, AuditAction.ALERT_ACKNOWLEDGE, f"alert:{alert_id}", details
+            )
         session.flush()
         info = alert_info(row, names)
     ctx.publish(AlertAcknowledged(seq=0, at=now, alert=info))

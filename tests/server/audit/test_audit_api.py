@@ -289,3 +289,21 @@ def test_staff_bookings_schedules_and_complaints_are_audited_not_customers(
     ]
     assert new[2]["actor"]["id"] == boss_id and new[2]["details"]["slot_min"] == 60
     assert "王小明" not in str(new)  # the customer's contact stays out of the trail
+
+
+def test_acknowledging_a_wait_alert_is_audited_once(branch: Branch) -> None:
+    from tests.server.console.test_alerts import _floor, _grow_a_past_target
+    from tests.server.core.live import wait_until
+
+    manager = branch.user("lin", Role.MANAGER)
+    admin(branch)
+    _grow_a_past_target(branch)
+    wait_until(lambda: len(_floor(branch)["alerts"]) == 1, what="the alert")
+    alert_id = _floor(branch)["alerts"][0]["id"]
+    before = head_seq(branch)
+    url = f"{API}/console/alerts/{alert_id}/acknowledge"
+    for _ in range(2):  # again: the alert as it is, nothing new
+        assert branch.client.post(url, headers=manager).status_code == 200
+    entry = one_entry(branch, before, "alert.acknowledge")
+    assert entry["subject"] == f"alert:{alert_id}" and entry["actor"]["name"] == "lin"
+    assert entry["details"] == {"service": "A", "kind": "wait_over_target"}

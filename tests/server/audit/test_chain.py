@@ -161,3 +161,12 @@ def test_anchor_text_round_trips_and_bad_text_is_refused() -> None:
     for bad in ("12", "x:" + "ab" * 32, "12:abc", "12:" + "zz" * 32):
         with pytest.raises(ValueError, match="expected SEQ:SHA256"):
             Anchor.parse(bad)
+
+
+def test_every_action_has_words_in_both_languages() -> None:
+    from server.domain.audit import ACTION_WORDS, AuditAction, action_words
+
+    assert set(ACTION_WORDS) == set(AuditAction)
+    assert all(zh and en and zh != en for zh, en in ACTION_WORDS.values())
+    assert action_words("ticket.finish") == ("办结", "finished")
+    assert action_words("made.up") == ("made.up", "made.up")
