@@ -69,7 +69,6 @@ function mount(panel, ctx) {
   let next = null; // before_seq of the page before, or null
   let error = null;
   let filters = { actor: "", action: "" };
-  let reading = false;
   let timer = null;
 
   const actorInput = el("input", {
@@ -89,32 +88,42 @@ function mount(panel, ctx) {
     return `/audit?${params}`;
   }
 
-  async function readPage(beforeSeq) {
-    if (reading) return;
-    reading = true;
-    try {
-      const page = await ctx.api("GET", query(beforeSeq));
-      entries = beforeSeq ? entries.concat(page.entries) : page.entries;
-      next = page.next_before_seq;
-      error = null;
-    } catch (failure) {
-      error = failure.text || { zh: String(failure), en: String(failure) };
-    } finally {
-      reading = false;
+  // the newest page (again after events and filter changes), or the page before `next`
+  let older = false;
+  const read = ctx.reader(
+    () => {
+      const before = older ? next : null;
+      older = false;
+      return ctx.api("GET", query(before)).then((page) => ({ page, before }));
+    },
+    (answer, failure) => {
+      if (answer) {
+        const { page, before } = answer;
+        entries = before ? entries.concat(page.entries) : page.entries;
+        next = page.next_before_seq;
+      }
+      error = failure;
       render();
-    }
+    },
+  );
+  const check = ctx.reader(
+    () => ctx.api("GET", "/audit/verify"),
+    (answer, failure) => {
+      report = answer;
+      error = failure;
+      render();
+    },
+  );
+
+  function readPage(beforeSeq) {
+    older = Boolean(beforeSeq);
+    read();
   }
 
-  async function verify() {
+  function verify() {
     report = null;
     render();
-    try {
-      report = await ctx.api("GET", "/audit/verify");
-      error = null;
-    } catch (failure) {
-      error = failure.text || { zh: String(failure), en: String(failure) };
-    }
-    render();
+    check();
   }
 
   function applyFilters() {
