@@ -359,6 +359,7 @@ function signOut(why) {
   }
   ctx.me = null;
   renderWho();
+  $("emergency").hidden = true;
   $("tabs").hidden = true;
   $("signout").hidden = true;
   $("panels").hidden = true;

@@ -224,9 +224,6 @@ function mount(panel, ctx) {
       if (floor.recent_alerts.length) {
         nodes.push(section("cleared", T.cleared, el("div", { class: "alert-list small" }, floor.recent_alerts.map(alertCard))));
       }
-      const banner = document.getElementById("emergency");
-      banner.hidden = !floor.emergency;
-      banner.textContent = floor.emergency ? t(floor.emergency) : "";
     }
     panel.replaceChildren(...nodes);
     for (const fill of panel.querySelectorAll(".meter .fill")) {

@@ -2,6 +2,7 @@
 // { id, title: {zh, en}, mount(panel, ctx) -> { shown() } }  (see README.md in this folder).
 import audit from "./audit.js";
 import complaints from "./complaints.js";
+import emergency from "./emergency.js";
 import floor from "./floor.js";
 
-export default [floor, complaints, audit];
+export default [floor, complaints, emergency, audit];

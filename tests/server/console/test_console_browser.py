@@ -192,3 +192,40 @@ def test_open_complaints_overdue_first_taken_and_resolved_on_the_page(
     page.screenshot(path=shots / "console-complaints-en.png")
     _no_errors(page)
     page.context.close()
+
+
+def test_a_manager_pauses_issuing_from_the_console_and_resumes(
+    browser: Browser, branch: Branch, shots: Path
+) -> None:
+    branch.user("lin", Role.MANAGER)
+    page = _desk_screen(browser, "zh-CN")
+    _sign_in(page, branch, "lin")
+    page.locator("#tab-emergency").click()
+    expect(page.locator("#emergency-state")).to_have_text("正常取号中")
+    expect(page.locator("#notice-zh")).to_have_value("暂停服务，请稍候，已取号的客户将继续办理")
+    page.locator("#notice-en").fill("")
+    page.locator("#emergency-apply").click()
+    expect(page.locator("#emergency-form .error")).to_have_text("通知需要中英文两种语言")
+    page.locator("#notice-en").fill("Service is paused for a cash delivery; back at 10:30")
+    page.locator("#emergency-apply").click()
+
+    banner = page.locator("#emergency")
+    expect(banner.locator(".emergency-kind")).to_have_text("暂停取号中 · 暂停服务")
+    expect(banner.locator(".emergency-since")).to_have_text("lin 于 10:00 开启")
+    r = branch.client.post("/api/v1/tickets", json={"service_code": "A"}, headers=branch.kiosk())
+    assert r.status_code == 409 and r.json()["error"] == "branch_paused"
+    assert r.json()["message"]["en"].endswith("back at 10:30")
+    expect(page.locator("#emergency-log li")).to_have_count(1)
+    expect(page.locator("#emergency-apply")).to_have_text("更新通知")
+    page.screenshot(path=shots / "console-emergency-zh.png")
+    page.locator("#tab-floor").click()
+    expect(banner).to_be_visible()  # across every tab
+
+    page.locator("#emergency-resume").click()
+    expect(banner).to_be_hidden()
+    branch.issue("A")  # issuing again
+    page.locator("#tab-emergency").click()
+    expect(page.locator("#emergency-log li")).to_have_count(2)
+    expect(page.locator("#emergency-log li").first).to_contain_text("解除")
+    _no_errors(page)
+    page.context.close()
