@@ -144,6 +144,12 @@ def main() -> int:
                 f"{p50 / percentile(base, 50):.2f} | {p99 / percentile(base, 99):.2f} | "
                 f"{cpu * 1000:.2f} | {cpu / base_cpu:.2f} |"
             )
+    summary = []
+    for action in ("call-next", "finish"):
+        on, off = samples["audit"][action], samples["no audit"][action]
+        ratio = percentile([w for w, _ in on], 50) / percentile([w for w, _ in off], 50)
+        extra_cpu = statistics.fmean(c for _, c in on) - statistics.fmean(c for _, c in off)
+        summary.append(f"{action} p50 x{ratio:.2f} and {extra_cpu * 1000:+.2f} ms CPU")
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     body = "\n".join(
         [
@@ -152,6 +158,8 @@ def main() -> int:
             "the end.",
             "",
             *lines,
+            "",
+            f"With the audit entry against without, same run: {'; '.join(summary)} per action.",
             "",
             "The use cases in one process (no HTTP), one counter, a queue kept at "
             f"{QUEUE} waiting tickets, blocks of {BLOCK} cycles (call-next, start, finish) "
