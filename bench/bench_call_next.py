@@ -30,6 +30,7 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -45,14 +46,16 @@ from report import write_section  # noqa: E402
 from server.branchfile import load_branch  # noqa: E402
 from server.contract.common import Category  # noqa: E402
 from server.domain.desk import TellerAt  # noqa: E402
+from server.domain.policy import WeightedPolicy  # noqa: E402
 from server.services import calls, candidates, counters, handling  # noqa: E402
-from server.services.context import BranchContext  # noqa: E402
+from server.services.context import BranchContext, live_config  # noqa: E402
 from server.services.issue_batch import IssueRequest, issue_batch  # noqa: E402
 from server.services.users import create_user  # noqa: E402
-from server.store.db import make_engine, migrate, write_session  # noqa: E402
+from server.store.db import make_engine, migrate, read_session, write_session  # noqa: E402
 from server.store.seed import sync_branch  # noqa: E402
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
+Chooser = Callable[..., object]
 HEADING = "Call-next and the length of the queue (callnext)"
 SIZES = (10, 300, 3000)
 SERVICES = ("A", "B", "F")
@@ -74,6 +77,7 @@ TARGET_RATIO = 1.5
 class Calls:
     cpu_s: list[float]
     wall_s: list[float]
+    choice_cpu_s: list[float]  # the choice alone (read and score), CPU per call
 
 
 class Clock:
@@ -124,7 +128,7 @@ def in_process(size: int, calls_n: int, full_scan: bool, tmp: Path) -> Calls:
     chooser = candidates.choose_by_full_scan if full_scan else candidates.choose_for
     saved = calls.choose_for
     calls.choose_for = chooser  # the phase's algorithm (the baseline swaps in the full scan)
-    cpu, wall = [], []
+    cpu, wall, choice = [], [], []
     try:
         for i in range(-WARM_UP, calls_n):
             t0, c0 = time.perf_counter(), time.thread_time()
@@ -139,10 +143,23 @@ def in_process(size: int, calls_n: int, full_scan: bool, tmp: Path) -> Calls:
             outcome = issue_batch(ctx, [_request(size + i, clock, answer.ticket.service_code)])[0]
             if isinstance(outcome, Exception):
                 raise outcome
+            if i >= 0:
+                choice.append(_choice_cpu_s(ctx, clock, chooser))
     finally:
         calls.choose_for = saved
         engine.dispose()
-    return Calls(cpu, wall)
+    return Calls(cpu, wall, choice)
+
+
+def _choice_cpu_s(ctx: BranchContext, clock: Clock, chooser: Chooser) -> float:
+    """CPU time of the choice alone (what call-next reads and scores), in a read session."""
+    with read_session(ctx.engine) as session:
+        policy = WeightedPolicy(live_config(session, ctx))
+        counter = policy.config.counter(COUNTER)
+        day, now = ctx.business_day(clock.now), clock.now
+        c0 = time.thread_time()
+        chooser(session, policy=policy, counter=counter, day=day, now=now)
+        return time.thread_time() - c0
 
 
 def _cpu_s(pid: int) -> float:
@@ -193,7 +210,7 @@ async def over_http(calls_n: int, tmp: Path) -> dict[int, tuple[Calls, float]]:
                 await conn.expect(no_show)
                 await issue_one(called["service_code"])
             await conn.close()
-            out[size] = (Calls([], wall), server_cpu / calls_n)
+            out[size] = (Calls([], wall, []), server_cpu / calls_n)
         await kiosk.close()
     finally:
         stop_server(proc)
@@ -228,6 +245,21 @@ def report(
             f"{_ms(_p(o, 50))} | {_ms(_p(o, 99))} | {_p(o, 99) / _p(n, 99):.1f}x | "
             f"{_p(n, 99) / base:.2f}x |"
         )
+    lines += [
+        "",
+        "The choice alone (read the candidates, score them: `candidates.choose_for` against",
+        "`choose_by_full_scan`, in a read session after each call), CPU ms:",
+        "",
+        "| waiting | heads p50 | heads p99 | full scan p50 | full scan p99 "
+        "| p50 full scan / heads |",
+        "|---|---|---|---|---|---|",
+    ]
+    for size in SIZES:
+        n, o = new[size].choice_cpu_s, old[size].choice_cpu_s
+        lines.append(
+            f"| {size} | {_ms(_p(n, 50))} | {_ms(_p(n, 99))} | {_ms(_p(o, 50))} | "
+            f"{_ms(_p(o, 99))} | {_p(o, 50) / _p(n, 50):.1f}x |"
+        )
     lines += ["", "The same calls, wall time per call (ms):", ""]
     lines += [
         "| waiting | heads p50 | heads p99 | full scan p50 | full scan p99 |",
@@ -261,7 +293,15 @@ def report(
     lines += [
         "",
         f"Target (p99 <= {TARGET_P99_S * 1000:.0f} ms at 3,000 and <= {TARGET_RATIO}x the "
-        f"10-waiting p99, server CPU in-process): {'met' if met else 'MISSED'}.",
+        f"10-waiting p99, server CPU in-process): {'met' if met else 'MISSED'} "
+        f"(ratio {top / base:.2f}x, p99 at 3,000 {_ms(top)} ms).",
+        "",
+        "How to read it: the heads rows should stay flat from 10 to 3,000 waiting while the full",
+        "scan grows with the queue; the choice alone is the part this change replaced, the rest",
+        "of a call (the counter's row lock, the desk, the claim, the event log, the queue line",
+        "of the event, the commit) does not depend on the queue. CPU times are thread CPU,",
+        "which a shared machine inflates too (cache and core contention): read the absolute",
+        "5 ms against the 10-waiting row of the same run and the load average above.",
         "",
     ]
     return "\n".join(lines)
