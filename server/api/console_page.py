@@ -20,10 +20,14 @@ from server.services import phone_page
 
 router = APIRouter(include_in_schema=False)
 
-# the same strict policy as the phone page: its own scripts, styles and images, connections
-# (REST and the websocket) to this server only, no framing
+# the phone page's strict policy (its own scripts, styles and images, connections to this
+# server only, no framing), and blob: pictures: the reports tab shows the charts it read with
+# its token through blob: URLs (only this page's scripts can make them)
+CONTENT_SECURITY_POLICY = phone_page.CONTENT_SECURITY_POLICY.replace(
+    "img-src 'self'", "img-src 'self' blob:", 1
+)
 PAGE_HEADERS = {
-    "Content-Security-Policy": phone_page.CONTENT_SECURITY_POLICY,
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "Referrer-Policy": "no-referrer",
     "X-Content-Type-Options": "nosniff",
     "X-Robots-Tag": "noindex, nofollow",

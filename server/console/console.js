@@ -137,6 +137,22 @@ const ctx = {
     if (!response.ok) throw new ApiError(response.status, answer);
     return answer;
   },
+  /** GET a file of the API (a chart, an export) with the token; resolves to a Blob. A page
+   * shows it through URL.createObjectURL (the CSP allows blob: pictures). */
+  async blob(path) {
+    const headers = {};
+    const token = sessionStorage.getItem(TOKEN_KEY);
+    if (token) headers.Authorization = `Bearer ${token}`;
+    let response;
+    try {
+      response = await fetch(`/api/v1${path}`, { headers, cache: "no-store" });
+    } catch (error) {
+      throw Object.assign(new ApiError(0, { message: T.unreachable }), { cause: error });
+    }
+    if (response.status === 401) signOut(T.sessionEnded);
+    if (!response.ok) throw new ApiError(response.status, await response.json().catch(() => null));
+    return response.blob();
+  },
   on(kind, callback) {
     listeners[kind].push(callback);
   },

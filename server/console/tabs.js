@@ -4,5 +4,6 @@ import audit from "./audit.js";
 import complaints from "./complaints.js";
 import emergency from "./emergency.js";
 import floor from "./floor.js";
+import reports from "./reports.js";
 
-export default [floor, complaints, emergency, audit];
+export default [floor, complaints, reports, emergency, audit];

@@ -135,7 +135,7 @@ def _waits(ax: Axes, data: ChartData, lang: Lang) -> None:
         )
     ax.set_xlabel(_w("hour", lang))
     ax.set_ylim(bottom=0)
-    ax.legend(loc="upper left")
+    ax.legend(loc="best", framealpha=0.9)
     ax.grid(axis="y", alpha=0.3)
 
 

@@ -105,3 +105,9 @@ def test_the_table_has_the_exports_columns_in_both_languages(branch: Branch) -> 
     assert a["cells"][ids.index("issued")] == 5 and a["cells"][ids.index("wait_p90_s")] == 840.0
     assert a["cells"][ids.index("within_target_pct")] == 100.0
     assert body["total"]["name"]["en"] == "total" and body["total"]["cells"][0] == 8
+
+
+def test_the_console_page_may_show_blob_pictures_and_nothing_more(branch: Branch) -> None:
+    policy = branch.client.get("/console").headers["content-security-policy"]
+    assert "img-src 'self' blob:;" in policy  # the reports tab's charts, read with its token
+    assert "script-src 'self';" in policy and "default-src 'none'" in policy
