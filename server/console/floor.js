@@ -226,6 +226,8 @@ function mount(panel, ctx) {
       }
     }
     panel.replaceChildren(...nodes);
+    const open = floor ? floor.alerts.filter((a) => a.state === "open").length : 0;
+    ctx.badge("floor", open ? String(open) : ""); // unacknowledged alerts, seen from any tab
     for (const fill of panel.querySelectorAll(".meter .fill")) {
       fill.style.width = `${(Number(fill.dataset.share) * 100).toFixed(1)}%`;
     }

@@ -88,6 +88,7 @@ def test_the_floor_follows_a_call_and_an_alert_is_acknowledged(
     expect(alerts).to_have_count(0)
     branch.issue("A")
     expect(alerts).to_have_count(1)
+    expect(page.locator("#badge-floor")).to_have_text("1")  # an alert nobody acknowledged
     alert = alerts.first
     expect(alert).to_have_attribute("data-state", "open")
     expect(alert.locator(".alert-text")).to_have_text(
@@ -101,6 +102,7 @@ def test_the_floor_follows_a_call_and_an_alert_is_acknowledged(
 
     alert.locator("button.ack").click()
     expect(alert).to_have_attribute("data-state", "acknowledged")
+    expect(page.locator("#badge-floor")).to_be_hidden()
     expect(alert.locator(".acked")).to_contain_text("lin 已于")
     stored = branch.client.get("/api/v1/console/floor", headers=branch.user("lin")).json()
     assert [(a["state"], a["acknowledged_by"]) for a in stored["alerts"]] == [
