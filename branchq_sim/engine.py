@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from branchq_sim.customers import Customer, draw_customers, seconds_of
 from branchq_sim.profile import Profile
 from server.domain.errors import ServiceUnavailable
+from server.domain.estimate import estimate_wait_s
 from server.domain.queue import BranchQueue
 from server.domain.states import CounterState, TicketState
 from server.domain.ticket import Ticket
@@ -39,8 +40,10 @@ REFUSED = "REFUSED"  # the kiosk refused the ticket (service closed or daily cap
 class Outcome:
     """What happened to one customer. Times are seconds from the day's open.
 
-    estimate_s: the server's estimate shown at issue; naive_s: people ahead x the service's
-    mean time / counters listed for it; naive_literal_s: people ahead x mean time.
+    estimate_s: the server's estimate shown at issue; one_queue_s: the one-queue estimate
+    (its own queue x the average / OPEN counters serving it: the server's before the shared
+    estimate); naive_s: people ahead x the service's mean time / counters listed for it;
+    naive_literal_s: people ahead x mean time.
     """
 
     customer: Customer
@@ -49,6 +52,7 @@ class Outcome:
     counter: int | None = None
     people_ahead: int = 0
     estimate_s: int = 0
+    one_queue_s: int = 0
     naive_s: float = 0.0
     naive_literal_s: float = 0.0
     called_s: float | None = None
@@ -137,6 +141,10 @@ class DaySimulation:
         self._seq = 0
         self._events = 0
         self._means = {c: s.mean_s for c, s in profile.sim.service_times.items()}
+        # WAITING tickets per service: a counter none of whose services has one is not asked
+        # to call next (the policy would find no candidate for it; asking costs a full scan)
+        self._waiting: dict[str, int] = {}
+        self._skills = {c.number: frozenset(c.served()) for c in profile.branch.counters}
         self._listed = {
             s.code: sum(1 for c in profile.branch.counters if c.serves(s.code))
             for s in profile.branch.services
@@ -238,11 +246,15 @@ class DaySimulation:
         ]
         idle.sort(key=lambda u: (u.idle_since, u.number))
         for use in idle:
-            ticket = self.queue.call_next(use.number, self.at(t))
+            if any(self._waiting.get(code) for code in self._skills[use.number]):
+                ticket = self.queue.call_next(use.number, self.at(t))
+            else:
+                ticket = None
             if ticket is None:
                 if use.closing:
                     self._close(t, use)
                 continue
+            self._waiting[ticket.service_code] -= 1
             use.holding, use.hold_since = ticket.ticket_id, t
             out = self.outcomes[ticket.ticket_id]
             out.called_s, out.counter = t, use.number
@@ -257,12 +269,19 @@ class DaySimulation:
     # -- tickets ---------------------------------------------------------------------------------
     def _on_arrive(self, t: float, index: int, _b: int) -> None:
         cust = self.customers[index]
-        ahead, estimate = self.queue.estimate(cust.service_code)
-        mean = self._means.get(cust.service_code, 0.0)
+        code = cust.service_code
+        ahead, estimate = self.queue.estimate(code)
+        mean = self._means.get(code, 0.0)
+        serving = sum(
+            1
+            for n, skills in self._skills.items()
+            if code in skills and self._state(n) == CounterState.OPEN
+        )
         out = Outcome(
             cust,
             people_ahead=ahead,
             estimate_s=estimate,
+            one_queue_s=estimate_wait_s(ahead, self.queue.avg_for(code), serving),
             naive_s=ahead * mean / max(self._listed.get(cust.service_code, 0), 1),
             naive_literal_s=ahead * mean,
         )
@@ -274,6 +293,7 @@ class DaySimulation:
             self.refused.append(out)
             return
         out.number, out.ticket = ticket.number, ticket
+        self._waiting[code] = self._waiting.get(code, 0) + 1
         self.outcomes[ticket.ticket_id] = out
 
     def _on_recall(self, t: float, number: int, ticket_id: int) -> None:
@@ -313,6 +333,7 @@ class DaySimulation:
         """Whoever still waits is abandoned; counters finish what they hold, then close."""
         for ticket in list(self.queue.tickets.values()):
             if ticket.state == TicketState.WAITING:
+                self._waiting[ticket.service_code] -= 1
                 self.queue.abandon(ticket.ticket_id, self.at(t))
                 self._ended(t, ticket.ticket_id, ticket.state)
         for use in self.counters.values():

@@ -112,6 +112,7 @@ def day_figures(result: DayResult) -> DayFigures:
     longest = max(called, key=lambda o: (o.wait_s or 0.0, -o.customer.index), default=None)
     errors = [
         error_stats("server", [(o.estimate_s, o.wait_s or 0.0) for o in called]),
+        error_stats("one_queue", [(o.one_queue_s, o.wait_s or 0.0) for o in called]),
         error_stats("naive", [(o.naive_s, o.wait_s or 0.0) for o in called]),
         error_stats("naive_literal", [(o.naive_literal_s, o.wait_s or 0.0) for o in called]),
     ]

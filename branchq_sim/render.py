@@ -105,9 +105,10 @@ def report_text(name: str, fig: DayFigures) -> str:
                 for e in fig.errors
             ],
         ),
-        "  server: the server's estimate_wait_s as a new ticket is told it; naive: people ahead"
-        " x mean service time / counters listed for the service; naive_literal: people ahead x"
-        " mean service time",
+        "  server: the server's estimate as a new ticket is told it (estimate_shared_wait_s);"
+        " one_queue: its own queue x average / OPEN counters serving it (estimate_wait_s, the"
+        " server's before); naive: people ahead x mean service time / counters listed for the"
+        " service; naive_literal: people ahead x mean service time",
     ]
     return "\n".join(parts)
 

@@ -64,6 +64,20 @@ class _Scored:
     reason_en: str
     reason_zh: str
 
+
+@dataclass(frozen=True)
+class _Points:
+    """A candidate's score and what earned it (the words come later, for the chosen one)."""
+
+    candidate: Candidate
+    score: float
+    waited_s: float
+    cat_weight: float
+    ctr_weight: float
+    target_s: int
+    over_target: bool
+    in_slot: bool
+
     @property
     def fifo_key(self) -> tuple[datetime, int]:
         return (self.candidate.arrived_at, self.candidate.issue_seq)
@@ -93,37 +107,50 @@ class WeightedPolicy:
             if counter.may_take(service_code=c.service_code, target_counter=c.target_counter)
         ]
 
-    def score(self, counter: CounterDef, cand: Candidate, now: datetime) -> _Scored:
+    def points(self, counter: CounterDef, cand: Candidate, now: datetime) -> _Points:
+        """The candidate's score and what earned it, without the words (what ``choose``
+        compares; the words are written for the chosen one only)."""
         pol = self.policy
         cat_weight = self.config.category_weight(cand.category)
         ctr_weight = counter.weight(cand.service_code)
         if ctr_weight <= 0:  # transferred here although the counter does not list the service
             ctr_weight = 1.0
         waited_s = max((now - cand.arrived_at).total_seconds(), 0.0)
-        waited_min = int(waited_s // 60)
         total = cat_weight * ctr_weight + waited_s / 60 * pol.aging_per_min
-        cat_en, cat_zh = self._category_names(cand.category)
-        en = [f"{cat_en} x{_factor(cat_weight)}", f"waited {waited_min} min"]
-        zh = [f"{cat_zh} ×{_factor(cat_weight)}", f"已等待{waited_min}分钟"]
-        en.append(f"counter weight {_fmt(ctr_weight)}")
-        zh.append(f"窗口权重{_fmt(ctr_weight)}")
-        service = self.config.service(cand.service_code)
-        if waited_s > service.target_wait_s:
+        target_s = self.config.service(cand.service_code).target_wait_s
+        over_target = waited_s > target_s
+        if over_target:
             total += pol.breach_bonus
-            target_min = _factor(service.target_wait_s / 60)
-            en.append(f"over the target wait of {target_min} min")
-            zh.append(f"超过目标等待{target_min}分钟")
-        if (
+        in_slot = (
             cand.appointment_at is not None
             and abs((now - cand.appointment_at).total_seconds()) <= pol.appointment_window_s
-        ):
+        )
+        if in_slot:
             total += pol.appointment_bonus
+        return _Points(
+            cand, total, waited_s, cat_weight, ctr_weight, target_s, over_target, in_slot
+        )
+
+    def score(self, counter: CounterDef, cand: Candidate, now: datetime) -> _Scored:
+        """The candidate's score with its reasons in English and Chinese."""
+        p = self.points(counter, cand, now)
+        waited_min = int(p.waited_s // 60)
+        cat_en, cat_zh = self._category_names(cand.category)
+        en = [f"{cat_en} x{_factor(p.cat_weight)}", f"waited {waited_min} min"]
+        zh = [f"{cat_zh} ×{_factor(p.cat_weight)}", f"已等待{waited_min}分钟"]
+        en.append(f"counter weight {_fmt(p.ctr_weight)}")
+        zh.append(f"窗口权重{_fmt(p.ctr_weight)}")
+        if p.over_target:
+            target_min = _factor(p.target_s / 60)
+            en.append(f"over the target wait of {target_min} min")
+            zh.append(f"超过目标等待{target_min}分钟")
+        if p.in_slot:
             en.append("within the appointment slot")
             zh.append("在预约时段内")
         if cand.target_counter is not None:
             en.append("transferred to this counter")
             zh.append("转至本窗口")
-        return _Scored(cand, total, waited_s, ", ".join(en), "，".join(zh))
+        return _Scored(cand, p.score, p.waited_s, ", ".join(en), "，".join(zh))
 
     def _category_names(self, category: Category) -> tuple[str, str]:
         for cat in self.config.categories:
@@ -145,13 +172,13 @@ class WeightedPolicy:
         now: datetime,
         recent_categories: Sequence[Category],
     ) -> Choice | None:
-        pool = [self.score(counter, c, now) for c in self.eligible(counter, candidates)]
+        pool = [self.points(counter, c, now) for c in self.eligible(counter, candidates)]
         if not pool:
             return None
         max_wait_s = self.policy.max_wait_s
-        overdue = [s for s in pool if s.waited_s > max_wait_s]
+        overdue = [p for p in pool if p.waited_s > max_wait_s]
         if overdue:
-            best = min(overdue, key=lambda s: s.fifo_key)
+            best = self.score(counter, min(overdue, key=lambda p: p.fifo_key).candidate, now)
             limit = _factor(max_wait_s / 60)
             return Choice(
                 best.candidate.ticket_id,
@@ -161,9 +188,9 @@ class WeightedPolicy:
                 RULE_MAX_WAIT,
             )
         if self._streak_due(recent_categories):
-            normals = [s for s in pool if s.candidate.category == Category.NORMAL]
+            normals = [p for p in pool if p.candidate.category == Category.NORMAL]
             if normals:
-                best = _best(normals)
+                best = self.score(counter, _best(normals).candidate, now)
                 n = self.policy.max_priority_streak
                 return Choice(
                     best.candidate.ticket_id,
@@ -173,10 +200,10 @@ class WeightedPolicy:
                     f"比例保障：已连续{n}次优先叫号，本次叫普通号；{best.reason_zh}",
                     RULE_RATIO,
                 )
-        best = _best(pool)
+        best = self.score(counter, _best(pool).candidate, now)
         return Choice(best.candidate.ticket_id, best.score, best.reason_en, best.reason_zh)
 
 
-def _best(pool: Sequence[_Scored]) -> _Scored:
+def _best(pool: Sequence[_Points]) -> _Points:
     """Highest score; among equal scores the earliest (arrived_at, issue_seq)."""
     return min(pool, key=lambda s: (-s.score, s.fifo_key))

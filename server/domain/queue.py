@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from server.domain.desk import Desk, TellerAt, abandon_ticket, cancel_ticket, service_time_s
 from server.domain.errors import CounterUnavailable, UnknownEntity
-from server.domain.estimate import estimate_wait_s, ewma
+from server.domain.estimate import estimate_shared_wait_s, ewma
 from server.domain.model import BranchConfig
 from server.domain.numbering import Numbering, business_day, next_numbers
 from server.domain.policy import CallPolicy, WeightedPolicy
@@ -41,6 +41,7 @@ class BranchQueue:
         self.desks: dict[int, Desk] = {
             c.number: Desk(counter=c, state=CounterState.CLOSED) for c in config.counters
         }
+        self._skills = {c.number: frozenset(c.served()) for c in config.counters}
         self.service_open: dict[str, bool] = {s.code: s.is_open for s in config.services}
         self.numbering: dict[tuple[date, str], Numbering] = {}
         self.avg_service_s: dict[str, float] = {}
@@ -100,19 +101,32 @@ class BranchQueue:
         return self.numbering.get((self.day, service_code), Numbering()).issued
 
     # -- estimates -----------------------------------------------------------------------
-    def open_counters_for(self, service_code: str) -> int:
-        return sum(
-            1
-            for c in self.config.counters
-            if c.serves(service_code) and self.desks[c.number].state == CounterState.OPEN
-        )
+    def open_skills(self) -> list[frozenset[str]]:
+        """The services of each OPEN counter."""
+        return [
+            self._skills[number]
+            for number, desk in self.desks.items()
+            if desk.state == CounterState.OPEN
+        ]
+
+    def avg_for(self, service_code: str) -> float:
+        """The service's measured average service time, else its default."""
+        svc = self.config.service(service_code)
+        return self.avg_service_s.get(service_code, float(svc.default_service_s))
 
     def estimate(self, service_code: str) -> tuple[int, int]:
         """(people waiting, estimated wait in seconds) for a new ticket of the service."""
-        svc = self.config.service(service_code)
-        ahead = len(self.waiting(service_code))
-        avg = self.avg_service_s.get(service_code, float(svc.default_service_s))
-        return ahead, estimate_wait_s(ahead, avg, self.open_counters_for(service_code))
+        self.config.service(service_code)
+        ahead: dict[str, int] = {}
+        for t in self.waiting():
+            ahead[t.service_code] = ahead.get(t.service_code, 0) + 1
+        wait_s = estimate_shared_wait_s(
+            service_code,
+            ahead=ahead,
+            avg_service_s={code: self.avg_for(code) for code in {*ahead, service_code}},
+            open_counters=self.open_skills(),
+        )
+        return ahead.get(service_code, 0), wait_s
 
     # -- services and counters -----------------------------------------------------------
     def set_service_open(self, service_code: str, is_open: bool) -> None:

@@ -3,6 +3,7 @@ ticket, the answer for a stored one (a replayed key), and a waiting ticket's pla
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -11,11 +12,10 @@ from sqlmodel import Session
 from server.contract.common import Bilingual, Category, Language, TicketState
 from server.contract.events import TicketIssued, TicketRef
 from server.contract.rest import TicketIssuedOut
-from server.domain.estimate import estimate_wait_s
 from server.domain.model import ServiceDef
 from server.services.context import BranchContext
 from server.services.views import Names, make_queue_info, places_in_line
-from server.store.issuing import QueueFigures
+from server.store.issuing import FloorFigures, QueueFigures
 from server.store.tables import Ticket
 
 
@@ -32,24 +32,29 @@ class NewTicket:
 
 
 def publish_issued(
-    ctx: BranchContext, n: NewTicket, figures: QueueFigures, later: int, now: datetime
+    ctx: BranchContext,
+    n: NewTicket,
+    figures: QueueFigures,
+    floor: FloorFigures,
+    later: Mapping[str, int],
+    now: datetime,
 ) -> TicketIssuedOut:
     """Publish the ticket's TicketIssued (queue as it stood right after it, without the
-    ``later`` tickets of its batch; a ticket that fills the daily cap says so); its answer."""
+    ``later`` tickets of its batch, per service; a ticket that fills the daily cap says so);
+    its answer."""
     service = n.service
-    waiting = figures.waiting - later
+    mine = later.get(service.code, 0)
+    waiting = figures.waiting - mine
     figures = figures._replace(
         waiting=waiting,
         issued_today=n.issued_before + 1,
-        open_tickets=figures.open_tickets - later,
+        open_tickets=figures.open_tickets - mine,
     )
-    opened = figures.open_counters
-    avg_s = figures.measured_s
-    if avg_s is None:
-        avg_s = float(service.default_service_s)
+    after = {code: count - later.get(code, 0) for code, count in floor.waiting.items()}
     names = Bilingual(zh=service.name_zh, en=service.name_en)
     ahead = waiting - 1  # the newest arrival: everyone else waiting is ahead of it
-    queue = make_queue_info(service, figures)
+    before = {**after, service.code: ahead}
+    queue = make_queue_info(service, figures, floor, after)
     ref = TicketRef(
         public_id=n.public_id,
         number=n.number,
@@ -69,7 +74,7 @@ def publish_issued(
         language=n.language,
         state=TicketState.WAITING,
         people_ahead=ahead,
-        estimated_wait_s=estimate_wait_s(ahead, avg_s, opened),
+        estimated_wait_s=floor.wait_s(service, before),
         issued_at=now,
         status_url=ctx.status_url(n.public_id),
     )

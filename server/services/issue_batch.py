@@ -261,6 +261,7 @@ def _issue_together(
             code: store.queue_figures(conn, service_code=code, day=day)
             for code in {n.ticket.service.code for n in new}
         }
+        floor = store.floor_figures(conn, day=day) if new else None
         names: Names | None = None
         for i in stored:
             r = requests[i]
@@ -281,7 +282,8 @@ def _issue_together(
         for n in new:  # the queue after each ticket: the batch's later ones not yet in it
             code = n.ticket.service.code
             left[code] -= 1
-            outcomes[n.index] = publish_issued(ctx, n.ticket, figures[code], left[code], now)
+            assert floor is not None
+            outcomes[n.index] = publish_issued(ctx, n.ticket, figures[code], floor, left, now)
     for i, first in replay_of.items():
         answer = outcomes[first]
         outcomes[i] = (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from sqlmodel import Session
@@ -10,7 +10,6 @@ from sqlmodel import Session
 from server.contract.common import Bilingual
 from server.contract.events import CallInfo, CounterInfo, QueueInfo, Snapshot, TicketRef
 from server.domain.availability import unavailable, unavailable_text
-from server.domain.estimate import estimate_wait_s
 from server.domain.model import ServiceDef
 from server.domain.states import TicketState
 from server.services import alert_views
@@ -18,7 +17,7 @@ from server.services.context import BranchContext, service_def
 from server.services.names import Names as Names  # re-exported: its home used to be here
 from server.store import issuing, repo
 from server.store.db import read_session
-from server.store.issuing import QueueFigures
+from server.store.issuing import FloorFigures, QueueFigures
 from server.store.tables import Counter, Service, Ticket
 
 RECENT_CALLS = 10
@@ -55,29 +54,39 @@ def places_in_line(
     in first-come order (arrived_at, then issue order; a transferred ticket keeps its arrival):
     arrival order, not the call policy's. The policy's order depends on which counter calls
     next and on waits that keep growing (priority, appointments, max-wait), so no one count is
-    "the" order; a customer is told the line as it stands. One ordered read per service.
+    "the" order; a customer is told the line as it stands. The wait counts the tickets of
+    every service before it (``estimate_shared_wait_s``). One ordered read per day.
     """
     waiting = [t for t in tickets if t.state == TicketState.WAITING and t.id is not None]
     if not waiting:
         return {}
-    opened = repo.open_counters_by_service(session)
-    measured = repo.service_times(session)
-    order: dict[tuple[date, str], dict[int, int]] = {}
+    days: dict[date, tuple[list[tuple[int, str]], FloorFigures]] = {}
     out: dict[int, tuple[int, int]] = {}
     for ticket in waiting:
         assert ticket.id is not None
-        key = (ticket.business_day, ticket.service_code)
-        if key not in order:
-            ids = repo.waiting_in_order(session, business_day=key[0], service_code=key[1])
-            order[key] = {ticket_id: i for i, ticket_id in enumerate(ids)}
-        ahead = order[key].get(ticket.id, 0)
+        day = ticket.business_day
+        if day not in days:
+            line = repo.waiting_in_order(session, business_day=day)
+            days[day] = (line, issuing.floor_figures(session, business_day=day))
+        line, floor = days[day]
+        before = _ahead_by_service(line, ticket.id)
+        ahead = before.get(ticket.service_code, 0)
         wait_s = 0
         svc = names.services.get(ticket.service_code)
         if svc is not None:  # a service removed from the branch file since: no estimate
-            avg_s = measured.get(svc.code, float(svc.default_service_s))
-            wait_s = estimate_wait_s(ahead, avg_s, opened.get(svc.code, 0))
+            wait_s = floor.wait_s(svc, before)
         out[ticket.id] = (ahead, wait_s)
     return out
+
+
+def _ahead_by_service(line: Sequence[tuple[int, str]], ticket_id: int) -> dict[str, int]:
+    """service code -> the tickets before ``ticket_id`` in the day's waiting line."""
+    before: dict[str, int] = {}
+    for tid, code in line:
+        if tid == ticket_id:
+            break
+        before[code] = before.get(code, 0) + 1
+    return before
 
 
 def queue_infos(session: Session, *, day: date, names: Names) -> list[QueueInfo]:
@@ -88,6 +97,7 @@ def queue_infos(session: Session, *, day: date, names: Names) -> list[QueueInfo]
     issued = repo.issued_counts(session, business_day=day)
     open_tickets = repo.open_ticket_counts(session, business_day=day)
     times = repo.service_times(session)
+    floor = issuing.floor_figures(session, business_day=day)
     branch_open = any(serving.values())
     out = []
     for svc in names.services.values():
@@ -100,7 +110,7 @@ def queue_infos(session: Session, *, day: date, names: Names) -> list[QueueInfo]
             branch_open=branch_open,
             open_tickets=open_tickets.get(svc.code, 0),
         )
-        out.append(make_queue_info(service_def(svc), figures))
+        out.append(make_queue_info(service_def(svc), figures, floor))
     return out
 
 
@@ -110,14 +120,18 @@ def queue_info(session: Session, *, day: date, names: Names, service_code: str) 
     if svc is None:  # removed from the branch file since
         svc = Service(code=service_code, prefix="?", name_zh=service_code, name_en=service_code)
     figures = issuing.queue_figures(session, service_code=service_code, business_day=day)
-    return make_queue_info(service_def(svc), figures)
+    floor = issuing.floor_figures(session, business_day=day)
+    return make_queue_info(service_def(svc), figures, floor)
 
 
-def make_queue_info(service: ServiceDef, figures: QueueFigures) -> QueueInfo:
-    """The one place a QueueInfo is made: wait estimate and availability from the figures."""
-    avg_s = figures.measured_s
-    if avg_s is None:
-        avg_s = float(service.default_service_s)
+def make_queue_info(
+    service: ServiceDef,
+    figures: QueueFigures,
+    floor: FloorFigures,
+    ahead: Mapping[str, int] | None = None,
+) -> QueueInfo:
+    """The one place a QueueInfo is made: availability from the figures; the wait a new
+    ticket would be told, with ``ahead`` (per service; default: everyone waiting) before it."""
     reason = unavailable(
         is_open=service.is_open,
         daily_cap=service.daily_cap,
@@ -133,7 +147,7 @@ def make_queue_info(service: ServiceDef, figures: QueueFigures) -> QueueInfo:
         name=Bilingual(zh=service.name_zh, en=service.name_en),
         is_open=service.is_open,
         waiting=figures.waiting,
-        estimated_wait_s=estimate_wait_s(figures.waiting, avg_s, figures.open_counters),
+        estimated_wait_s=floor.wait_s(service, ahead),
         open_counters=figures.open_counters,
         unavailable=unavailable_text(reason),
     )

@@ -21,6 +21,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlmodel import Session
 
+from server.domain.estimate import estimate_shared_wait_s
 from server.domain.model import ServiceDef
 from server.domain.numbering import Numbering
 from server.domain.transitions import ACTIVE_STATES
@@ -114,6 +115,44 @@ _FIGURES = select(
     )
     .scalar_subquery(),
 )
+_WAITING_BY_SERVICE = (
+    select(_ticket.c.service_code, func.count())
+    .where(_ticket.c.business_day == bindparam("day"), _ticket.c.state == "WAITING")
+    .group_by(_ticket.c.service_code)
+)
+_AVERAGES = select(
+    _service.c.code, _service.c.default_service_s, _stats.c.avg_service_s
+).select_from(
+    _service.outerjoin(_stats, (_stats.c.service_code == _service.c.code) & (_stats.c.samples > 0))
+)
+_OPEN_SKILLS = (
+    select(_skill.c.counter_number, _skill.c.service_code)
+    .select_from(_skill.join(_counter, _counter.c.number == _skill.c.counter_number))
+    .where(_counter.c.state == "OPEN", _skill.c.weight > 0)
+)
+
+
+class FloorFigures(NamedTuple):
+    """What a wait estimate needs of the whole floor now: WAITING tickets of the day per
+    service, each service's average service time (measured, else its default), and each OPEN
+    counter's services (``server.domain.estimate.estimate_shared_wait_s`` does the sums)."""
+
+    waiting: Mapping[str, int]
+    avg_s: Mapping[str, float]
+    open_skills: tuple[frozenset[str], ...]
+
+    def wait_s(self, service: ServiceDef | Service, ahead: Mapping[str, int] | None = None) -> int:
+        """The estimated wait of a ticket of ``service`` with ``ahead`` (per service) before
+        it; by default everyone waiting now (a new ticket)."""
+        avg = {**self.avg_s}
+        avg.setdefault(service.code, float(service.default_service_s))
+        counts = self.waiting if ahead is None else ahead
+        return estimate_shared_wait_s(
+            service.code,
+            ahead={code: n for code, n in counts.items() if code in avg},
+            avg_service_s=avg,
+            open_counters=self.open_skills,
+        )
 
 
 class QueueFigures(NamedTuple):
@@ -155,6 +194,9 @@ class IssuingStore:
         )
         self._insert_event = prepare(insert(_event), dialect, column_keys=_EVENT_COLUMNS)
         self._figures = prepare(_FIGURES, dialect)
+        self._waiting_by_service = prepare(_WAITING_BY_SERVICE, dialect)
+        self._averages = prepare(_AVERAGES, dialect)
+        self._open_skills = prepare(_OPEN_SKILLS, dialect)
 
     def ticket_id(self, conn: Connection, *, idempotency_key: str) -> int | None:
         """The ticket already issued for ``idempotency_key``, if any."""
@@ -218,6 +260,18 @@ class IssuingStore:
         full = [{"counter_number": None, "teller_user_id": None, **r} for r in rows]
         self._insert_event.many(conn, full)
 
+    def floor_figures(self, conn: Connection, *, day: date) -> FloorFigures:
+        """The floor's figures, in three queries."""
+        waiting = {str(c): int(n) for c, n in self._waiting_by_service.rows(conn, {"day": day})}
+        avg = {
+            str(code): float(measured if measured is not None else default)
+            for code, default, measured in self._averages.rows(conn, {})
+        }
+        skills: dict[int, set[str]] = {}
+        for number, code in self._open_skills.rows(conn, {}):
+            skills.setdefault(int(number), set()).add(str(code))
+        return FloorFigures(waiting, avg, tuple(frozenset(skills[n]) for n in sorted(skills)))
+
     def queue_figures(self, conn: Connection, *, service_code: str, day: date) -> QueueFigures:
         """One service's queue figures, in one query."""
         (row,) = self._figures.rows(conn, {"code": service_code, "day": day})
@@ -245,6 +299,12 @@ def issuing_store(conn: Connection) -> IssuingStore:
 
 def _conn(session: Session | Connection) -> Connection:
     return session if isinstance(session, Connection) else session.connection()
+
+
+def floor_figures(session: Session | Connection, *, business_day: date) -> FloorFigures:
+    """``IssuingStore.floor_figures`` for a session (the views' and statuses' estimates)."""
+    conn = _conn(session)
+    return issuing_store(conn).floor_figures(conn, day=business_day)
 
 
 def queue_figures(

@@ -202,19 +202,15 @@ def tickets_by_public_ids(session: Session, *, public_ids: Iterable[str]) -> lis
     return list(session.exec(select(Ticket).where(col(Ticket.public_id).in_(ids))).all())
 
 
-def waiting_in_order(session: Session, *, business_day: date, service_code: str) -> list[int]:
-    """Ids of the service's WAITING tickets of the day, first arrival first (a ticket's index
-    in it is its people ahead)."""
+def waiting_in_order(session: Session, *, business_day: date) -> list[tuple[int, str]]:
+    """(id, service code) of the day's WAITING tickets of every service, first arrival first
+    (the tickets before one in it are those ahead of it)."""
     stmt = (
-        select(Ticket.id)
-        .where(
-            Ticket.business_day == business_day,
-            Ticket.service_code == service_code,
-            Ticket.state == WAITING,
-        )
+        select(Ticket.id, Ticket.service_code)
+        .where(Ticket.business_day == business_day, Ticket.state == WAITING)
         .order_by(col(Ticket.arrived_at), col(Ticket.id))
     )
-    return [int(i) for i in session.exec(stmt).all() if i is not None]
+    return [(int(i), code) for i, code in session.exec(stmt).all() if i is not None]
 
 
 def active_before(

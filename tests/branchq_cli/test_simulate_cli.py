@@ -45,7 +45,12 @@ def test_the_example_day_with_a_what_if(tmp_path: Path) -> None:
     assert more["by_service"]["total"]["wait"]["mean"] < base["by_service"]["total"]["wait"]["mean"]
     counts = base["counts"]
     assert counts["issued"] == counts["served"] + counts["no_show"] + counts["abandoned"]
-    assert [e["estimator"] for e in base["errors"]] == ["server", "naive", "naive_literal"]
+    assert [e["estimator"] for e in base["errors"]] == [
+        "server",
+        "one_queue",
+        "naive",
+        "naive_literal",
+    ]
     with out_csv.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.reader(fh))
     assert rows[0] == ["scenario", "section", "group", "metric", "value"]

@@ -221,13 +221,15 @@ def test_all_phones_share_one_hub_subscription(branch: Branch) -> None:
         assert next(events_a)[0] == "view"
         before = PhoneView.model_validate_json(next(events_b)[1])
         assert hub.stats.clients == 1  # one subscriber for every phone
-        branch.teller_post("alice", "/counters/1/open")  # serves A and F
-        branch.teller_post("frank", "/counters/6/open")  # serves F and B: F's wait halves
-        after = PhoneView.model_validate_json(next(events_b)[1])
-        assert (before.facts[1].value.en, after.facts[1].value.en) == (
-            "about 7 min",
-            "about 4 min",
-        )
+        assert before.facts[1].value.en == "about 7 min"  # no counter open: F001 on one
+        # counter 1 serves A and F: A001 (before it) and F001 are both its work (12 min); then
+        # counter 6 (F and B) shares it (6 min). The views may come one by one or coalesced.
+        branch.teller_post("alice", "/counters/1/open")
+        branch.teller_post("frank", "/counters/6/open")
+        seen: list[str] = []
+        while not seen or seen[-1] != "about 6 min":
+            seen.append(PhoneView.model_validate_json(next(events_b)[1]).facts[1].value.en)
+        assert set(seen) <= {"about 12 min", "about 6 min"}, seen
         branch.teller_post("alice", "/counters/1/call", {"number": first["number"]})
         called = PhoneView.model_validate_json(next(events_a)[1])
         assert called.headline is not None and called.headline.en == "Please go to Counter 1"
