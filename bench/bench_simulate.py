@@ -110,7 +110,7 @@ def speed(repeat: int) -> list[str]:
         f"{result.events} events; served {c['served']}, no-show {c['no_show']}, "
         f"abandoned {c['abandoned']}; {figs.total.within_target:.0%} called within target",
         "",
-        "| run (best of %d) | wall s | x bare loop |" % repeat,
+        f"| run (best of {repeat}) | wall s | x bare loop |",
         "|---|---|---|",
         f"| bare event loop, same customers (FIFO, no rules) | {bare_s:.3f} | 1.0 |",
         f"| simulated day (BranchQueue: policy, Desk, estimates) | {sim_s:.3f} | "
