@@ -33,6 +33,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from report import write_section  # noqa: E402  (bench/, the script's folder)
+
 from branchq_sim.customers import Customer, draw_customers  # noqa: E402
 from branchq_sim.engine import DaySimulation  # noqa: E402
 from branchq_sim.figures import day_figures  # noqa: E402
@@ -41,7 +43,7 @@ from server.domain.report import percentile  # noqa: E402
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 EXAMPLE = REPO / "deploy" / "sim" / "branch_day.toml"
-HEADING = "## Branch-day simulator (bench/bench_simulate.py)"
+HEADING = "Branch-day simulator (bench/bench_simulate.py)"
 TARGET_P90_GAIN = 0.30
 COPIES = 6  # counters x6
 ARRIVALS_SCALE = 6.2  # customers x6.2: ~2,000 a day
@@ -186,8 +188,6 @@ def main() -> int:
         ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=REPO
     ).stdout.strip()
     lines = [
-        HEADING,
-        "",
         f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; code {commit}; python "
         f"{platform.python_version()}; load average (1 min) {load_start:.2f} at start, "
         f"{_load():.2f} at end; run {time.perf_counter() - wall:.0f} s",
@@ -204,25 +204,11 @@ def main() -> int:
         "",
     ]
     text = "\n".join(lines)
-    print(text)
+    print(f"## {HEADING}\n\n{text}")
     if not args.no_write:
         write_section(RESULTS, HEADING, text)
         print(f"written to {RESULTS.relative_to(REPO)}")
     return 0
-
-
-def write_section(path: Path, heading: str, section: str) -> None:
-    """Replace the ``heading`` section of the markdown file (up to the next ``## ``), or
-    append it; the other sections stay as they are."""
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    start = text.find(heading + "\n")
-    if start < 0:
-        text = text.rstrip("\n") + "\n\n" + section.rstrip("\n") + "\n"
-    else:
-        end = text.find("\n## ", start + len(heading))
-        rest = text[end + 1 :] if end >= 0 else ""
-        text = text[:start] + section.rstrip("\n") + "\n" + ("\n" + rest if rest else "")
-    path.write_text(text, encoding="utf-8")
 
 
 def _load() -> float:
