@@ -21,6 +21,7 @@ import httpx
 from pydantic import BaseModel, TypeAdapter
 
 from branchq_client.errors import ApiError, ClientConfigError, ServerUnreachable
+from server.contract.appointments import CheckinOut, CheckinRequest
 from server.contract.auth import Heartbeat, HeartbeatAck, LoginRequest, LoginResponse, Me
 from server.contract.desk import CounterDesk, TellerToday
 from server.contract.feedback import (
@@ -207,6 +208,12 @@ class BranchApi:
         """Issue a ticket; retried without an answer only when it carries an idempotency key."""
         retries = None if ticket.idempotency_key else 0
         return await self.post_model("/tickets", ticket, TicketIssuedOut, retries=retries)
+
+    async def check_in(self, request: CheckinRequest) -> CheckinOut:
+        """A booking code typed or scanned at the kiosk -> its ticket (and why it is what it
+        is); retried without an answer only when it carries an idempotency key."""
+        retries = None if request.idempotency_key else 0
+        return await self.post_model("/appointments/check-in", request, CheckinOut, retries=retries)
 
     async def report_print(self, public_id: str, result: PrintResult) -> PrintResultOut:
         return await self.post_model(f"/tickets/{public_id}/print-result", result, PrintResultOut)

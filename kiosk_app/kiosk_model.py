@@ -3,6 +3,7 @@
 Screens: STARTING -> HOME <-> GROUP (second menu level) -> CONFIRM (priority / VIP) -> ISSUING
 -> TICKET, or NOTICE (the server refused: closed, daily cap) or UNAVAILABLE (server
 unreachable: retried on a timer with the tap's idempotency key, so one tap is one ticket).
+HOME -> CHECKIN (a booking code typed or scanned, ``kiosk_app.checkin``) -> TICKET.
 
 The network runs on the shared ``ClientBridge`` loop, the printer on ``PrinterWorker``'s thread:
 no method here waits on either. The ticket screen appears as soon as the server answers; the
@@ -24,6 +25,7 @@ from branchq_client.qt import ClientBridge
 from branchq_client.rest import BranchApi
 from drivers.printer import PrinterStatus, PrintResult
 from kiosk_app import menu, texts
+from kiosk_app.checkin import Checkin
 from kiosk_app.config import KioskConfig
 from kiosk_app.printer_worker import PrinterWorker
 from kiosk_app.screens import PendingTap, PrintState, Screen, TicketView
@@ -85,6 +87,7 @@ class KioskModel(QObject):
         self._issuing = False
         self._unreported: dict[str, PrintResult] = {}  # public_id -> result not yet reported
         self._jobs: dict[int, str] = {}  # print job -> its ticket's public_id
+        self.checkin = Checkin(self, bridge, api)  # "I have an appointment"
 
         timing, screen = config.timing, config.screen
         self._idle = _timer(self, screen.idle_timeout_s, self._idle_timeout, single=True)
@@ -213,6 +216,7 @@ class KioskModel(QObject):
         self._leave.stop()
         self.group_key = self.confirm_key = None
         self.notice = None
+        self.checkin.reset()
         if self.screen is Screen.TICKET:
             self.ticket = None
         self._show(self._home_screen())
@@ -272,11 +276,27 @@ class KioskModel(QObject):
         self._issuing = False
         self._pending = None
         self._retry.stop()
+        self.show_ticket(ticket)
+
+    def show_ticket(
+        self,
+        ticket: TicketIssuedOut,
+        *,
+        note: Bilingual | None = None,
+        printed_note: Bilingual | None = None,
+    ) -> None:
+        """Show a ticket the server issued and print it (``note``: on screen, e.g. why a
+        checked-in appointment got this ticket; ``printed_note``: its line on the ticket)."""
         assert self.branch is not None  # a tap needs the home screen, which needs the branch
-        layout = ticket_layout(ticket, branch_name=self.branch.name, timezone=self.branch.timezone)
+        layout = ticket_layout(
+            ticket,
+            branch_name=self.branch.name,
+            timezone=self.branch.timezone,
+            note=printed_note,
+        )
         job = self._printer.print_ticket(layout)
         self._jobs[job] = ticket.public_id
-        self.ticket = TicketView(ticket=ticket, layout=layout, job=job)
+        self.ticket = TicketView(ticket=ticket, layout=layout, job=job, note=note)
         self._show(Screen.TICKET)
         self.ticket_shown.emit(ticket.number)
 
@@ -433,6 +453,9 @@ class KioskModel(QObject):
             self._retry.stop()  # the customer has gone: a new tap reuses the key, if in time
         self.go_home()
 
+    def show_screen(self, screen: Screen) -> None:
+        self._show(screen)
+
     def _show(self, screen: Screen) -> None:
         if screen is not self.screen:
             self.screen = screen
@@ -440,7 +463,7 @@ class KioskModel(QObject):
         self.changed.emit()
 
 
-_COVERABLE = (Screen.HOME, Screen.GROUP, Screen.CONFIRM, Screen.NOTICE)
+_COVERABLE = (Screen.HOME, Screen.GROUP, Screen.CONFIRM, Screen.NOTICE, Screen.CHECKIN)
 _FOLLOWS_CONNECTION = (
     Screen.HOME,
     Screen.GROUP,

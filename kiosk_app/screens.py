@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from drivers.printer import TicketLayout
-from server.contract.common import Category
+from server.contract.common import Bilingual, Category
 from server.contract.rest import TicketIssuedOut
 
 
@@ -20,6 +20,7 @@ class Screen(StrEnum):
     NOTICE = "notice"
     UNAVAILABLE = "unavailable"
     EMERGENCY = "emergency"  # the branch stopped issuing: its notice covers the screen
+    CHECKIN = "checkin"  # "I have an appointment": the booking code, typed or scanned
 
 
 class PrintState(StrEnum):
@@ -35,6 +36,7 @@ class TicketView:
     job: int
     print_state: PrintState = PrintState.PRINTING
     reprint_ready: bool = False  # failed, and the printer answers ready again
+    note: Bilingual | None = None  # a checked-in appointment: why the ticket is what it is
 
 
 @dataclass

@@ -51,6 +51,35 @@ CLOSED = Bilingual(zh="暂停取号", en="Not available now")
 CONTACTS_TITLE = Bilingual(zh="服务电话", en="Phone numbers")
 PRIORITY_WHO = Bilingual(zh="老年人、残障人士、孕妇", en="Elderly, disabled, pregnant")
 SERVICES_IN_GROUP = Bilingual(zh="请选择具体业务", en="Please choose one")
+CHECKIN_BUTTON = Bilingual(zh="我有预约", en="I have an appointment")
+# the home screen's button (its header has room for a short English word under the Chinese)
+CHECKIN_BUTTON_SHORT = Bilingual(zh="我有预约", en="Appointment")
+CHECKIN_TITLE = Bilingual(zh="预约签到", en="Appointment check-in")
+CHECKIN_HELP = Bilingual(
+    zh="请将预约二维码对准扫码口，或在下方输入 8 位预约码",
+    en="Hold your booking QR code to the scanner, or type the 8-character code below",
+)
+CHECKIN_SUBMIT = Bilingual(zh="签到取号", en="Check in")
+CHECKIN_CLEAR = Bilingual(zh="清空", en="Clear")
+CHECKIN_DELETE = Bilingual(zh="删除", en="Delete")
+CHECKIN_BUSY = Bilingual(zh="正在查询预约，请稍候", en="Looking up your appointment…")
+CHECKIN_SHORT = Bilingual(zh="预约码为 8 位，请输入完整", en="The booking code has 8 characters")
+CHECKIN_OFFLINE = Bilingual(
+    zh="暂时无法连接服务器，请稍后再试或咨询大堂工作人员",
+    en="The server cannot be reached. Please try again or ask a member of staff",
+)
+CHECKIN_NOT_FOUND = Bilingual(
+    zh="没有找到这个预约码，请核对后重新输入",
+    en="No appointment has this code. Please check it and try again",
+)
+
+
+def appointment_line(slot_label: str, kept: bool) -> Bilingual:
+    """The line printed under the service of a checked-in customer's ticket."""
+    if kept:
+        return Bilingual(zh=f"预约时段 {slot_label}", en=f"Appointment {slot_label}")
+    return Bilingual(zh=f"预约 {slot_label} 已迟到", en=f"Late for the {slot_label} appointment")
+
 
 CATEGORY_NAMES: dict[Category, Bilingual] = {
     Category.NORMAL: Bilingual(zh="普通", en="Normal"),

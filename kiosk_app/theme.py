@@ -20,6 +20,7 @@ ON_ACCENT = "#ffffff"
 ON_ACCENT_SUB = "#dce6f5"
 PRIORITY_BG = "#084f2e"
 VIP_BG = "#5c3f00"
+APPOINTMENT_BG = "#5b1a72"  # "I have an appointment" (预约签到)
 DISABLED_BG = "#e3e3e3"
 DISABLED_TEXT = "#333333"
 NOTICE_BG = "#fff4cc"
@@ -46,6 +47,7 @@ TEXT_PAIRS: tuple[TextPair, ...] = (
     TextPair("priority button subtitle", ON_ACCENT_SUB, PRIORITY_BG),
     TextPair("vip button", ON_ACCENT, VIP_BG),
     TextPair("vip button subtitle", ON_ACCENT_SUB, VIP_BG),
+    TextPair("appointment button", ON_ACCENT, APPOINTMENT_BG),
     TextPair("disabled button", DISABLED_TEXT, DISABLED_BG),
     TextPair("notice", NOTICE_TEXT, NOTICE_BG),
     TextPair("alert", ON_ALERT, ALERT_BG),

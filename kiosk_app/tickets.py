@@ -26,6 +26,7 @@ def ticket_layout(
     branch_name: Bilingual,
     timezone: str,
     footer: Bilingual = FOOTER,
+    note: Bilingual | None = None,
 ) -> TicketLayout:
     """The printed ticket; the time in the branch's zone, the category when not a normal one."""
     category = (
@@ -46,6 +47,8 @@ def ticket_layout(
         category_zh=category.zh if category else "",
         category_en=category.en if category else "",
         language=ticket.language.value,  # the customer's language is printed first
+        note_zh=note.zh if note else "",
+        note_en=note.en if note else "",
     )
 
 

@@ -49,6 +49,8 @@ class TicketLayout:
     category_zh: str = ""  # printed large when the ticket is not a normal one: "优先客户"
     category_en: str = ""
     language: str = "zh"  # the customer's language ("zh" or "en"): printed first, the other second
+    note_zh: str = ""  # one more line under the service, e.g. "预约时段 09:00-09:30"
+    note_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -276,6 +278,11 @@ def render_ticket(layout: TicketLayout, profile: PrinterProfile) -> bytes:
         w.set_size(1, 1)
     w.set_size(1, 2)
     w.both(layout.service_name_zh, layout.service_name_en)
+    if layout.note_zh or layout.note_en:
+        w.set_size(1, 1)
+        w.set_bold(True)
+        w.bilingual((layout.note_zh, layout.note_en))
+        w.set_bold(False)
     w.set_size(size, size)
     w.set_bold(True)
     w.line(layout.number)

@@ -45,6 +45,18 @@ class MenuPage(QWidget):
         names.addWidget(self.branch)
         names.addWidget(self.branch_sub)
         header.addLayout(names, 1)
+        # "I have an appointment": check in with the booking code (typed or scanned); in the
+        # header, both languages on two lines, so the service buttons keep their height
+        self.appointment = action_button(
+            sizes,
+            "",
+            background=theme.APPOINTMENT_BG,
+            colour=theme.ON_ACCENT,
+            name="appointment",
+            units=3.0,
+        )
+        self.appointment.clicked.connect(model.checkin.open)
+        header.addWidget(self.appointment, 0, Qt.AlignmentFlag.AlignTop)
         self.language = action_button(sizes, "", name="language", units=4.5)
         self.language.clicked.connect(model.toggle_language)
         header.addWidget(self.language, 0, Qt.AlignmentFlag.AlignTop)
@@ -122,6 +134,12 @@ class MenuPage(QWidget):
         self._show_tiles(tiles)
         self.back.setVisible(in_group)
         self.back.setText(m.text(texts.BACK))
+        bookable = m.branch is not None and m.branch.appointments
+        self.appointment.setVisible(bookable and not in_group and m.emergency is None)
+        self.appointment.setText(
+            f"{m.text(texts.CHECKIN_BUTTON_SHORT)}\n{m.subtext(texts.CHECKIN_BUTTON_SHORT)}"
+        )
+
         self._show_footer(in_group)
 
     def _show_tiles(self, tiles: list[Tile]) -> None:

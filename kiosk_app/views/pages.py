@@ -149,8 +149,18 @@ class TicketPage(QWidget):
         self.category = label(sizes, 5, bold=True, name="category")
         self.service = label(sizes, 6, bold=True, name="service")
         self.ahead = label(sizes, 5, name="ahead")
+        # a checked-in appointment: why the ticket is what it is ("keeps priority", "late")
+        self.note = label(sizes, 3.4, colour=theme.NOTICE_TEXT, background=theme.NOTICE_BG)
+        self.note.setObjectName("note")
         info.addStretch(1)
-        for widget in (self.caption, self.number, self.category, self.service, self.ahead):
+        for widget in (
+            self.caption,
+            self.number,
+            self.category,
+            self.service,
+            self.note,
+            self.ahead,
+        ):
             info.addWidget(widget)
         info.addStretch(1)
         body.addLayout(info, 3)
@@ -224,6 +234,9 @@ class TicketPage(QWidget):
         if not is_normal:
             self.category.setText(m.text(texts.category_ticket(ticket.category)))
         self.service.setText(m.text(ticket.service_name))
+        self.note.setVisible(view.note is not None)
+        if view.note is not None:
+            self.note.setText(f"{m.text(view.note)}\n{m.subtext(view.note)}")
         self.ahead.setText(
             f"{m.text(texts.ahead(ticket.people_ahead))} · "
             f"{m.text(texts.wait(ticket.estimated_wait_s))}"

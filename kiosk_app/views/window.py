@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from PyQt6.QtCore import QEvent, QObject, QSize
-from PyQt6.QtGui import QColor, QFont, QGuiApplication, QPalette
+from PyQt6.QtCore import QEvent, QObject, QSize, Qt
+from PyQt6.QtGui import QColor, QFont, QGuiApplication, QKeyEvent, QPalette
 from PyQt6.QtWidgets import QApplication, QStackedWidget, QWidget
 
 from kiosk_app import theme
 from kiosk_app.kiosk_model import KioskModel, Screen
 from kiosk_app.theme import Sizes
+from kiosk_app.views.checkin_page import CheckinPage
 from kiosk_app.views.home import MenuPage
 from kiosk_app.views.pages import ConfirmPage, MessagePage, TicketPage
 from kiosk_app.views.widgets import FONT_FAMILY
@@ -41,6 +42,7 @@ class KioskWindow(QStackedWidget):
         self.confirm = ConfirmPage(model, self.sizes)
         self.message = MessagePage(model, self.sizes)
         self.ticket = TicketPage(model, self.sizes, landscape=self.landscape)
+        self.checkin = CheckinPage(model, self.sizes, landscape=self.landscape)
         self.pages: dict[Screen, QWidget] = {
             Screen.HOME: self.menu,
             Screen.GROUP: self.menu,
@@ -51,8 +53,9 @@ class KioskWindow(QStackedWidget):
             Screen.NOTICE: self.message,
             Screen.UNAVAILABLE: self.message,
             Screen.EMERGENCY: self.message,
+            Screen.CHECKIN: self.checkin,
         }
-        for page in (self.menu, self.confirm, self.message, self.ticket):
+        for page in (self.menu, self.confirm, self.message, self.ticket, self.checkin):
             self.addWidget(page)
         model.changed.connect(self.render)
         app = QApplication.instance()
@@ -67,11 +70,27 @@ class KioskWindow(QStackedWidget):
             self.setCurrentWidget(page)
 
     def eventFilter(self, watched: QObject | None, event: QEvent | None) -> bool:
+        if isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress:
+            return self._key(event)
         if event is not None and event.type() in (
             QEvent.Type.MouseButtonPress,
             QEvent.Type.TouchBegin,
         ):
             self.model.touched()  # the customer is still here: the idle timer restarts
+        return False
+
+    def _key(self, event: QKeyEvent) -> bool:
+        """A barcode scanner types like a keyboard: characters, then Enter (the booking QR
+        code's text). On the home or check-in screen they go to the check-in."""
+        if self.model.screen not in (Screen.HOME, Screen.GROUP, Screen.CHECKIN):
+            return False
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.model.checkin.enter()
+            return True
+        text = event.text()
+        if text and text.isprintable():
+            self.model.checkin.typed(text)
+            return True
         return False
 
     def closeEvent(self, event: object) -> None:

@@ -91,6 +91,7 @@ class BranchInfo(WireModel):
     contacts: list[Contact] = Field(default_factory=list)
     notices: list[Bilingual] = Field(default_factory=list)  # safety tips, self-service help
     menu: list[MenuItem] = Field(default_factory=list)  # never empty when served
+    appointments: bool = False  # a service takes appointments: the kiosk offers check-in
 
 
 APPOINTMENT_EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)

@@ -6,7 +6,7 @@ from server.contract.common import Bilingual, Category
 from server.contract.rest import BranchInfo, Contact, MenuItem
 from server.domain.model import MenuEntry
 from server.services.context import BranchContext
-from server.store import repo
+from server.store import appointment_repo, repo
 from server.store.db import read_session
 
 
@@ -15,8 +15,9 @@ def branch_info(ctx: BranchContext) -> BranchInfo:
     one button per service (names as the services have them now)."""
     config = ctx.config
     menu = [_menu_item(entry) for entry in config.menu]
-    if not menu:
-        with read_session(ctx.engine) as session:
+    with read_session(ctx.engine) as session:
+        bookable = any(r.enabled for r in appointment_repo.schedules(session).values())
+        if not menu:
             menu = [
                 MenuItem(
                     label=Bilingual(zh=s.name_zh, en=s.name_en),
@@ -35,6 +36,7 @@ def branch_info(ctx: BranchContext) -> BranchInfo:
         ],
         notices=[Bilingual(zh=n.zh, en=n.en) for n in config.notices],
         menu=menu,
+        appointments=bookable,
     )
 
 

@@ -69,6 +69,11 @@ def test_every_screen_fits_the_kiosk_screen_with_no_text_clipped(
         assert model.screen is Screen.GROUP
         problems += _problems(kiosk, "group")
         model.go_home()
+        model.checkin.open()  # "I have an appointment", with a refusal shown
+        model.checkin.submit()
+        assert model.screen is Screen.CHECKIN and model.checkin.message is not None
+        problems += _problems(kiosk, "check-in")
+        model.go_home()
         tile_for(kiosk, "VIP").click()
         assert model.screen is Screen.CONFIRM
         problems += _problems(kiosk, "confirm")
