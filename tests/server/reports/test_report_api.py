@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from server.contract.common import Role
+from tests.server.appointments.conftest import MONDAY_0900, MONDAY_0930, book
 from tests.server.core.conftest import Branch
 from tests.server.reports.day import (
     DAY,
@@ -120,4 +122,31 @@ def test_satisfaction_and_complaints_agree_with_the_feedback_figures(branch: Bra
     assert (total["complaints_opened"], total["complaints_resolved"]) == (
         complaints["opened"],
         complaints["resolved"],
+    )
+
+
+def test_appointments_kept_and_missed_by_service_and_hour(branch: Branch) -> None:
+    kept = book(branch.client)["booking"]
+    book(branch.client)  # never comes: missed at the end of its slot
+    book(branch.client, start=MONDAY_0930, service="B")  # still to come: neither
+    branch.clock.now = MONDAY_0900 - timedelta(minutes=5)
+    r = branch.client.post(
+        "/api/v1/appointments/check-in", json={"code": kept["code"]}, headers=branch.kiosk()
+    )
+    assert r.status_code == 200, r.text
+    branch.clock.now = MONDAY_0930  # the 09:00-09:30 slot ends
+    monday = "2026-11-30"
+    by_service = get(branch, "/reports", **{"from": monday, "by": "service"})
+    a = next(row["figures"] for row in by_service["rows"] if row["key"] == "A")
+    assert (a["appointments_kept"], a["appointments_missed"]) == (1, 1)
+    assert a["issued"] == 1  # the kept appointment's ticket, issued at check-in
+    by_hour = get(branch, "/reports", **{"from": monday, "by": "hour"})
+    nine = next(row["figures"] for row in by_hour["rows"] if row["key"] == "09")
+    assert (nine["appointments_kept"], nine["appointments_missed"]) == (1, 1)
+    assert (
+        by_service["total"]["appointments_kept"],
+        by_service["total"]["appointments_missed"],
+    ) == (
+        1,
+        1,
     )
