@@ -8,8 +8,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
+import pytest
+from sqlalchemy import create_engine, text
 from websockets.sync.client import ClientConnection, connect
 
 from server.contract.common import Role
@@ -20,9 +23,12 @@ from server.contract.events import (
     Subscribe,
     parse_server_message,
 )
+from server.main import create_app
 from server.services import users
 from server.store.db import write_session
-from tests.server.core.conftest import Branch
+from tests.server.core.conftest import Branch, Clock, make_settings
+from tests.server.core.live import serve
+from tests.server.core.pg import postgres_server
 
 API = "/api/v1"
 
@@ -230,3 +236,32 @@ def test_a_rating_is_published_on_the_event_stream(branch: Branch) -> None:
     assert isinstance(event, RatingGiven)
     assert event.rating.ticket_number == ticket["number"] and event.rating.score == 4
     assert event.rating.teller == "alice" and event.rating.channel == "phone"
+
+
+@pytest.fixture(scope="module")
+def pg_url() -> Iterator[str]:
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.mark.postgres
+def test_two_channels_racing_on_postgresql_store_exactly_one_rating(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """On PostgreSQL the ticket's row lock orders the two, the unique ticket_id backs it."""
+    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text("CREATE DATABASE ratings_race"))
+    admin.dispose()
+    url = pg_url.rsplit("/", 1)[0] + "/ratings_race"
+    clock = Clock()
+    app = create_app(make_settings(tmp_path, database_url=url), clock=clock)
+    with serve(app) as client:
+        branch = Branch(client=client, app=app, clock=clock, data_dir=tmp_path)
+        tickets = [served(branch) for _ in range(5)]
+        pad(branch)
+        for ticket in tickets:
+            answers = _race(branch, ticket["public_id"])
+            assert sorted(answers) == [201, 409], answers
+        r = client.get(f"{API}/tickets/{tickets[0]['public_id']}/rating").json()
+        assert r["rated_score"] in (2, 3)
