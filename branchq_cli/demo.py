@@ -23,10 +23,15 @@ from pathlib import Path
 from typing import Any
 
 ACCOUNTS_FILE = "DEMO-ACCOUNTS.txt"
-_USERS = [("demo-admin", "admin"), ("demo-tech", "technician")] + [
+_USERS = [("demo-admin", "admin"), ("demo-manager", "manager"), ("demo-tech", "technician")] + [
     (f"teller{n}", "teller") for n in range(1, 7)
 ]
-_DEVICES = [("kiosk-1", "kiosk"), ("lobby-display", "display"), ("panel-bridge", "panel_bridge")]
+_DEVICES = [
+    ("kiosk-1", "kiosk"),
+    ("lobby-display", "display"),
+    ("panel-bridge", "panel_bridge"),
+    ("rating-3", "rating_pad"),
+]
 
 
 def register(subparsers: Any) -> None:
@@ -241,10 +246,16 @@ def _start_windows(
 
 
 def _ensure_accounts(data_dir: Path) -> dict[str, str]:
-    """Create the demo users and device tokens once; return name -> password or token."""
+    """Create the demo users and device tokens once; return name -> password or token.
+
+    A data directory from an older demo gains the accounts it lacks (a manager, a rating pad).
+    """
     path = data_dir / ACCOUNTS_FILE
-    if path.exists():
-        return _read_accounts(path)
+    known = _read_accounts(path) if path.exists() else {}
+    users = [(name, role) for name, role in _USERS if name not in known]
+    devices = [(name, role) for name, role in _DEVICES if name not in known]
+    if not users and not devices:
+        return known
     from datetime import UTC, datetime
 
     from server.config import Settings
@@ -256,13 +267,17 @@ def _ensure_accounts(data_dir: Path) -> dict[str, str]:
     engine = make_engine(settings.resolved_database_url)
     migrate(engine)
     now = datetime.now(UTC)
-    secrets_by_name: dict[str, str] = {}
-    lines = [
-        "# branchq DEMO accounts - created by `branchq demo`, for trying the demo only.",
-        "# name  role  password-or-token",
-    ]
+    secrets_by_name = dict(known)
+    lines = (
+        path.read_text(encoding="utf-8").splitlines()
+        if path.exists()
+        else [
+            "# branchq DEMO accounts - created by `branchq demo`, for trying the demo only.",
+            "# name  role  password-or-token",
+        ]
+    )
     with write_session(engine) as session:
-        for username, role in _USERS:
+        for username, role in users:
             password = secrets.token_urlsafe(9)
             create_user(
                 session,
@@ -274,7 +289,7 @@ def _ensure_accounts(data_dir: Path) -> dict[str, str]:
             )
             secrets_by_name[username] = password
             lines.append(f"{username}  {role}  {password}")
-        for name, role in _DEVICES:
+        for name, role in devices:
             _device, token = register_device(session, name=name, role=role, now=now)
             secrets_by_name[name] = token
             lines.append(f"{name}  {role}  {token}")
@@ -352,6 +367,8 @@ ready: server {base_url} (API docs {base_url}/docs)
     receipts in {data_dir / "receipts"}
   panel emulator socket://127.0.0.1:{args.panel_port} (state and faults: port {args.panel_port + 1})
   DEMO accounts and device tokens: {accounts}
+  manager's console {base_url}/console (user demo-manager, password in the accounts file)
+  book an appointment (phone page) {base_url}/api/v1/appointments/book
 Try it (see README.md "Walk through a ticket"). Ctrl-C stops the demo.""",
         flush=True,
     )

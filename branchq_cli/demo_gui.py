@@ -1,4 +1,4 @@
-"""The demo's windows: a kiosk, the counter terminal of counter 3 and a speaking lobby display.
+"""The demo's windows: a kiosk, counter 3's terminal and rating pad, and a speaking lobby display.
 
 ``branchq demo`` writes one config file per window into its data directory (pointing at the
 demo's own ports and site file) and, when the machine has a display, starts each window as a
@@ -32,7 +32,8 @@ def display_available() -> bool:
 
 
 def write_configs(data_dir: Path, *, server_url: str, site_file: Path) -> dict[str, Path]:
-    """kiosk.toml, counter-3.toml and lobby.toml for this demo (rewritten at every start)."""
+    """kiosk.toml, counter-3.toml, rating-3.toml and lobby.toml for this demo (rewritten at every
+    start)."""
     files = {
         "kiosk": (
             data_dir / "kiosk.toml",
@@ -59,6 +60,21 @@ language = "zh"
 fullscreen = false
 username = "teller3"
 password_env = "BRANCHQ_COUNTER_PASSWORD"   # demo only: signs teller3 in without the dialog
+""",
+        ),
+        "rating": (
+            data_dir / "rating-3.toml",
+            f"""# written by `branchq demo` (see deploy/rating-example.toml for every key)
+counter = 3
+name = "rating-3"
+
+[server]
+url = "{server_url}"
+token_env = "BRANCHQ_DEVICE_TOKEN"
+
+[screen]
+language = "zh"
+orientation = "landscape"
 """,
         ),
         "lobby": (
@@ -106,6 +122,12 @@ def windows(
             [*branchq, "counter", "run", "--config", str(configs["counter"]), "--windowed"],
             {"BRANCHQ_COUNTER_PASSWORD": accounts["teller3"]},
             f"BRANCHQ_COUNTER_PASSWORD={from_accounts('teller3')}",
+        ),
+        Window(
+            "rating-3",
+            [*branchq, "rate", "run", "--config", str(configs["rating"]), "--windowed"],
+            {"BRANCHQ_DEVICE_TOKEN": accounts["rating-3"]},
+            f"BRANCHQ_DEVICE_TOKEN={from_accounts('rating-3')}",
         ),
         Window(
             "lobby",

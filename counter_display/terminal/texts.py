@@ -78,6 +78,11 @@ def wait_alert(text: Bilingual, suggestion: Bilingual, acknowledged_by: str | No
     )
 
 
+def sign_in_retrying(why: Bilingual) -> Bilingual:
+    """Signing in while the server cannot be reached: it is tried again by itself."""
+    return b(f"正在登录：{why.zh}，稍后自动重试", f"Signing in: {why.en}; trying again shortly")
+
+
 OFFLINE = b(
     "与排队服务器的连接已断开，正在重新连接…操作暂不可用",
     "Connection to the branch server lost; reconnecting… actions are disabled",

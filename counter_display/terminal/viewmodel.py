@@ -23,7 +23,7 @@ import uuid
 from dataclasses import dataclass
 
 from pydantic import BaseModel
-from PyQt6.QtCore import QObject, pyqtSignal
+from PyQt6.QtCore import QObject, QTimer, pyqtSignal
 
 from branchq_client import ApiError, BranchApi, ClientError, ServerUnreachable
 from branchq_client.qt import ClientBridge
@@ -41,6 +41,7 @@ from server.contract.events import (
 from server.contract.rest import CallChosen, CounterActionResult, TransferRequest, UnparkRequest
 
 log = logging.getLogger("branchq.counter")
+SIGN_IN_RETRY_S = (0.5, 1.0, 2.0, 5.0)  # pauses between sign-ins while the server is unreachable
 
 
 class HeldByAnother(ClientError):
@@ -101,6 +102,8 @@ class CounterTerminal(QObject):
         self.last_notice: Bilingual | None = None
         self._pending: Pending | None = None  # sent, no answer: resend with the same key
         self._after_sign_in: tuple[str, BaseModel | None, str] | None = None
+        self._sign_in_credentials: tuple[str, str] | None = None  # retried while unreachable
+        self._sign_in_attempt = 0
         self._desk_reading = False
         self._desk_again = False
         self._today_stale = True
@@ -122,9 +125,15 @@ class CounterTerminal(QObject):
         return item.waited_s + int(time.monotonic() - self.desk_read_at)
 
     # --- signing in -----------------------------------------------------------------------
-    def sign_in(self, username: str, password: str) -> None:
-        """Log in and open the counter; ``sign_in_required`` says why when it fails."""
+    def sign_in(self, username: str, password: str, *, attempt: int = 0) -> None:
+        """Log in and open the counter; ``sign_in_required`` says why when it fails.
+
+        While the server cannot be reached (starting, restarting, overloaded) the same sign-in is
+        retried with a growing pause, saying so on screen; a refusal asks the teller.
+        """
         self.username = username
+        self._sign_in_attempt = attempt
+        self._sign_in_credentials = (username, password)
         self.bridge.call(
             lambda: self._sign_in(username, password),
             on_result=self._signed_in,
@@ -148,6 +157,7 @@ class CounterTerminal(QObject):
         return me.name
 
     def _signed_in(self, name: str) -> None:
+        self._sign_in_credentials = None
         self.teller = name
         self.signed_in.emit(name)
         self._say(None)
@@ -159,6 +169,17 @@ class CounterTerminal(QObject):
             self._send(action, body, key)
 
     def _sign_in_failed(self, error: BaseException) -> None:
+        credentials = self._sign_in_credentials
+        if isinstance(error, ServerUnreachable) and credentials is not None:
+            pause_s = SIGN_IN_RETRY_S[min(self._sign_in_attempt, len(SIGN_IN_RETRY_S) - 1)]
+            log.warning("sign-in: %s; retrying in %.1f s", error.text.en, pause_s)
+            self._say(texts.sign_in_retrying(error.text))
+            attempt = self._sign_in_attempt + 1
+            QTimer.singleShot(
+                int(pause_s * 1000), lambda: self.sign_in(*credentials, attempt=attempt)
+            )
+            return
+        self._sign_in_credentials = None
         if isinstance(error, ClientError):
             text = error.text
         else:

@@ -13,6 +13,7 @@ import threading
 from pathlib import Path
 
 import httpx
+import pytest
 
 from branchq_cli._control import send_control
 from tests.e2e.live import wait_until
@@ -143,10 +144,10 @@ def test_two_roles_on_one_port_are_refused(tmp_path: Path) -> None:
     assert f"port {port} is given to the server and the printer emulator's control" in result.stderr
 
 
-def test_demo_opens_the_kiosk_counter_and_lobby_windows(tmp_path: Path) -> None:
-    """With a display (here Qt's offscreen platform and --gui) the demo opens the three windows:
-    the counter terminal signs teller3 in at counter 3, the kiosk and the lobby subscribe; a
-    closing the demo closes them."""
+def test_demo_opens_the_kiosk_counter_rating_pad_and_lobby_windows(tmp_path: Path) -> None:
+    """With a display (here Qt's offscreen platform and --gui) the demo opens the four windows:
+    the counter terminal signs teller3 in at counter 3, the kiosk, counter 3's rating pad and the
+    lobby subscribe; the manager reaches the console; closing the demo closes them."""
     port, printer, panel = _free_pair(), _free_pair(), _free_pair()
     data = tmp_path / "demo"
     ports = ["--port", str(port), "--printer-port", str(printer), "--panel-port", str(panel)]
@@ -163,9 +164,9 @@ def test_demo_opens_the_kiosk_counter_and_lobby_windows(tmp_path: Path) -> None:
     reader.start()
     try:
         wait_until(
-            lambda: sum("window (pid" in line for line in output) == 3,
+            lambda: sum("window (pid" in line for line in output) == 4,
             timeout_s=90,
-            what="three windows opened",
+            what="four windows opened",
         )
         accounts = _accounts(data / "DEMO-ACCOUNTS.txt")
         base = f"http://127.0.0.1:{port}/api/v1"
@@ -194,12 +195,19 @@ def test_demo_opens_the_kiosk_counter_and_lobby_windows(tmp_path: Path) -> None:
                 return kiosk["last_heartbeat_at"] is not None and kiosk["status"] == "OK"
 
             wait_until(kiosk_reported, timeout_s=60, what="the kiosk's heartbeat, printer OK")
-        log = data / "lobby.log"
-        wait_until(
-            lambda: log.exists() and "subscribed" in log.read_text(errors="replace"),
-            timeout_s=60,
-            what="the lobby display subscribed to the event stream",
-        )
+            manager = client.post(
+                "/auth/login",
+                json={"username": "demo-manager", "password": accounts["demo-manager"]},
+            )
+            assert manager.status_code == 200, manager.text
+            assert manager.json()["role"] == "manager"
+        for name in ("lobby", "rating-3"):
+            log = data / f"{name}.log"
+            wait_until(
+                lambda log=log: log.exists() and "subscribed" in log.read_text(errors="replace"),
+                timeout_s=60,
+                what=f"the {name} window subscribed to the event stream",
+            )
         assert "windows not opened" not in "".join(output)
     finally:
         demo.send_signal(signal.SIGINT)
@@ -224,7 +232,35 @@ def test_demo_without_a_display_says_how_to_open_the_windows(tmp_path: Path) -> 
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "windows not opened (no display on this machine)" in run.stdout
-    for command in ("kiosk run --config", "counter run --config", "lobby run --config"):
+    for command in (
+        "kiosk run --config",
+        "counter run --config",
+        "rate run --config",
+        "lobby run --config",
+    ):
         assert command in run.stdout
+    assert f"http://127.0.0.1:{port}/console" in run.stdout
+    assert f"http://127.0.0.1:{port}/api/v1/appointments/book" in run.stdout
     assert "BRANCHQ_COUNTER_PASSWORD=$(awk" in run.stdout, "no secret printed, only where it is"
     assert (tmp_path / "d" / "counter-3.toml").read_text().count("counter = 3") == 1
+
+
+def test_an_older_demo_directory_gains_the_accounts_it_lacks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A data directory made before the manager and the rating pad existed keeps its secrets and
+    gains the new accounts (the demo would otherwise stop on a missing token)."""
+    from branchq_cli import demo as demo_cli
+
+    older_users = [u for u in demo_cli._USERS if u[0] != "demo-manager"]
+    older_devices = [d for d in demo_cli._DEVICES if d[0] != "rating-3"]
+    with monkeypatch.context() as m:
+        m.setattr(demo_cli, "_USERS", older_users)
+        m.setattr(demo_cli, "_DEVICES", older_devices)
+        before = demo_cli._ensure_accounts(tmp_path)
+    assert "demo-manager" not in before and "rating-3" not in before
+    after = demo_cli._ensure_accounts(tmp_path)
+    assert {k: after[k] for k in before} == before, "old secrets kept"
+    assert set(after) - set(before) == {"demo-manager", "rating-3"}
+    assert _accounts(tmp_path / "DEMO-ACCOUNTS.txt") == after
+    assert demo_cli._ensure_accounts(tmp_path) == after, "nothing created twice"

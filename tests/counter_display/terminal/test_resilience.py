@@ -12,7 +12,7 @@ from PyQt6.QtCore import Qt
 
 from counter_display.terminal import texts
 from server.config import Settings
-from server.contract.common import Role
+from server.contract.common import Bilingual, Role
 from tests.counter_display.terminal.conftest import Terminal, issue
 from tests.counter_display.terminal.proxy import LossyProxy
 from tests.e2e.live import PASSWORD, LiveBranch
@@ -195,3 +195,35 @@ def test_after_the_screen_showed_what_a_lost_request_did_a_press_is_new(
     t.press("recall")  # the teller recalls again: a new key, a second recall
     assert t.vm.current.recall_count == 2
     assert server_counters(branch)[3]["current"]["recall_count"] == 2
+
+
+def test_sign_in_is_retried_while_the_server_cannot_be_reached(
+    make_terminal: Make, proxy: LossyProxy
+) -> None:
+    """The first two logins get no answer (as when the server is starting or swamped): the
+    terminal says it is retrying and signs in by itself, without asking for the password."""
+    proxy.lose_answers(b"/auth/login", 2)
+    t = make_terminal(server_url=proxy.url, sign_in=False)
+    notices: list[object] = []
+    asked: list[object] = []
+    t.vm.notice.connect(notices.append)
+    t.vm.sign_in_required.connect(asked.append)
+    t.vm.sign_in("teller3", PASSWORD)
+    t.wait(lambda: t.vm.teller == "teller3" and t.vm.online and t.settled(), timeout_ms=20_000)
+    assert proxy.lost[b"/auth/login"] == 2
+    assert asked == [], "nobody was asked for the password"
+    retrying = [n for n in notices if isinstance(n, Bilingual) and "trying again" in n.en]
+    assert len(retrying) == 2 and "自动重试" in retrying[0].zh
+    assert t.vm.last_notice is None, "the notice is gone once signed in"
+
+
+def test_a_wrong_password_asks_again_and_is_not_retried(
+    make_terminal: Make, proxy: LossyProxy
+) -> None:
+    t = make_terminal(server_url=proxy.url, sign_in=False)
+    asked: list[object] = []
+    t.vm.sign_in_required.connect(asked.append)
+    t.vm.sign_in("teller3", "not-the-password")
+    t.wait(lambda: len(asked) == 1)
+    assert t.vm.teller is None
+    assert t.vm._sign_in_credentials is None, "nothing kept to retry with"
