@@ -8,9 +8,11 @@ Options: --server (default $BRANCHQ_SERVER_URL, else http://127.0.0.1:8000), --u
 from __future__ import annotations
 
 import argparse
+import asyncio
 import getpass
 import os
 import sys
+from collections.abc import Awaitable, Callable
 
 DEFAULT_SERVER = "http://127.0.0.1:8000"
 
@@ -37,3 +39,24 @@ def password(args: argparse.Namespace, command: str) -> str:
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\n")
     return getpass.getpass(f"password for {args.username}: ")
+
+
+def run_signed_in(
+    args: argparse.Namespace, command: str, act: Callable[[str], Awaitable[int]]
+) -> int:
+    """Fill the defaults, ask for the password, run ``act(password)``; a refusal of the server
+    is printed in its words with exit code 1, a bad argument (ValueError) with 2."""
+    from branchq_client.errors import ClientError
+
+    fill_defaults(args)
+    if not args.username:
+        print(f"{command}: give --username (or $BRANCHQ_ADMIN_USER)", file=sys.stderr)
+        return 2
+    try:
+        return asyncio.run(act(password(args, command)))
+    except ClientError as exc:
+        print(f"{command}: {exc}", file=sys.stderr)
+        return 1
+    except ValueError as exc:
+        print(f"{command}: {exc}", file=sys.stderr)
+        return 2

@@ -13,11 +13,9 @@ the complaint's owner.
 from __future__ import annotations
 
 import argparse
-import asyncio
-import sys
 from typing import Any
 
-from branchq_cli._login import add_login_options, fill_defaults, password
+from branchq_cli._login import add_login_options, run_signed_in
 
 COMMAND = "branchq complaints"
 
@@ -46,17 +44,7 @@ def register(subparsers: Any) -> None:
 
 
 def _run(action: str, args: argparse.Namespace) -> int:
-    from branchq_client.errors import ClientError
-
-    fill_defaults(args)
-    if not args.username:
-        print(f"{COMMAND}: give --username (or $BRANCHQ_ADMIN_USER)", file=sys.stderr)
-        return 2
-    try:
-        return asyncio.run(_act(action, args, password(args, COMMAND)))
-    except ClientError as exc:
-        print(f"{COMMAND}: {exc}", file=sys.stderr)
-        return 1
+    return run_signed_in(args, COMMAND, lambda secret: _act(action, args, secret))
 
 
 async def _act(action: str, args: argparse.Namespace, secret: str) -> int:

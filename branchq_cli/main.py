@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from branchq_cli import (
     admin,
+    appointments,
     audit,
     bridge,
     complaints,
@@ -44,6 +45,7 @@ _COMMAND_MODULES = (
     bridge,
     lobby,
     complaints,
+    appointments,
     simulate,
 )
 

@@ -21,7 +21,14 @@ import httpx
 from pydantic import BaseModel, TypeAdapter
 
 from branchq_client.errors import ApiError, ClientConfigError, ServerUnreachable
-from server.contract.appointments import CheckinOut, CheckinRequest
+from server.contract.appointments import (
+    AppointmentDay,
+    BookingCreate,
+    BookingCreated,
+    BookingOut,
+    CheckinOut,
+    CheckinRequest,
+)
 from server.contract.auth import Heartbeat, HeartbeatAck, LoginRequest, LoginResponse, Me
 from server.contract.desk import CounterDesk, TellerToday
 from server.contract.feedback import (
@@ -289,3 +296,16 @@ class BranchApi:
         return await self.post_model(
             f"/complaints/{complaint_id}/resolve", ComplaintResolve(note=note), ComplaintOut
         )
+
+    # --- appointments (staff: admin, manager, teller) ---------------------------------------
+    async def book_appointment(self, booking: BookingCreate) -> BookingCreated:
+        """Book a slot for a customer (not retried without an answer: it would book twice)."""
+        return await self.post_model("/staff/appointments", booking, BookingCreated, retries=0)
+
+    async def appointments_on(self, day: str | None = None) -> AppointmentDay:
+        """A day's appointments (ISO date; default today) with their states."""
+        path = "/staff/appointments" + (f"?day={day}" if day else "")
+        return await self.get_model(path, AppointmentDay)
+
+    async def cancel_appointment(self, code: str) -> BookingOut:
+        return await self.post_model(f"/staff/appointments/{code}/cancel", None, BookingOut)
