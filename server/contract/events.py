@@ -198,7 +198,8 @@ class ComplaintChanged(_Event):
 
 
 class AlertRaised(_Event):
-    """A service's wait passed its limit: the alert, its suggestion and who could help."""
+    """A service's wait passed its limit: the alert, its suggestion and who could help. Sent
+    again with the same ``alert.id`` when an active alert's suggestion changes."""
 
     type: Literal["alert.raised"] = "alert.raised"
     alert: AlertInfo

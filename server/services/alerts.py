@@ -3,7 +3,9 @@
 ``check_alerts`` reads the floor, asks the staffing rules (``server.domain.staffing``) which
 alerts should be active given those that are (hysteresis), stores the new ones and clears the
 ones whose wait fell back, in one write transaction, then publishes ``AlertRaised`` /
-``AlertCleared``. It runs periodically and after queue events (``server.realtime.alert_watch``).
+``AlertCleared``; an alert that stays active while its suggestion changed (the suggested
+counter was opened, say) is sent again as ``AlertRaised`` with the same id. It runs
+periodically and after queue events (``server.realtime.alert_watch``).
 ``acknowledge_alert`` records who acknowledged an active alert and when (``AlertAcknowledged``).
 """
 
@@ -14,7 +16,7 @@ import threading
 from server.contract.alerts import AlertInfo
 from server.contract.events import AlertAcknowledged, AlertCleared, AlertRaised, Event
 from server.domain.audit import Acting, AuditAction
-from server.domain.staffing import ACTIVE_ALERT_STATES, AlertState, breaches
+from server.domain.staffing import ACTIVE_ALERT_STATES, AlertKind, AlertState, Breach, breaches
 from server.services import audit
 from server.services.alert_views import alert_info
 from server.services.context import BranchContext
@@ -42,21 +44,32 @@ def check_alerts(ctx: BranchContext) -> list[Event]:
             active=[(a.service_code, a.kind) for a in active],
         )
         have = {(a.service_code, a.kind) for a in active}
-        want = {(b.service_code, b.kind) for b in wanted}
-        if have == want:
+        want = {(b.service_code, b.kind): b for b in wanted}
+        stale = {(a.service_code, a.kind) for a in active if _stale(a, want)}
+        if have == set(want) and not stale:
             return []
         waiting = {q.service_code: q.waiting for q in floor.queues}
         events: list[Event] = []
         with write_session(ctx.engine) as session:
             names = Names(session)
             for row in alerts.active_alerts(session):
-                if (row.service_code, row.kind) not in want:
+                key = (row.service_code, row.kind)
+                if key not in want:
                     row.state = AlertState.CLEARED
                     row.cleared_at = floor.now
                     session.add(row)
                     session.flush()
                     info = alert_info(row, names)
                     events.append(AlertCleared(seq=0, at=floor.now, alert=info))
+                elif key in stale:  # still active, but another counter is the one to ask now
+                    breach = want[key]
+                    row.suggestion = breach.suggestion.kind
+                    row.suggested_counter = breach.suggestion.counter_number
+                    row.helpers = list(breach.helpers)
+                    session.add(row)
+                    session.flush()
+                    info = alert_info(row, names)
+                    events.append(AlertRaised(seq=0, at=floor.now, alert=info))
             for breach in wanted:
                 if (breach.service_code, breach.kind) in have:
                     continue
@@ -79,6 +92,15 @@ def check_alerts(ctx: BranchContext) -> list[Event]:
         for event in events:
             ctx.publish(event)
         return events
+
+
+def _stale(row: WaitAlert, want: dict[tuple[str, AlertKind], Breach]) -> bool:
+    """Whether an alert that stays active suggests something else now than it did."""
+    breach = want.get((row.service_code, row.kind))
+    if breach is None:
+        return False
+    now = (breach.suggestion.kind, breach.suggestion.counter_number, list(breach.helpers))
+    return (row.suggestion, row.suggested_counter, list(row.helpers)) != now
 
 
 def acknowledge_alert(

@@ -138,3 +138,24 @@ def test_the_console_page_is_served_with_a_strict_policy(branch: Branch) -> None
     r = branch.client.get("/console/..%2Fconfig.py")
     assert r.status_code == 404
     assert branch.client.get("/console/page.html").status_code == 404  # only at /console
+
+
+def test_when_the_suggested_counter_opens_the_alert_suggests_the_next_one(
+    branch: Branch,
+) -> None:
+    branch.teller_post("carol", "/counters/3/open")
+    for _ in range(8):  # 8 x 5 min / 1 counter = 40 min; still 20 min with two counters
+        branch.issue("A")
+    check_alerts(branch.app.state.branch)
+    (alert,) = _floor(branch)["alerts"]
+    assert alert["suggestion"]["counter_number"] == 1
+    url = str(branch.client.base_url).replace("http", "ws", 1) + "/api/v1/ws"
+    token = branch.user("carol")["Authorization"].removeprefix("Bearer ")
+    with connect(url) as ws:
+        ws.send(json.dumps({"type": "subscribe", "token": token, "last_seq": None}))
+        branch.teller_post("dave", "/counters/1/open")  # the manager followed the suggestion
+        changed = _receive_until(ws, "alert.raised")["alert"]
+    assert (changed["id"], changed["state"]) == (alert["id"], "open")
+    assert changed["suggestion"]["text"]["en"] == "Open Counter 2 for A (Personal)"
+    assert changed["raised_at"] == alert["raised_at"]
+    assert [a["id"] for a in _floor(branch)["alerts"]] == [alert["id"]]
