@@ -14,6 +14,9 @@ from websockets.sync.client import ClientConnection, connect
 from server.branchfile import DEMO_BRANCH_FILE
 from server.contract.common import Bilingual, Category, Role
 from server.contract.events import (
+    AlertAcknowledged,
+    AlertCleared,
+    AlertRaised,
     QueueInfo,
     QueuesChanged,
     ServerMessage,
@@ -47,7 +50,12 @@ def _kiosk_stream(branch: Branch) -> Iterator[tuple[ClientConnection, Snapshot]]
 
 
 def _next(ws: ClientConnection) -> ServerMessage:
-    return parse_server_message(ws.recv(timeout=10))
+    """The next message that is not a wait alert (a queue filling up may raise one, on a timer
+    of its own: these tests are about the queues' availability)."""
+    while True:
+        message = parse_server_message(ws.recv(timeout=10))
+        if not isinstance(message, AlertRaised | AlertAcknowledged | AlertCleared):
+            return message
 
 
 def _next_queues(ws: ClientConnection) -> QueuesChanged:
