@@ -45,13 +45,14 @@ from PyQt6.QtWidgets import QApplication
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from report import RESULTS, write_section  # noqa: E402
+
 from branchq_client.qt import ClientBridge  # noqa: E402
 from counter_display.terminal.app import build  # noqa: E402
 from counter_display.terminal.config import CounterConfig  # noqa: E402
 from server.contract.events import ServerMessage, TicketCalled  # noqa: E402
 
-RESULTS = Path(__file__).with_name("RESULTS.md")
-BEGIN, END = "<!-- bench_counter: begin -->", "<!-- bench_counter: end -->"
+SECTION = "Counter terminal (bench/bench_counter.py)"
 HOST = "127.0.0.1"
 QUEUE = 50  # waiting A tickets, kept through the rounds
 # the bench's one kiosk seeds the queue faster than a kiosk's rate limit allows
@@ -142,7 +143,8 @@ def main() -> int:
     report = render(figures, args, load_start, os.getloadavg()[0], elapsed)
     print(report)
     if not args.no_write:
-        write(report)
+        write_section(RESULTS, SECTION, report)
+        print(f"written to {RESULTS.relative_to(REPO)}")
     return 0
 
 
@@ -317,8 +319,6 @@ def render(
         ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
     ).stdout.strip()
     lines = [
-        "## Counter terminal (bench/bench_counter.py)",
-        "",
         f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; code: {code}; python "
         f"{platform.python_version()}; cpus: {os.cpu_count()}",
         f"- load average (1 min) at start {load_start:.2f}, at end {load_end:.2f}; "
@@ -353,19 +353,6 @@ def render(
         "threads share one interpreter); on the floor each terminal is its own PC.",
     ]
     return "\n".join(lines) + "\n"
-
-
-def write(report: str) -> None:
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    block = f"{BEGIN}\n{report}{END}\n"
-    if BEGIN in text and END in text:
-        head, _, rest = text.partition(BEGIN)
-        _, _, tail = rest.partition(END)
-        text = head + block + tail.lstrip("\n")
-    else:
-        text = text.rstrip("\n") + "\n\n" + block
-    RESULTS.write_text(text, encoding="utf-8")
-    print(f"written to {RESULTS.relative_to(REPO)}")
 
 
 if __name__ == "__main__":

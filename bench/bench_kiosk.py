@@ -16,7 +16,7 @@ exchange in turn); the next tap waits until the ticket has printed and the kiosk
 - baseline, same run and server: a bare ``POST /api/v1/tickets`` over one keep-alive
   connection (httpx), the request the tap makes.
 
-Writes its section of bench/RESULTS.md (between the kiosk markers) unless --no-write.
+Writes its section of bench/RESULTS.md (``report.write_section``) unless --no-write.
 """
 
 from __future__ import annotations
@@ -40,14 +40,14 @@ from loadclient import percentile
 from PyQt6.QtCore import QEvent, QObject, Qt
 from PyQt6.QtTest import QTest
 from PyQt6.QtWidgets import QApplication
+from report import RESULTS, write_section
 
 from drivers.printer import open_printer
 from kiosk_app.app import Kiosk, build_kiosk
 from kiosk_app.kiosk_model import PrintState, Screen
 
 REPO = Path(__file__).resolve().parents[1]
-RESULTS = Path(__file__).with_name("RESULTS.md")
-BEGIN, END = "<!-- kiosk benchmark: begin -->", "<!-- kiosk benchmark: end -->"
+SECTION = "Kiosk: tap to ticket (kiosk)"
 SCREEN_P99_TARGET_MS = 100.0
 PRINTER_P99_TARGET_MS = 150.0
 SERVICES = ("Corporate banking", "Foreign exchange")
@@ -234,11 +234,8 @@ def write_results(lines: list[str], load_start: float, wall_s: float, taps: int)
     code = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True
     ).stdout.strip()
-    section = "\n".join(
+    body = "\n".join(
         [
-            BEGIN,
-            "## Kiosk: tap to ticket (kiosk)",
-            "",
             f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; code: {code}; "
             f"python {platform.python_version()}; cpus: {os.cpu_count()}",
             f"- load average (1 min) at start {load_start:.2f}, at end {os.getloadavg()[0]:.2f}; "
@@ -257,17 +254,9 @@ def write_results(lines: list[str], load_start: float, wall_s: float, taps: int)
             "<= 100 ms, first byte p99 <= 150 ms) are absolute times: on a loaded machine read",
             "them against the baseline row, which carries the same load (bench_server.py measured",
             "the same POST at 0.74 ms p50 on a quiet machine, with a leaner client).",
-            END,
         ]
     )
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    if BEGIN in text and END in text:
-        head, _, rest = text.partition(BEGIN)
-        _, _, tail = rest.partition(END)
-        text = head + section + tail
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
+    write_section(RESULTS, SECTION, body)
     print(f"written to {RESULTS.relative_to(REPO)}")
 
 

@@ -35,15 +35,15 @@ from pathlib import Path
 
 from bench_server import free_port, make_tokens, start_server, stop_server, wait_ready
 from loadclient import BenchError, HttpConnection, Request, percentile
+from report import RESULTS, write_section
 from wsclient import subscribe
 
 HOST = "127.0.0.1"
 REPO = Path(__file__).resolve().parents[1]
-RESULTS = Path(__file__).with_name("RESULTS.md")
 PROBE = Path(__file__).with_name("lobby_probe.py")
 REPAINT_P99_S = 0.050
 AUDIO_P99_S = 0.300
-HEADING = "## Lobby display (lobby)"
+HEADING = "Lobby display (lobby)"
 
 
 class Probes:
@@ -226,8 +226,6 @@ HEAD = ("measurement", "n", "p50 ms", "p99 ms", "x baseline p50 / p99", "target"
 
 def markdown(args: argparse.Namespace, table: list[tuple[str, ...]], wall_s: float) -> str:
     lines = [
-        HEADING,
-        "",
         f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         f"- cpus: {os.cpu_count()}; python {platform.python_version()}",
         f"- phases: {', '.join(map(str, args.phases))} display processes (offscreen, notice bar"
@@ -243,15 +241,6 @@ def markdown(args: argparse.Namespace, table: list[tuple[str, ...]], wall_s: flo
         "",
     ]
     return "\n".join(lines)
-
-
-def write_results(text: str) -> None:
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    if HEADING in old:
-        before, _, rest = old.partition(HEADING)
-        nxt = rest.find("\n## ")
-        old = before.rstrip("\n") + ("\n" + rest[nxt:] if nxt >= 0 else "")
-    RESULTS.write_text(old.rstrip("\n") + "\n\n" + text, encoding="utf-8")
 
 
 def main() -> int:
@@ -276,7 +265,8 @@ def main() -> int:
     text = markdown(args, table, time.perf_counter() - start)
     print(text)
     if write:
-        write_results(text)
+        write_section(RESULTS, HEADING, text)
+        print(f"written to {RESULTS.relative_to(REPO)}")
     return 0
 
 

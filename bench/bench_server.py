@@ -48,13 +48,13 @@ from loadclient import (
     RequestFactory,
     run_phase,
 )
-from report import Row, markdown, table
+from report import RESULTS, Row, markdown, table, write_section
 from sqlitefloor import commit_floor
 
 HOST = "127.0.0.1"
 DEMO_BRANCH_FILE = Path(__file__).resolve().parents[1] / "server" / "demo_branch.toml"
 REPO = Path(__file__).resolve().parents[1]
-RESULTS = Path(__file__).with_name("RESULTS.md")
+SECTION = "Server: HTTP, issuing, call-next (bench_server.py)"
 COUNTER = 1  # serves A (and F) in the demo branch
 ISSUE_SERVICES = (b"A", b"B", b"F")  # V has a daily cap of 60
 
@@ -436,8 +436,7 @@ async def main_async(args: argparse.Namespace) -> int:
     if server_log:
         print(f"\nserver log (warnings and errors):\n{server_log[-2000:]}")
     if args.write if args.write is not None else not args.quick:
-        previous = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-        RESULTS.write_text(markdown(rows, info, previous), encoding="utf-8")
+        write_section(RESULTS, SECTION, markdown(rows, info))
         print(f"\nwritten to {RESULTS.relative_to(REPO)}")
     return 0
 

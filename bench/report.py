@@ -1,4 +1,5 @@
-"""The benchmark's table: one row per measurement, printed as text and written as markdown."""
+"""bench_server.py's table (one row per measurement, printed as text and written as markdown),
+and ``write_section``: the one way every benchmark script writes its part of bench/RESULTS.md."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 
 from loadclient import PhaseResult, percentile
 
-__all__ = ["Row", "markdown", "table", "write_section"]
+__all__ = ["RESULTS", "Row", "markdown", "split_sections", "table", "write_section"]
 
 ISSUE_MIN_RATE = 1000.0  # tickets/s
 ISSUE_MIN_RATIO = 0.5  # of the no-op rate, same clients
@@ -122,26 +123,81 @@ def table(rows: Sequence[Row]) -> str:
     return "\n".join(lines)
 
 
-def markdown(rows: Sequence[Row], info: dict[str, str], previous: str = "") -> str:
-    """bench/RESULTS.md: the machine, the table, how it was measured; then the sections of
-    ``previous`` (the file as it was) other than those two, kept as they were (each area's
-    own notes on its figures)."""
-    out = ["# Server benchmark results", ""]
-    out += [f"- {key}: {value}" for key, value in info.items()]
+def markdown(rows: Sequence[Row], info: dict[str, str]) -> str:
+    """bench_server.py's section of bench/RESULTS.md (without its heading): the machine, the
+    table, how it was measured."""
+    out = [f"- {key}: {value}" for key, value in info.items()]
     out += ["", "| " + " | ".join(_HEAD) + " |", "|" + "---|" * len(_HEAD)]
     out += ["| " + " | ".join(_cells(r)) + " |" for r in rows]
-    out += ["", _HOW, ""]
-    out += [section.rstrip() + "\n" for section in kept_sections(previous)]
+    out += ["", _HOW]
     return "\n".join(out)
 
 
-def kept_sections(text: str) -> list[str]:
-    """The ``## `` sections of a RESULTS.md that the script does not write itself."""
-    sections = ["## " + part for part in text.split("\n## ")[1:]]
-    return [s for s in sections if not s.startswith(_HOW.split("\n", 1)[0])]
+# ---- bench/RESULTS.md: one section per script ------------------------------------------------
+
+RESULTS = Path(__file__).with_name("RESULTS.md")
+TITLE = "# Benchmark results"
+_INTRO = (
+    "Each `## ` section is written by one benchmark script with `write_section`\n"
+    "(bench/report.py), which replaces that section alone and keeps the others as they are."
+)
 
 
-_HOW = """## How it was measured
+def write_section(path: Path, heading: str, body: str) -> None:
+    """Write ``## {heading}`` followed by ``body`` into ``path`` (bench/RESULTS.md: ``RESULTS``).
+
+    The section with that heading (from its ``## `` line to the next ``## `` line outside a
+    code block) is replaced where it stands; a new heading is appended at the end. Every other
+    section is kept byte for byte, so scripts never rewrite each other's figures. ``body``
+    uses ``###`` and deeper for its own subheadings, never ``##``."""
+    heading = heading.strip()
+    if not heading or "\n" in heading:
+        raise ValueError(f"heading must be one non-empty line, got {heading!r}")
+    if any(line.startswith("## ") for line in _outside_code(body.splitlines())):
+        raise ValueError(f"section {heading!r}: its body has a '## ' heading; use '###'")
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    intro, sections = split_sections(text)
+    block = f"## {heading}\n\n{body.strip()}\n"
+    key = f"## {heading}"
+    if any(s.splitlines()[0].rstrip() == key for s in sections):
+        sections = [block if s.splitlines()[0].rstrip() == key else s for s in sections]
+    else:
+        sections.append(block)
+    intro = intro.strip() or f"{TITLE}\n\n{_INTRO}"
+    path.write_text(
+        "\n".join([intro + "\n", *(s.rstrip("\n") + "\n" for s in sections)]),
+        encoding="utf-8",
+    )
+
+
+def split_sections(text: str) -> tuple[str, list[str]]:
+    """``text`` as (what comes before the first ``## `` heading, each ``## `` section)."""
+    intro: list[str] = []
+    sections: list[list[str]] = []
+    fenced = False
+    for line in text.splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+        if line.startswith("## ") and not fenced:
+            sections.append([line])
+        elif sections:
+            sections[-1].append(line)
+        else:
+            intro.append(line)
+    return "\n".join(intro), ["\n".join(s).rstrip("\n") + "\n" for s in sections]
+
+
+def _outside_code(lines: Sequence[str]) -> list[str]:
+    out, fenced = [], False
+    for line in lines:
+        if line.startswith("```"):
+            fenced = not fenced
+        elif not fenced:
+            out.append(line)
+    return out
+
+
+_HOW = """### How it was measured
 
 `.venv/bin/python bench/bench_server.py` (add `--quick` for a short run). The script makes a
 temporary data directory, creates a teller (`branchq admin create-user`) and a kiosk and a
@@ -178,19 +234,3 @@ as soon as the previous answer is read; every answer's status and body are check
   machine's CPUs with whatever else runs on it (see the load average above): on a busy
   machine absolute figures move between runs (the disk floor most of all), so compare the
   rows of one run with each other - that is what the ratios are for."""
-
-
-def write_section(results: Path, heading: str, body: str) -> None:
-    """Put ``## heading`` and ``body`` into ``results`` (bench/RESULTS.md): replaces that
-    section where it is (up to the next ``## ``), else appends it; the rest is kept as is."""
-    text = results.read_text(encoding="utf-8") if results.exists() else ""
-    title = f"## {heading}"
-    section = f"{title}\n\n{body.strip()}\n"
-    start = text.find(title + "\n")
-    if start < 0:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        end = text.find("\n## ", start + len(title))
-        rest = "" if end < 0 else text[end:]
-        text = text[:start] + section + rest
-    results.write_text(text, encoding="utf-8")

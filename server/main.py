@@ -1,16 +1,16 @@
 """``create_app(settings)``: only wiring.
 
 The lifespan opens the database (migrating it to the newest revision), syncs the branch file
-into it, creates the realtime hub and a periodic daily-rollover check; routers come from
+into it, creates the realtime hub and starts the periodic jobs (``server.services.jobs``: the
+daily rollover, the device silence sweep, ...); routers come from
 ``server.api`` and ``server.realtime``. Everything is kept on ``app.state``: ``settings``,
 ``engine``, ``branch`` (the use cases' BranchContext), ``hub``, ``issuer`` (the ticket writer:
-group commit), ``clock``, ``authenticate``.
+group commit), ``scheduler`` (the periodic jobs), ``clock``, ``authenticate``.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -44,21 +44,18 @@ from server.branchfile import load_branch
 from server.config import Settings
 from server.contract.events import Event
 from server.realtime import ticket_stream
-from server.realtime.alert_watch import AlertWatch
 from server.realtime.guard import Access, TokenGuard
 from server.realtime.hub import EventHub
 from server.realtime.ws import make_router
-from server.services.alerts import check_alerts
-from server.services.appointments import mark_no_shows
+from server.services import accounts
 from server.services.context import BranchContext, utc_now
 from server.services.errors import BookingRateLimited
 from server.services.issue_limit import IssueRateLimit, RateLimit
 from server.services.issuer import TicketIssuer
-from server.services.rollover import rollover
+from server.services.jobs import Scheduler, periodic_jobs
 from server.services.token_cache import token_cache
-from server.services.users import authenticate_token_until
 from server.services.views import snapshot
-from server.store.db import make_engine, migrate, read_session, write_session
+from server.store.db import make_engine, migrate, write_session
 from server.store.seed import sync_branch
 
 API_PREFIX = "/api/v1"
@@ -91,11 +88,11 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         )
         hub = EventHub(snapshot=lambda: snapshot(branch))
         hub.bind_loop(asyncio.get_running_loop())
-        alert_watch = AlertWatch(lambda: check_alerts(branch), every_s=settings.alert_check_s)
+        scheduler = Scheduler(branch, periodic_jobs(settings))
 
         def publish(event: Event) -> Event:
             numbered = hub.publish(event)
-            alert_watch.poke(event)
+            scheduler.poke(event)  # jobs that follow the floor (wait alerts) run soon
             return numbered
 
         branch.publish = publish
@@ -110,8 +107,7 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         issuer.start()
 
         def authenticate(token: str) -> Access | None:
-            with read_session(engine) as session:
-                found = authenticate_token_until(session, token, now())
+            found = accounts.authenticate(branch, token, now())
             return None if found is None else Access(found[0], found[1])
 
         token_cache(engine).on_change(guard.auth_changed)
@@ -123,18 +119,12 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         app.state.issuer = issuer
         app.state.clock = now
         app.state.authenticate = authenticate
-        app.state.alert_watch = alert_watch
-        checkers = [
-            asyncio.create_task(_rollover_loop(branch, settings.rollover_check_s)),
-            asyncio.create_task(alert_watch.run()),
-        ]
+        app.state.scheduler = scheduler
+        scheduler.start()
         try:
             yield
         finally:
-            for checker in checkers:
-                checker.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await checker
+            await scheduler.stop()
             await run_in_threadpool(issuer.close)
             await hub.close()
             engine.dispose()
@@ -190,18 +180,3 @@ def create_app(settings: Settings, *, clock: Callable[[], datetime] | None = Non
         )
     )
     return app
-
-
-async def _rollover_loop(branch: BranchContext, every_s: float) -> None:
-    """The daily rollover check, and appointments whose slot ended unchecked: no-shows."""
-    while True:
-        try:
-            abandoned = await run_in_threadpool(rollover, branch)
-            if abandoned:
-                _log.info("daily rollover: %d open tickets abandoned", abandoned)
-            missed = await run_in_threadpool(mark_no_shows, branch)
-            if missed:
-                _log.info("appointments: %d no-shows (slot ended without a check-in)", missed)
-        except Exception:
-            _log.exception("daily rollover check failed; retrying in %.0f s", every_s)
-        await asyncio.sleep(every_s)

@@ -29,10 +29,8 @@ from server.contract.rest import (
     UnparkRequest,
 )
 from server.domain.desk import TellerAt
-from server.services import action_keys, calls, counters, handling
+from server.services import action_keys, calls, counters, handling, views
 from server.services.context import BranchContext
-from server.services.views import Names, counter_infos, queue_infos
-from server.store.db import read_session
 
 router = APIRouter(tags=["counters"])
 
@@ -217,13 +215,10 @@ def transfer(
 @router.get("/counters", response_model=list[CounterInfo], responses=_ERRORS)
 def list_counters(branch: BranchDep, who: ViewerDep) -> list[CounterInfo]:
     """Every counter: state, teller signed in, and the ticket it holds."""
-    with read_session(branch.engine) as session:
-        return counter_infos(session, Names(session))
+    return views.counters_now(branch)
 
 
 @router.get("/queues", response_model=list[QueueInfo], responses=_ERRORS)
 def list_queues(branch: BranchDep, who: ViewerDep) -> list[QueueInfo]:
     """Every service's queue (people waiting, estimated wait, open counters)."""
-    now = branch.now()
-    with read_session(branch.engine) as session:
-        return queue_infos(session, day=branch.business_day(now), names=Names(session))
+    return views.queues_now(branch)

@@ -1,31 +1,31 @@
-"""FastAPI dependencies as ``Annotated`` aliases: settings, database session, clock, caller.
+"""FastAPI dependencies as ``Annotated`` aliases: settings, clock, caller.
 
-``app.state`` is wired by ``server.main.create_app``: ``engine`` (SQLAlchemy Engine),
-``settings`` (``server.config.Settings``), ``hub`` (the realtime EventHub, optional) and
+``app.state`` is wired by ``server.main.create_app``: ``branch`` (the use cases'
+``BranchContext``, see ``server.api.context``), ``settings`` (``server.config.Settings``) and
 optionally ``clock`` (a callable returning an aware UTC datetime; tests pin time with it).
+Routers open no database session: they call use cases (``server.services``) with the branch.
 
     @router.post("/x")
-    def x(session: SessionDep, who: Annotated[Principal, Depends(require_roles(Role.ADMIN))]):
+    def x(branch: BranchDep, who: Annotated[Principal, Depends(require_roles(Role.ADMIN))]):
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import Engine
-from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from server.auth.errors import NotAuthenticated, RoleRefused
 from server.auth.principal import Principal
 from server.config import Settings
 from server.contract.common import Role
+from server.services import accounts
+from server.services.context import BranchContext
 from server.services.token_cache import TokenCache, token_cache
-from server.services.users import LoginPolicy, authenticate_token_until
-from server.store.db import read_session
+from server.services.users import LoginPolicy
 
 _BEARER_HINT = "send the header 'Authorization: Bearer <token>'"
 
@@ -33,11 +33,6 @@ _BEARER_HINT = "send the header 'Authorization: Bearer <token>'"
 async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
-
-
-async def get_engine(request: Request) -> Engine:
-    engine: Engine = request.app.state.engine
-    return engine
 
 
 async def get_now(request: Request) -> datetime:
@@ -50,12 +45,6 @@ def _now(request: Request) -> datetime:
     return clock() if clock is not None else datetime.now(UTC)
 
 
-def get_session(engine: Annotated[Engine, Depends(get_engine)]) -> Iterator[Session]:
-    """A SQLModel session for this request (closed afterwards; commit yourself)."""
-    with Session(engine, expire_on_commit=False) as session:
-        yield session
-
-
 def get_login_policy(settings: Annotated[Settings, Depends(get_settings)]) -> LoginPolicy:
     return LoginPolicy(
         token_ttl_s=settings.token_ttl_s,
@@ -66,9 +55,7 @@ def get_login_policy(settings: Annotated[Settings, Depends(get_settings)]) -> Lo
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-EngineDep = Annotated[Engine, Depends(get_engine)]
 NowDep = Annotated[datetime, Depends(get_now)]
-SessionDep = Annotated[Session, Depends(get_session)]
 LoginPolicyDep = Annotated[LoginPolicy, Depends(get_login_policy)]
 
 
@@ -111,12 +98,12 @@ async def get_principal(request: Request) -> Principal:
     every authenticated request runs it.
     """
     token = _bearer_token(request)
-    engine: Engine = request.app.state.engine
+    branch: BranchContext = request.app.state.branch
     now = _now(request)
-    cache = token_cache(engine)
+    cache = token_cache(branch.engine)
     principal = cache.get(token, now)
     if principal is None:
-        principal = await run_in_threadpool(_authenticate, cache, engine, token, now)
+        principal = await run_in_threadpool(_authenticate, cache, branch, token, now)
     if principal is None:
         raise _unauthorized(
             "bearer token is unknown, expired or revoked; log in again "
@@ -126,10 +113,11 @@ async def get_principal(request: Request) -> Principal:
     return principal
 
 
-def _authenticate(cache: TokenCache, engine: Engine, token: str, now: datetime) -> Principal | None:
+def _authenticate(
+    cache: TokenCache, branch: BranchContext, token: str, now: datetime
+) -> Principal | None:
     generation = cache.generation()
-    with read_session(engine) as session:
-        found = authenticate_token_until(session, token, now)
+    found = accounts.authenticate(branch, token, now)
     if found is None:
         return None
     cache.put(token, found[0], found[1], generation=generation)

@@ -3,9 +3,9 @@
     result = action_keys.once(ctx, counter_number=3, key=key, request="call-next {}",
                               run=lambda: calls.call_next(...))
 
-The first request with a key claims it (its own short transaction), runs the action and stores
-the answer (a second short transaction): two small commits around the use case, which stays
-as it is. A retry with the same key on the same counter — the answer was lost, the terminal
+The first request with a key claims it (its own short write unit), runs the action (its own
+unit) and stores the answer (a third short unit): two small commits around the use case, which
+stays as it is. A retry with the same key on the same counter — the answer was lost, the terminal
 sent it again — gets the stored answer (``replayed``: true) and nothing is done twice; a retry
 that arrives while the first is still running waits for its answer. The same key with another
 action or body is refused (``ActionKeyConflict``, 409). An action that fails releases its key
@@ -26,7 +26,6 @@ from sqlmodel import Session
 from server.contract.rest import CounterActionResult
 from server.services.context import BranchContext
 from server.services.errors import ActionKeyConflict, BadRequest
-from server.store.db import write_session
 from server.store.tables import CounterActionKey
 
 KEEP = timedelta(days=2)
@@ -69,10 +68,10 @@ def once(
     except BaseException:
         _release(ctx, counter_number, key)
         raise
-    with write_session(ctx.engine) as session:
-        row = session.get_one(CounterActionKey, (counter_number, key))
+    with ctx.writing() as uow:
+        row = uow.session.get_one(CounterActionKey, (counter_number, key))
         row.result = result.model_dump_json()
-        session.add(row)
+        uow.session.add(row)
     return result
 
 
@@ -83,12 +82,12 @@ def _claim_or_read(ctx: BranchContext, counter_number: int, key: str, request: s
     """_CLAIMED when this request owns the key now; the stored answer; None while pending."""
     now = ctx.now()
     try:
-        with write_session(ctx.engine) as session:
-            row = session.get(CounterActionKey, (counter_number, key))
+        with ctx.writing() as uow:
+            row = uow.session.get(CounterActionKey, (counter_number, key))
             if row is not None:
                 return _answer(row, key, counter_number, request)
-            _purge(ctx, session, now)
-            session.add(
+            _purge(ctx, uow.session, now)
+            uow.session.add(
                 CounterActionKey(
                     counter_number=counter_number, key=key, request=request, created_at=now
                 )
@@ -110,8 +109,8 @@ def _shown(request: str) -> str:
 
 
 def _release(ctx: BranchContext, counter_number: int, key: str) -> None:
-    with write_session(ctx.engine) as session:
-        session.execute(
+    with ctx.writing() as uow:
+        uow.session.execute(
             delete(CounterActionKey).where(
                 CounterActionKey.counter_number == counter_number,  # type: ignore[arg-type]
                 CounterActionKey.key == key,  # type: ignore[arg-type]

@@ -4,8 +4,8 @@
 alerts should be active given those that are (hysteresis), stores the new ones and clears the
 ones whose wait fell back, in one write transaction, then publishes ``AlertRaised`` /
 ``AlertCleared``; an alert that stays active while its suggestion changed (the suggested
-counter was opened, say) is sent again as ``AlertRaised`` with the same id. It runs
-periodically and after queue events (``server.realtime.alert_watch``).
+counter was opened, say) is sent again as ``AlertRaised`` with the same id. It is a periodic
+job that also runs soon after the events in ``TRIGGERS`` (``server.services.jobs``).
 ``acknowledge_alert`` records who acknowledged an active alert and when (``AlertAcknowledged``).
 """
 
@@ -14,7 +14,18 @@ from __future__ import annotations
 import threading
 
 from server.contract.alerts import AlertInfo
-from server.contract.events import AlertAcknowledged, AlertCleared, AlertRaised, Event
+from server.contract.events import (
+    AlertAcknowledged,
+    AlertCleared,
+    AlertRaised,
+    CounterChanged,
+    Event,
+    QueuesChanged,
+    TicketCalled,
+    TicketChanged,
+    TicketIssued,
+    TicketTransferred,
+)
 from server.domain.audit import Acting, AuditAction
 from server.domain.staffing import ACTIVE_ALERT_STATES, AlertKind, AlertState, Breach, breaches
 from server.services import audit
@@ -23,9 +34,19 @@ from server.services.context import BranchContext
 from server.services.errors import ActionRefused
 from server.services.floor import read_floor
 from server.services.names import Names
+from server.services.unit import Unit, writes
 from server.store import alerts
 from server.store.alert_tables import WaitAlert
-from server.store.db import read_session, write_session
+
+# the events after which the wait alerts are checked again soon (a queue or a counter moved)
+TRIGGERS: tuple[type[Event], ...] = (
+    TicketIssued,
+    TicketCalled,
+    TicketChanged,
+    TicketTransferred,
+    QueuesChanged,
+    CounterChanged,
+)
 
 # one check at a time per process: two overlapping checks would raise the same alert twice
 _checking = threading.Lock()
@@ -34,9 +55,9 @@ _checking = threading.Lock()
 def check_alerts(ctx: BranchContext) -> list[Event]:
     """Raise and clear alerts as the floor is now; returns the events published."""
     with _checking:
-        with read_session(ctx.engine) as session:
-            floor = read_floor(session, ctx)
-            active = alerts.active_alerts(session)
+        with ctx.reading() as uow:
+            floor = read_floor(uow.session, ctx)
+            active = alerts.active_alerts(uow.session)
         wanted = breaches(
             floor.queue_loads(),
             floor.counter_loads(),
@@ -50,7 +71,8 @@ def check_alerts(ctx: BranchContext) -> list[Event]:
             return []
         waiting = {q.service_code: q.waiting for q in floor.queues}
         events: list[Event] = []
-        with write_session(ctx.engine) as session:
+        with ctx.writing() as uow:
+            session = uow.session
             names = Names(session)
             for row in alerts.active_alerts(session):
                 key = (row.service_code, row.kind)
@@ -89,8 +111,8 @@ def check_alerts(ctx: BranchContext) -> list[Event]:
                 session.add(row)
                 session.flush()
                 events.append(AlertRaised(seq=0, at=floor.now, alert=alert_info(row, names)))
-        for event in events:
-            ctx.publish(event)
+            for event in events:
+                uow.publish(event)
         return events
 
 
@@ -103,34 +125,33 @@ def _stale(row: WaitAlert, want: dict[tuple[str, AlertKind], Breach]) -> bool:
     return (row.suggestion, row.suggested_counter, list(row.helpers)) != now
 
 
+@writes
 def acknowledge_alert(
-    ctx: BranchContext, *, alert_id: int, by_name: str, acting: Acting | None = None
+    uow: Unit, *, alert_id: int, by_name: str, acting: Acting | None = None
 ) -> AlertInfo:
     """A manager has seen the alert; again: answers it as it is. A cleared alert is refused.
     ``acting``: who, for the audit trail (the first acknowledgement only)."""
-    now = ctx.now()
-    with write_session(ctx.engine) as session:
-        row = alerts.get_alert(session, alert_id=alert_id)
-        names = Names(session)
-        if row.state not in ACTIVE_ALERT_STATES:
-            raise ActionRefused(
-                f"alert {alert_id} cleared by itself at {_at(row)}; nothing to acknowledge",
-                f"提醒 {alert_id} 已于 {_at(row)} 自动解除，无需确认",
-            )
-        if row.state is AlertState.ACKNOWLEDGED:
-            return alert_info(row, names)
-        row.state = AlertState.ACKNOWLEDGED
-        row.acknowledged_at = now
-        row.acknowledged_by = by_name
-        session.add(row)
-        if acting is not None:
-            details = {"service": row.service_code, "kind": row.kind.value}
-            audit.record(
-                session, acting, AuditAction.ALERT_ACKNOWLEDGE, f"alert:{alert_id}", details
-            )
-        session.flush()
-        info = alert_info(row, names)
-    ctx.publish(AlertAcknowledged(seq=0, at=now, alert=info))
+    session = uow.session
+    now = uow.ctx.now()
+    row = alerts.get_alert(session, alert_id=alert_id)
+    names = Names(session)
+    if row.state not in ACTIVE_ALERT_STATES:
+        raise ActionRefused(
+            f"alert {alert_id} cleared by itself at {_at(row)}; nothing to acknowledge",
+            f"提醒 {alert_id} 已于 {_at(row)} 自动解除，无需确认",
+        )
+    if row.state is AlertState.ACKNOWLEDGED:
+        return alert_info(row, names)
+    row.state = AlertState.ACKNOWLEDGED
+    row.acknowledged_at = now
+    row.acknowledged_by = by_name
+    session.add(row)
+    if acting is not None:
+        details = {"service": row.service_code, "kind": row.kind.value}
+        audit.record(session, acting, AuditAction.ALERT_ACKNOWLEDGE, f"alert:{alert_id}", details)
+    session.flush()
+    info = alert_info(row, names)
+    uow.publish(AlertAcknowledged(seq=0, at=now, alert=info))
     return info
 
 

@@ -19,7 +19,6 @@ from server.services.errors import BadRequest
 from server.store import appointment_repo as arepo
 from server.store import repo
 from server.store.appointment_tables import AppointmentSchedule
-from server.store.db import read_session, write_session
 
 
 def schedule_out(row: AppointmentSchedule) -> ScheduleOut:
@@ -37,7 +36,8 @@ def schedule_out(row: AppointmentSchedule) -> ScheduleOut:
 
 
 def list_schedules(ctx: BranchContext) -> list[ScheduleOut]:
-    with read_session(ctx.engine) as session:
+    with ctx.reading() as uow:
+        session = uow.session
         return [schedule_out(r) for r in arepo.schedules(session).values()]
 
 
@@ -72,7 +72,8 @@ def set_schedule(
 ) -> ScheduleOut:
     """Replace a service's schedule (a service of the branch; it becomes bookable if enabled)."""
     schedule = _schedule(body)
-    with write_session(ctx.engine) as session:
+    with ctx.writing() as uow:
+        session = uow.session
         codes = [s.code for s in repo.list_services(session)]
         if service_code not in codes:
             raise UnknownEntity("service", service_code, codes)

@@ -55,7 +55,6 @@ from server.services.errors import BadRequest
 from server.services.views import Names
 from server.store import appointment_repo as arepo
 from server.store.appointment_tables import Appointment
-from server.store.db import read_session, write_session
 
 MANAGE_PATH = "/api/v1/appointments/manage/"
 
@@ -119,7 +118,8 @@ def options(ctx: BranchContext) -> AppointmentOptions:
     """The bookable services and their days (today up to each one's days_ahead)."""
     now = ctx.now()
     tz = ctx.config.timezone
-    with read_session(ctx.engine) as session:
+    with ctx.reading() as uow:
+        session = uow.session
         names = Names(session)
         services = [
             BookableService(
@@ -143,7 +143,8 @@ def slots_on(ctx: BranchContext, *, service_code: str, day: date) -> DaySlots:
     """A day's slots still to start, with their free places."""
     now = ctx.now()
     tz = ctx.config.timezone
-    with read_session(ctx.engine) as session:
+    with ctx.reading() as uow:
+        session = uow.session
         schedule = _schedule(session, service_code)
         last = local_day(now, tz) + timedelta(days=schedule.days_ahead)
         wanted = [s for s in day_slots(schedule, day, tz) if s.start > now] if day <= last else []
@@ -194,7 +195,8 @@ def book(
     service_code = body.service_code.strip().upper()
     now = ctx.now()
     token = secrets.token_urlsafe(24)
-    with write_session(ctx.engine) as session:
+    with ctx.writing() as uow:
+        session = uow.session
         slot = _take_place(session, ctx, service_code=service_code, start=body.start)
         code = new_code()
         while arepo.code_taken(session, code=code):  # 1 in 2^40 per booking: rare
@@ -242,12 +244,14 @@ def find_by_code(session: Session, code: str, *, for_update: bool = False) -> Ap
 
 def booking_by_token(ctx: BranchContext, *, token: str) -> BookingOut:
     mark_no_shows(ctx)
-    with read_session(ctx.engine) as session:
+    with ctx.reading() as uow:
+        session = uow.session
         return booking_out(ctx, _by_token(session, token), Names(session))
 
 
 def booking_by_code(ctx: BranchContext, *, code: str) -> BookingOut:
-    with read_session(ctx.engine) as session:
+    with ctx.reading() as uow:
+        session = uow.session
         return booking_out(ctx, find_by_code(session, code), Names(session))
 
 
@@ -279,13 +283,15 @@ def _cancel(ctx: BranchContext, session: Session, row: Appointment) -> BookingOu
 
 
 def cancel_by_token(ctx: BranchContext, *, token: str) -> BookingOut:
-    with write_session(ctx.engine) as session:
+    with ctx.writing() as uow:
+        session = uow.session
         return _cancel(ctx, session, _by_token(session, token, for_update=True))
 
 
 def cancel_by_code(ctx: BranchContext, *, code: str, acting: Acting | None = None) -> BookingOut:
     """Staff cancel a booking by its code (``acting``: audited)."""
-    with write_session(ctx.engine) as session:
+    with ctx.writing() as uow:
+        session = uow.session
         row = find_by_code(session, code, for_update=True)
         out = _cancel(ctx, session, row)
         if acting is not None:
@@ -296,7 +302,8 @@ def cancel_by_code(ctx: BranchContext, *, code: str, acting: Acting | None = Non
 
 def move_by_token(ctx: BranchContext, *, token: str, start: datetime) -> BookingOut:
     """Move to another slot of the same service (the old place frees in the same commit)."""
-    with write_session(ctx.engine) as session:
+    with ctx.writing() as uow:
+        session = uow.session
         row = _by_token(session, token, for_update=True)
         _must_be_booked(row, "moved", "改期")
         assert row.id is not None
@@ -311,10 +318,12 @@ def move_by_token(ctx: BranchContext, *, token: str, start: datetime) -> Booking
 def mark_no_shows(ctx: BranchContext) -> int:
     """BOOKED bookings whose slot has ended become NO_SHOW; returns how many."""
     now = ctx.now()
-    with read_session(ctx.engine) as session:
+    with ctx.reading() as uow:
+        session = uow.session
         if not arepo.any_ended_unchecked(session, now=now):
             return 0
-    with write_session(ctx.engine) as session:
+    with ctx.writing() as uow:
+        session = uow.session
         rows = arepo.ended_unchecked(session, now=now)
         for row in rows:
             row.state = BookingState.NO_SHOW
@@ -327,7 +336,8 @@ def appointments_on(ctx: BranchContext, *, day: date) -> AppointmentDay:
     """A day's appointments and how many are in each state (for reports: kept = CHECKED_IN,
     late = LATE, missed = NO_SHOW, cancelled = CANCELLED, still to come = BOOKED)."""
     mark_no_shows(ctx)
-    with read_session(ctx.engine) as session:
+    with ctx.reading() as uow:
+        session = uow.session
         names = Names(session)
         rows = arepo.on_day(session, day=day)
         counts = dict.fromkeys(BookingState, 0)
@@ -346,7 +356,8 @@ def appointment_facts(
     are neither and are left out."""
     mark_no_shows(ctx)
     decided = (BookingState.CHECKED_IN, BookingState.LATE, BookingState.NO_SHOW)
-    with read_session(ctx.engine) as session:
+    with ctx.reading() as uow:
+        session = uow.session
         rows = arepo.between(session, first_day=first_day, last_day=last_day, states=decided)
         return [
             AppointmentFact(

@@ -29,128 +29,127 @@ from server.services import audit
 from server.services.candidates import choose_for
 from server.services.context import BranchContext, live_config
 from server.services.desks import LoadedDesk, to_domain, write_back
+from server.services.unit import Unit, writes
 from server.services.views import Names, call_info, counter_info, queue_info
 from server.store import repo
-from server.store.db import write_session
 from server.store.tables import Ticket
 
 MAX_CLAIM_ATTEMPTS = 50  # each failed claim means another counter got a ticket
 
 
-def call_next(ctx: BranchContext, at: TellerAt) -> CounterActionResult:
+@writes
+def call_next(uow: Unit, at: TellerAt) -> CounterActionResult:
     """Call the ticket the policy chooses for this counter (ticket None when none waits)."""
+    ctx, session = uow.ctx, uow.session
     now = ctx.now()
     day = ctx.business_day(now)
-    with write_session(ctx.engine) as session:
-        loaded = LoadedDesk(session, counter_number=at.counter_number)
-        desk = loaded.desk
-        desk.check_can_take(at)
-        service_rows = repo.list_services(session)
-        counter_rows = repo.list_counters(session)
-        names = Names(session, services=service_rows, counters=counter_rows)
-        config = live_config(session, ctx, service_rows=service_rows, counter_rows=counter_rows)
-        policy = WeightedPolicy(config)
-        for _ in range(MAX_CLAIM_ATTEMPTS):
-            # (re)read: on PostgreSQL each statement sees what other counters committed
-            choice = choose_for(session, policy=policy, counter=desk.counter, day=day, now=now)
-            if choice is None:
-                reason = Bilingual(
-                    zh=f"没有等候{at.counter_number}号窗口的客户",
-                    en=f"no ticket is waiting for counter {at.counter_number}",
-                )
-                info = counter_info(loaded.row, None, names)
-                audit.record(
-                    session,
-                    audit.teller(at, now, day),
-                    AuditAction.CALL_NEXT,
-                    f"counter:{at.counter_number}",
-                    {"counter": at.counter_number, "ticket": None},
-                )
-                return CounterActionResult(counter=info, ticket=None, reason=reason)
-            row = session.get_one(Ticket, choice.ticket_id, populate_existing=True)
-            try:
-                ticket = desk.call(at, to_domain(row), now, (choice.reason_en, choice.reason_zh))
-            except InvalidTransition:
-                continue  # another counter called it since our read (PostgreSQL): again
-            if repo.claim_waiting(
-                session, ticket_id=choice.ticket_id, counter_number=at.counter_number, at=now
-            ):
-                break
-            desk.held = None  # another counter took it between our read and our claim
-        else:
-            raise CounterUnavailable(
-                at.counter_number,
-                "other counters kept taking the tickets; try again",
-                "的候选客户一直被其他窗口叫走，请重试",
+    loaded = LoadedDesk(session, counter_number=at.counter_number)
+    desk = loaded.desk
+    desk.check_can_take(at)
+    service_rows = repo.list_services(session)
+    counter_rows = repo.list_counters(session)
+    names = Names(session, services=service_rows, counters=counter_rows)
+    config = live_config(session, ctx, service_rows=service_rows, counter_rows=counter_rows)
+    policy = WeightedPolicy(config)
+    for _ in range(MAX_CLAIM_ATTEMPTS):
+        # (re)read: on PostgreSQL each statement sees what other counters committed
+        choice = choose_for(session, policy=policy, counter=desk.counter, day=day, now=now)
+        if choice is None:
+            reason = Bilingual(
+                zh=f"没有等候{at.counter_number}号窗口的客户",
+                en=f"no ticket is waiting for counter {at.counter_number}",
             )
-        details: dict[str, Any] = {
-            "reason_en": choice.reason_en,
-            "reason_zh": choice.reason_zh,
-            "score": choice.score,
-            "rule": choice.rule,
-        }
-        return _called(
-            ctx, session, loaded, ticket, row, at, now, details, AuditAction.CALL_NEXT, names
+            info = counter_info(loaded.row, None, names)
+            audit.record(
+                session,
+                audit.teller(at, now, day),
+                AuditAction.CALL_NEXT,
+                f"counter:{at.counter_number}",
+                {"counter": at.counter_number, "ticket": None},
+            )
+            return CounterActionResult(counter=info, ticket=None, reason=reason)
+        row = session.get_one(Ticket, choice.ticket_id, populate_existing=True)
+        try:
+            ticket = desk.call(at, to_domain(row), now, (choice.reason_en, choice.reason_zh))
+        except InvalidTransition:
+            continue  # another counter called it since our read (PostgreSQL): again
+        if repo.claim_waiting(
+            session, ticket_id=choice.ticket_id, counter_number=at.counter_number, at=now
+        ):
+            break
+        desk.held = None  # another counter took it between our read and our claim
+    else:
+        raise CounterUnavailable(
+            at.counter_number,
+            "other counters kept taking the tickets; try again",
+            "的候选客户一直被其他窗口叫走，请重试",
         )
+    details: dict[str, Any] = {
+        "reason_en": choice.reason_en,
+        "reason_zh": choice.reason_zh,
+        "score": choice.score,
+        "rule": choice.rule,
+    }
+    return _called(uow, loaded, ticket, row, at, now, details, AuditAction.CALL_NEXT, names)
 
 
-def call_ticket(ctx: BranchContext, at: TellerAt, *, number: str) -> CounterActionResult:
+@writes
+def call_ticket(uow: Unit, at: TellerAt, *, number: str) -> CounterActionResult:
     """Call a waiting ticket the teller chose by its number (today's)."""
+    ctx, session = uow.ctx, uow.session
     now = ctx.now()
-    with write_session(ctx.engine) as session:
-        loaded = LoadedDesk(session, counter_number=at.counter_number)
-        row = find_today(session, ctx, number=number, now=now)
-        ticket = loaded.desk.call(at, to_domain(row), now)
-        if not repo.claim_waiting(
-            session, ticket_id=ticket.ticket_id, counter_number=at.counter_number, at=now
-        ):  # another counter called it since we read it (PostgreSQL)
-            session.refresh(row)
-            next_state(row.number, row.state, Action.CALL)
-        details: dict[str, Any] = {
-            "reason_en": ticket.reason_en,
-            "reason_zh": ticket.reason_zh,
-            "rule": "chosen",
-        }
-        return _called(ctx, session, loaded, ticket, row, at, now, details, AuditAction.CALL)
+    loaded = LoadedDesk(session, counter_number=at.counter_number)
+    row = find_today(session, ctx, number=number, now=now)
+    ticket = loaded.desk.call(at, to_domain(row), now)
+    if not repo.claim_waiting(
+        session, ticket_id=ticket.ticket_id, counter_number=at.counter_number, at=now
+    ):  # another counter called it since we read it (PostgreSQL)
+        session.refresh(row)
+        next_state(row.number, row.state, Action.CALL)
+    details: dict[str, Any] = {
+        "reason_en": ticket.reason_en,
+        "reason_zh": ticket.reason_zh,
+        "rule": "chosen",
+    }
+    return _called(uow, loaded, ticket, row, at, now, details, AuditAction.CALL)
 
 
-def recall(ctx: BranchContext, at: TellerAt) -> CounterActionResult:
+@writes
+def recall(uow: Unit, at: TellerAt) -> CounterActionResult:
     """Announce the counter's CALLED ticket again (counts recalls)."""
-    now = ctx.now()
-    with write_session(ctx.engine) as session:
-        loaded = LoadedDesk(session, counter_number=at.counter_number)
-        ticket = loaded.desk.recall(at, now)
-        held = loaded.held()
-        assert held is not None
-        row = held[1]
-        write_back(ticket, row, session)
-        repo.append_event(
-            session,
-            ticket_id=ticket.ticket_id,
-            action="recall",
-            at=now,
-            counter_number=at.counter_number,
-            teller_user_id=at.user_id,
-            details={"recall_count": ticket.recalls},
-        )
-        names = Names(session)
-        call = call_info(row, at.counter_number, names)
-        info = counter_info(loaded.row, row, names)
-        audit.record(
-            session,
-            audit.teller(at, now, ctx.business_day(now)),
-            AuditAction.RECALL,
-            f"ticket:{row.public_id}",
-            {"counter": at.counter_number, "number": row.number, "recall_count": ticket.recalls},
-        )
-        session.commit()
-        ctx.publish(TicketRecalled(seq=0, at=now, call=call))
+    session = uow.session
+    now = uow.ctx.now()
+    loaded = LoadedDesk(session, counter_number=at.counter_number)
+    ticket = loaded.desk.recall(at, now)
+    held = loaded.held()
+    assert held is not None
+    row = held[1]
+    write_back(ticket, row, session)
+    repo.append_event(
+        session,
+        ticket_id=ticket.ticket_id,
+        action="recall",
+        at=now,
+        counter_number=at.counter_number,
+        teller_user_id=at.user_id,
+        details={"recall_count": ticket.recalls},
+    )
+    names = Names(session)
+    call = call_info(row, at.counter_number, names)
+    info = counter_info(loaded.row, row, names)
+    audit.record(
+        session,
+        audit.teller(at, now, uow.ctx.business_day(now)),
+        AuditAction.RECALL,
+        f"ticket:{row.public_id}",
+        {"counter": at.counter_number, "number": row.number, "recall_count": ticket.recalls},
+    )
+    uow.publish(TicketRecalled(seq=0, at=now, call=call))
     return CounterActionResult(counter=info, ticket=call.ticket, recall_count=ticket.recalls)
 
 
 def _called(
-    ctx: BranchContext,
-    session: Session,
+    uow: Unit,
     loaded: LoadedDesk,
     ticket: DomainTicket,
     row: Ticket,
@@ -160,6 +159,7 @@ def _called(
     action: AuditAction,
     names: Names | None = None,
 ) -> CounterActionResult:
+    session = uow.session
     write_back(ticket, row, session)
     repo.append_event(
         session,
@@ -176,7 +176,7 @@ def _called(
     info = counter_info(loaded.row, row, names)
     audit.record(
         session,
-        audit.teller(at, now, ctx.business_day(now)),
+        audit.teller(at, now, uow.ctx.business_day(now)),
         action,
         f"ticket:{row.public_id}",
         {
@@ -186,9 +186,8 @@ def _called(
             "rule": details["rule"],
         },
     )
-    session.commit()
     reason = Bilingual(zh=ticket.reason_zh, en=ticket.reason_en)
-    ctx.publish(TicketCalled(seq=0, at=now, call=call, reason=reason, queue=queue))
+    uow.publish(TicketCalled(seq=0, at=now, call=call, reason=reason, queue=queue))
     return CounterActionResult(
         counter=info, ticket=call.ticket, reason=reason, recall_count=ticket.recalls
     )

@@ -26,7 +26,6 @@ from server.services.appointments import booking_out, find_by_code
 from server.services.context import BranchContext
 from server.services.tickets import issue_ticket
 from server.services.views import Names
-from server.store.db import read_session, write_session
 
 
 def _replay(row_state: BookingState, slot: Slot, tz: str) -> CheckinDecision:
@@ -55,7 +54,8 @@ def check_in(
     ctx: BranchContext, *, body: CheckinRequest, device_id: int | None = None
 ) -> CheckinOut:
     tz = ctx.config.timezone
-    with read_session(ctx.engine) as session:
+    with ctx.reading() as uow:
+        session = uow.session
         row = find_by_code(session, body.code)
     slot = Slot(row.slot_start, row.slot_end)
     state = BookingState(row.state)
@@ -84,7 +84,8 @@ def check_in(
         appointment_at=decision.appointment_at,
         device_id=device_id,
     )
-    with write_session(ctx.engine) as session:
+    with ctx.writing() as uow:
+        session = uow.session
         fresh = find_by_code(session, row.code, for_update=True)
         if fresh.state in (BookingState.BOOKED, BookingState.NO_SHOW):
             fresh.state = decision.state

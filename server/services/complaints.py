@@ -43,7 +43,6 @@ from server.services.errors import BadRequest
 from server.services.ratings import served_at
 from server.store import repo
 from server.store.auth_tables import User
-from server.store.db import read_session, write_session
 from server.store.feedback_tables import Complaint, Rating
 
 # who may work (own) complaints
@@ -100,14 +99,15 @@ def open_complaint(
     pad without a ticket, about counter ``counter_number`` now."""
     now = ctx.now()
     try:
-        with write_session(ctx.engine) as session:
+        with ctx.writing() as uow:
+            session = uow.session
             row = _new_row(session, ctx, now, body, channel, public_id, counter_number)
             session.add(row)
             session.flush()
             info = info_of(row, now)
+            uow.publish(ComplaintChanged(seq=0, at=now, action="opened", complaint=info))
     except IntegrityError as exc:  # a second complaint raced this one in another process
         raise AlreadyComplained(_number_of(ctx, public_id)) from exc
-    ctx.publish(ComplaintChanged(seq=0, at=now, action="opened", complaint=info))
     return ComplaintReceipt(
         id=info.id, reference=info.reference, due_at=info.due_at, message=_received(info, body)
     )
@@ -175,7 +175,8 @@ def _received(info: ComplaintInfo, body: ComplaintCreate) -> Bilingual:
 def _number_of(ctx: BranchContext, public_id: str | None) -> str:
     if public_id is None:
         return "?"
-    with read_session(ctx.engine) as session:
+    with ctx.reading() as uow:
+        session = uow.session
         return repo.get_ticket(session, public_id=public_id).number
 
 
@@ -188,7 +189,8 @@ def list_complaints(
     """Overdue first, then the other unresolved ones by due time, then resolved, newest first."""
     now = ctx.now()
     limit = max(1, min(limit, LIST_LIMIT_MAX))
-    with read_session(ctx.engine) as session:
+    with ctx.reading() as uow:
+        session = uow.session
         unresolved = session.exec(
             select(Complaint)
             .where(Complaint.state != ComplaintState.RESOLVED)
@@ -207,7 +209,8 @@ def list_complaints(
 
 
 def get_complaint(ctx: BranchContext, complaint_id: int, *, viewer: str) -> ComplaintOut:
-    with read_session(ctx.engine) as session:
+    with ctx.reading() as uow:
+        session = uow.session
         return complaint_out(_get(session, complaint_id), ctx.now(), viewer=viewer)
 
 
@@ -222,7 +225,8 @@ def take(
     """``by`` takes the complaint (``owner`` None) or assigns it to ``owner`` (an admin or a
     manager); it is then in progress. Taking one another owner has hands it over."""
     now = ctx.now()
-    with write_session(ctx.engine) as session:
+    with ctx.writing() as uow:
+        session = uow.session
         row = _get(session, complaint_id, for_update=True)
         check_open(complaint_id, row.state, "take" if owner is None else "assign")
         row.owner = _owner(session, owner) if owner is not None else by
@@ -235,7 +239,7 @@ def take(
             audit.record(session, acting, action, f"complaint:{complaint_id}", details)
         session.flush()
         info, out = info_of(row, now), complaint_out(row, now, viewer=by)
-    ctx.publish(ComplaintChanged(seq=0, at=now, action="taken", complaint=info))
+        uow.publish(ComplaintChanged(seq=0, at=now, action="taken", complaint=info))
     return out
 
 
@@ -244,7 +248,8 @@ def resolve(
 ) -> ComplaintOut:
     """Close the complaint with what was done (final)."""
     now = ctx.now()
-    with write_session(ctx.engine) as session:
+    with ctx.writing() as uow:
+        session = uow.session
         row = _get(session, complaint_id, for_update=True)
         check_open(complaint_id, row.state, "resolve")
         if row.owner is None:
@@ -257,7 +262,7 @@ def resolve(
             audit.record(session, acting, AuditAction.COMPLAINT_RESOLVE, subject)
         session.flush()
         info, out = info_of(row, now), complaint_out(row, now, viewer=by)
-    ctx.publish(ComplaintChanged(seq=0, at=now, action="resolved", complaint=info))
+        uow.publish(ComplaintChanged(seq=0, at=now, action="resolved", complaint=info))
     return out
 
 

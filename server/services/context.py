@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 
@@ -12,6 +13,7 @@ from sqlmodel import Session
 from server.contract.events import Event
 from server.domain.model import BranchConfig, CategoryDef, CounterDef, ServiceDef
 from server.domain.numbering import business_day
+from server.services.unit import Unit, reading, writing
 from server.store import repo
 from server.store.tables import Counter, Service
 
@@ -31,7 +33,9 @@ class BranchContext:
     config: the branch file as loaded at startup (rollover, timezone, policy, names); the
     database rows seeded from it are the source of truth for services, skills and categories
     (an admin may change them at runtime), see ``live_config``.
-    publish: hands an event to the realtime hub (called after the commit).
+    publish: hands an event to the realtime hub. Use cases never call it: they queue events on
+    their unit of work (``uow.publish``), which hands them over after the commit
+    (``server.services.unit``).
     """
 
     engine: Engine
@@ -45,6 +49,14 @@ class BranchContext:
         if now.tzinfo is None:
             raise ValueError(f"clock returned naive {now.isoformat()}; expected an aware time")
         return now
+
+    def writing(self) -> AbstractContextManager[Unit]:
+        """A write unit of work (``server.services.unit``): commit, then publish."""
+        return writing(self)
+
+    def reading(self) -> AbstractContextManager[Unit]:
+        """A read unit of work (``server.services.unit``)."""
+        return reading(self)
 
     def business_day(self, now: datetime) -> date:
         return business_day(now, self.config.rollover, self.config.timezone)

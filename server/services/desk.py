@@ -10,12 +10,11 @@ from server.contract.common import Bilingual, TicketState
 from server.contract.desk import CounterDesk, DeskTicket, TellerToday
 from server.domain.desk import Desk
 from server.domain.transitions import Action
-from server.services.context import BranchContext
 from server.services.desks import counter_def, to_domain
 from server.services.feedback_figures import teller_rating
+from server.services.unit import Unit, reads
 from server.services.views import Names, counter_info, ticket_ref
 from server.store import repo
-from server.store.db import read_session
 from server.store.tables import Ticket, TicketEvent
 
 DESK_LIST_LIMIT = 100  # a teller's list shows the oldest; the count says how many in all
@@ -27,64 +26,65 @@ def _seconds(start: datetime | None, end: datetime | None) -> int:
     return max(int((end - start).total_seconds()), 0)
 
 
-def counter_desk(ctx: BranchContext, *, counter_number: int) -> CounterDesk:
+@reads
+def counter_desk(uow: Unit, *, counter_number: int) -> CounterDesk:
+    ctx, session = uow.ctx, uow.session
     now = ctx.now()
     day = ctx.business_day(now)
-    with read_session(ctx.engine) as session:
-        counter = repo.get_counter(session, number=counter_number)
-        names = Names(session)
-        held = repo.held_ticket(session, counter_number=counter_number)
-        desk_rules = counter_def(session, counter)
-        desk = Desk(
-            counter=desk_rules,
-            state=counter.state,
-            teller_user_id=counter.teller_user_id,
-            teller_name=counter.teller_name,
-            held=to_domain(held) if held is not None else None,
+    counter = repo.get_counter(session, number=counter_number)
+    names = Names(session)
+    held = repo.held_ticket(session, counter_number=counter_number)
+    desk_rules = counter_def(session, counter)
+    desk = Desk(
+        counter=desk_rules,
+        state=counter.state,
+        teller_user_id=counter.teller_user_id,
+        teller_name=counter.teller_name,
+        held=to_domain(held) if held is not None else None,
+    )
+    rows = session.exec(
+        select(Ticket)
+        .where(Ticket.business_day == day)
+        .where(col(Ticket.state).in_([TicketState.WAITING, TicketState.PARKED]))
+        .order_by(col(Ticket.id))
+    ).all()
+    callable_rows = [
+        t
+        for t in rows
+        if t.state == TicketState.WAITING
+        and desk_rules.may_take(service_code=t.service_code, target_counter=t.target_counter)
+    ]
+    waiting = [
+        DeskTicket(ticket=ticket_ref(t, names), waited_s=_seconds(t.arrived_at, now))
+        for t in callable_rows[:DESK_LIST_LIMIT]
+    ]
+    parked = [
+        DeskTicket(
+            ticket=ticket_ref(t, names),
+            waited_s=_seconds(t.arrived_at, now),
+            recall_count=t.recall_count,
         )
-        rows = session.exec(
-            select(Ticket)
-            .where(Ticket.business_day == day)
-            .where(col(Ticket.state).in_([TicketState.WAITING, TicketState.PARKED]))
-            .order_by(col(Ticket.id))
-        ).all()
-        callable_rows = [
-            t
-            for t in rows
-            if t.state == TicketState.WAITING
-            and desk_rules.may_take(service_code=t.service_code, target_counter=t.target_counter)
-        ]
-        waiting = [
-            DeskTicket(ticket=ticket_ref(t, names), waited_s=_seconds(t.arrived_at, now))
-            for t in callable_rows[:DESK_LIST_LIMIT]
-        ]
-        parked = [
-            DeskTicket(
-                ticket=ticket_ref(t, names),
-                waited_s=_seconds(t.arrived_at, now),
-                recall_count=t.recall_count,
-            )
-            for t in rows
-            if t.state == TicketState.PARKED and t.counter_number == counter_number
-        ]
-        current = None
-        if held is not None:
-            current = DeskTicket(
-                ticket=ticket_ref(held, names),
-                waited_s=_seconds(held.arrived_at, held.called_at),
-                recall_count=held.recall_count,
-                reason=_call_reason(session, held),
-            )
-        return CounterDesk(
-            at=now,
-            counter=counter_info(counter, held, names),
-            current=current,
-            waiting=waiting,
-            waiting_total=len(callable_rows),
-            parked=parked,
-            services=desk_rules.served(),
-            allowed=allowed_actions(desk, waiting=bool(waiting), parked=bool(parked)),
+        for t in rows
+        if t.state == TicketState.PARKED and t.counter_number == counter_number
+    ]
+    current = None
+    if held is not None:
+        current = DeskTicket(
+            ticket=ticket_ref(held, names),
+            waited_s=_seconds(held.arrived_at, held.called_at),
+            recall_count=held.recall_count,
+            reason=_call_reason(session, held),
         )
+    return CounterDesk(
+        at=now,
+        counter=counter_info(counter, held, names),
+        current=current,
+        waiting=waiting,
+        waiting_total=len(callable_rows),
+        parked=parked,
+        services=desk_rules.served(),
+        allowed=allowed_actions(desk, waiting=bool(waiting), parked=bool(parked)),
+    )
 
 
 # the API's name of each action the Desk allows
@@ -127,19 +127,20 @@ def _call_reason(session: Session, ticket: Ticket) -> Bilingual | None:
     return None
 
 
-def teller_today(ctx: BranchContext, *, teller_user_id: int, teller_name: str) -> TellerToday:
+@reads
+def teller_today(uow: Unit, *, teller_user_id: int, teller_name: str) -> TellerToday:
     """Customers this teller finished or marked no-show today, with their average times."""
+    ctx, session = uow.ctx, uow.session
     now = ctx.now()
     day = ctx.business_day(now)
-    with read_session(ctx.engine) as session:
-        rows = session.exec(
-            select(TicketEvent.action, Ticket)
-            .join(Ticket, col(Ticket.id) == col(TicketEvent.ticket_id))
-            .where(TicketEvent.teller_user_id == teller_user_id)
-            .where(col(TicketEvent.action).in_([Action.FINISH.value, Action.NO_SHOW.value]))
-            .where(Ticket.business_day == day)
-        ).all()
-        rated = teller_rating(session, teller_user_id=teller_user_id, day=day)
+    rows = session.exec(
+        select(TicketEvent.action, Ticket)
+        .join(Ticket, col(Ticket.id) == col(TicketEvent.ticket_id))
+        .where(TicketEvent.teller_user_id == teller_user_id)
+        .where(col(TicketEvent.action).in_([Action.FINISH.value, Action.NO_SHOW.value]))
+        .where(Ticket.business_day == day)
+    ).all()
+    rated = teller_rating(session, teller_user_id=teller_user_id, day=day)
     served = [t for action, t in rows if action == Action.FINISH.value]
     service = [_seconds(t.started_at, t.finished_at) for t in served if t.started_at]
     waits = [_seconds(t.arrived_at, t.called_at) for t in served if t.called_at]

@@ -3,32 +3,40 @@
 A device's shown status is what it last reported, or ``UNKNOWN`` once it has been silent for
 more than ``SILENCE_FACTOR`` heartbeat intervals (never guessed). Its components (a kiosk's
 printer, a panel bridge's panels) follow the same rule. Status changes become
-``DeviceHealthChanged`` events, handed to ``publish`` after the commit.
+``DeviceHealthChanged`` events, queued on the unit of work (published after its commit).
+
+The functions taking a ``session`` are the operations the CLI shares (it has no running
+server); ``heartbeat`` and ``sweep_silent`` are the server's use cases (``server.services.unit``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from server.auth.errors import UnknownPrincipal
-from server.contract.auth import ComponentHealth, DevicePublic, Heartbeat
+from server.auth.errors import NotAuthenticated, UnknownPrincipal
+from server.contract.auth import ComponentHealth, DevicePublic, Heartbeat, HeartbeatAck
 from server.contract.common import DeviceStatus, Role
 from server.contract.events import DeviceHealthChanged
 from server.domain.audit import Acting, AuditAction
 from server.services import audit
+from server.services.unit import Unit, writes
 from server.services.users import create_device_token, rotate_device_token
 from server.store.auth_tables import AuthToken
 from server.store.device_tables import Device, DeviceComponent
+
+if TYPE_CHECKING:
+    from server.services.context import BranchContext
 
 __all__ = [
     "SILENCE_FACTOR",
     "effective_status",
     "get_device",
+    "heartbeat",
     "list_devices",
     "mark_silent",
     "newly_silent",
@@ -36,6 +44,7 @@ __all__ = [
     "register_device",
     "revoke_device",
     "rotate_device",
+    "sweep_silent",
 ]
 
 SILENCE_FACTOR = 3
@@ -195,7 +204,8 @@ def record_heartbeat(
     now: datetime,
     publish: Publish | None = None,
 ) -> tuple[DevicePublic, list[DeviceHealthChanged]]:
-    """Store a device's report; publish one event per device/component whose status changed.
+    """Store a device's report; publish one event per device/component whose status changed
+    (``publish``: the unit's ``uow.publish``, so they go out after the commit).
 
     Control characters in its texts are replaced by spaces before anything is stored: they
     would otherwise reach a technician's terminal raw (``branchq admin list-devices``).
@@ -258,7 +268,7 @@ def record_heartbeat(
                     now,
                 )
             )
-    session.commit()
+    session.flush()
     components = _components_of(session, [device_id])[device_id]
     public = to_public(device, components, now)
     if publish is not None:
@@ -312,7 +322,8 @@ def mark_silent(
 ) -> list[DeviceHealthChanged]:
     """Mark silent devices (and their components) UNKNOWN and publish it, once per silence.
 
-    Call in a write session; the next heartbeat brings the device back (another event).
+    Call in a write unit (``publish``: its ``uow.publish``); the next heartbeat brings the
+    device back (another event).
     """
     devices = [d for d in session.exec(_newly_silent_query()).all() if _silent(d, now)]
     events: list[DeviceHealthChanged] = []
@@ -345,8 +356,32 @@ def mark_silent(
                     now,
                 )
             )
-    session.commit()
+    session.flush()
     if publish is not None:
         for event in events:
             publish(event)
     return events
+
+
+@writes
+def heartbeat(uow: Unit, *, device_id: int, body: Heartbeat) -> HeartbeatAck:
+    """A device's report (``POST /devices/me/heartbeat``): stored, changes published."""
+    try:
+        public, events = record_heartbeat(
+            uow.session, device_id=device_id, heartbeat=body, now=uow.ctx.now(), publish=uow.publish
+        )
+    except UnknownPrincipal as exc:  # revoked between authentication and now
+        raise NotAuthenticated(exc.message, zh="设备令牌已被撤销") from exc
+    return HeartbeatAck(device=public, changed=[e.device_id for e in events])
+
+
+def sweep_silent(ctx: BranchContext) -> int:
+    """The periodic job: mark newly silent devices UNKNOWN (publishing it); how many events.
+
+    A read first: the common case (nothing went silent) never takes the writer lock."""
+    now = ctx.now()
+    with ctx.reading() as uow:
+        if not newly_silent(uow.session, now=now):
+            return 0
+    with ctx.writing() as uow:
+        return len(mark_silent(uow.session, now=now, publish=uow.publish))

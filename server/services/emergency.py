@@ -22,10 +22,9 @@ from server.contract.emergency import (
 from server.contract.events import EmergencyChanged
 from server.domain.audit import AuditAction
 from server.services import audit
-from server.services.context import BranchContext
 from server.services.errors import BranchEmergency, BranchPaused, BranchStopped
+from server.services.unit import Unit, reads, writes
 from server.store import repo
-from server.store.db import read_session, write_session
 from server.store.tables import BranchState, EmergencySwitch
 
 LOG_LIMIT_MAX = 500
@@ -57,107 +56,110 @@ def _last_switch_by(session: Session) -> str | None:
     return row.by_name if row is not None and row.action == "on" else None
 
 
-def status(ctx: BranchContext) -> EmergencyStatus:
-    with read_session(ctx.engine) as session:
-        return status_of(session, repo.branch_state(session))
+@reads
+def status(uow: Unit) -> EmergencyStatus:
+    return status_of(uow.session, repo.branch_state(uow.session))
 
 
-def switch_on(ctx: BranchContext, body: EmergencyOn, *, by: Principal) -> EmergencyStatus:
+@writes
+def switch_on(uow: Unit, body: EmergencyOn, *, by: Principal) -> EmergencyStatus:
     """Stop issuing with ``body.notice`` (or change the notice, kind or drill flag while
     stopped); logged with who and when, and audited; every screen is told."""
-    now = ctx.now()
-    with write_session(ctx.engine) as session:
-        state = _state_for_update(session)
-        if state.emergency_kind is None:
-            state.emergency_since = now
-        state.emergency_kind = body.kind.value
-        state.emergency_zh, state.emergency_en = body.notice.zh, body.notice.en
-        state.emergency_drill = body.drill
-        session.add(state)
-        session.add(
-            EmergencySwitch(
-                at=now,
-                action="on",
-                kind=body.kind.value,
-                drill=body.drill,
-                notice_zh=body.notice.zh,
-                notice_en=body.notice.en,
-                by_name=by.name,
-                by_kind=by.kind,
-            )
+    session = uow.session
+    now = uow.ctx.now()
+    state = _state_for_update(session)
+    if state.emergency_kind is None:
+        state.emergency_since = now
+    state.emergency_kind = body.kind.value
+    state.emergency_zh, state.emergency_en = body.notice.zh, body.notice.en
+    state.emergency_drill = body.drill
+    session.add(state)
+    session.add(
+        EmergencySwitch(
+            at=now,
+            action="on",
+            kind=body.kind.value,
+            drill=body.drill,
+            notice_zh=body.notice.zh,
+            notice_en=body.notice.en,
+            by_name=by.name,
+            by_kind=by.kind,
         )
-        audit.record(
-            session,
-            audit.acting(by, now, ctx.business_day(now)),
-            AuditAction.EMERGENCY_ON,
-            "branch",
-            {
-                "kind": body.kind.value,
-                "drill": body.drill,
-                "notice_zh": body.notice.zh,
-                "notice_en": body.notice.en,
-            },
-        )
-        session.flush()
-        out = status_of(session, state)
-    ctx.publish(EmergencyChanged(seq=0, at=now, notice=body.notice))
+    )
+    audit.record(
+        session,
+        audit.acting(by, now, uow.ctx.business_day(now)),
+        AuditAction.EMERGENCY_ON,
+        "branch",
+        {
+            "kind": body.kind.value,
+            "drill": body.drill,
+            "notice_zh": body.notice.zh,
+            "notice_en": body.notice.en,
+        },
+    )
+    session.flush()
+    out = status_of(session, state)
+    uow.publish(EmergencyChanged(seq=0, at=now, notice=body.notice))
     return out
 
 
-def switch_off(ctx: BranchContext, *, by: Principal) -> EmergencyStatus:
+@writes
+def switch_off(uow: Unit, *, by: Principal) -> EmergencyStatus:
     """Resume issuing. Already off: nothing to switch, nothing logged or published."""
-    now = ctx.now()
-    with write_session(ctx.engine) as session:
-        state = _state_for_update(session)
-        if state.emergency_kind is None:
-            return EmergencyStatus(active=False)
-        session.add(
-            EmergencySwitch(
-                at=now,
-                action="off",
-                kind=state.emergency_kind,
-                drill=state.emergency_drill,
-                by_name=by.name,
-                by_kind=by.kind,
-            )
+    session = uow.session
+    now = uow.ctx.now()
+    state = _state_for_update(session)
+    if state.emergency_kind is None:
+        return EmergencyStatus(active=False)
+    session.add(
+        EmergencySwitch(
+            at=now,
+            action="off",
+            kind=state.emergency_kind,
+            drill=state.emergency_drill,
+            by_name=by.name,
+            by_kind=by.kind,
         )
-        audit.record(
-            session,
-            audit.acting(by, now, ctx.business_day(now)),
-            AuditAction.EMERGENCY_OFF,
-            "branch",
-            {"kind": state.emergency_kind, "drill": state.emergency_drill},
-        )
-        state.emergency_kind = state.emergency_zh = state.emergency_en = None
-        state.emergency_since = None
-        state.emergency_drill = False
-        session.add(state)
-    ctx.publish(EmergencyChanged(seq=0, at=now, notice=None))
+    )
+    audit.record(
+        session,
+        audit.acting(by, now, uow.ctx.business_day(now)),
+        AuditAction.EMERGENCY_OFF,
+        "branch",
+        {"kind": state.emergency_kind, "drill": state.emergency_drill},
+    )
+    state.emergency_kind = state.emergency_zh = state.emergency_en = None
+    state.emergency_since = None
+    state.emergency_drill = False
+    session.add(state)
+    uow.publish(EmergencyChanged(seq=0, at=now, notice=None))
     return EmergencyStatus(active=False)
 
 
-def switch_log(ctx: BranchContext, *, limit: int = 100) -> list[EmergencySwitchOut]:
+@reads
+def switch_log(uow: Unit, *, limit: int = 100) -> list[EmergencySwitchOut]:
     """The switches, newest first."""
     limit = max(1, min(limit, LOG_LIMIT_MAX))
-    with read_session(ctx.engine) as session:
-        rows = session.exec(
-            select(EmergencySwitch).order_by(col(EmergencySwitch.id).desc()).limit(limit)
-        ).all()
-        return [
-            EmergencySwitchOut(
-                at=r.at,
-                action="on" if r.action == "on" else "off",
-                kind=EmergencyKind(r.kind),
-                drill=r.drill,
-                notice=(
-                    Bilingual(zh=r.notice_zh, en=r.notice_en)
-                    if r.notice_zh is not None and r.notice_en is not None
-                    else None
-                ),
-                by=r.by_name,
-            )
-            for r in rows
-        ]
+    session = uow.session
+    rows = session.exec(
+        select(EmergencySwitch).order_by(col(EmergencySwitch.id).desc()).limit(limit)
+    ).all()
+    return [
+        EmergencySwitchOut(
+            at=r.at,
+            action="on" if r.action == "on" else "off",
+            kind=EmergencyKind(r.kind),
+            drill=r.drill,
+            notice=(
+                Bilingual(zh=r.notice_zh, en=r.notice_en)
+                if r.notice_zh is not None and r.notice_en is not None
+                else None
+            ),
+            by=r.by_name,
+        )
+        for r in rows
+    ]
 
 
 def _state_for_update(session: Session) -> BranchState:

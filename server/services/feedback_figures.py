@@ -22,7 +22,6 @@ from server.contract.feedback import (
 from server.domain.feedback import SCORE_MAX, SCORE_MIN, ComplaintState, is_overdue
 from server.services.context import BranchContext
 from server.services.errors import BadRequest
-from server.store.db import read_session
 from server.store.feedback_tables import Complaint, Rating
 
 RANGE_DAYS_MAX = 366
@@ -67,7 +66,8 @@ def rating_summary(
         "counter": col(Rating.counter_number),
         "teller": col(Rating.teller_name),
     }[group_by]
-    with read_session(ctx.engine) as session:
+    with ctx.reading() as uow:
+        session = uow.session
         rows = session.exec(
             select(column, Rating.score, func.count())
             .where(col(Rating.business_day) >= first_day)
@@ -102,7 +102,8 @@ def complaint_counts(ctx: BranchContext, *, first_day: date, last_day: date) -> 
     _check_range(first_day, last_day)
     now = ctx.now()
     zone_day = ctx.business_day
-    with read_session(ctx.engine) as session:
+    with ctx.reading() as uow:
+        session = uow.session
         opened = session.exec(
             select(col(Complaint.business_day), func.count())
             .where(col(Complaint.business_day) >= first_day)

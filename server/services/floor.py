@@ -14,9 +14,9 @@ from server.contract.events import QueueInfo
 from server.domain.staffing import CounterLoad, QueueLoad
 from server.services import alert_views
 from server.services.context import BranchContext
+from server.services.unit import Unit, reads
 from server.services.views import Names, counter_info, emergency, queue_infos
 from server.store import repo
-from server.store.db import read_session
 
 
 @dataclass(frozen=True)
@@ -74,38 +74,39 @@ def read_floor(session: Session, ctx: BranchContext) -> Floor:
     )
 
 
-def floor_view(ctx: BranchContext) -> FloorView:
+@reads
+def floor_view(uow: Unit) -> FloorView:
     """The console's view of the floor now."""
-    with read_session(ctx.engine) as session:
-        floor = read_floor(session, ctx)
-        held = repo.held_tickets(session)
-        counters = []
-        for row in floor.names.counters.values():
-            ticket = held.get(row.number)
-            counters.append(
-                CounterFloor(
-                    counter=counter_info(row, ticket, floor.names),
-                    serves=floor.serves(row.number),
-                    called_at=ticket.called_at if ticket is not None else None,
-                    started_at=ticket.started_at if ticket is not None else None,
-                )
+    ctx, session = uow.ctx, uow.session
+    floor = read_floor(session, ctx)
+    held = repo.held_tickets(session)
+    counters = []
+    for row in floor.names.counters.values():
+        ticket = held.get(row.number)
+        counters.append(
+            CounterFloor(
+                counter=counter_info(row, ticket, floor.names),
+                serves=floor.serves(row.number),
+                called_at=ticket.called_at if ticket is not None else None,
+                started_at=ticket.started_at if ticket is not None else None,
             )
-        return FloorView(
-            at=floor.now,
-            business_day=floor.day,
-            timezone=ctx.config.timezone,
-            max_wait_s=ctx.config.policy.max_wait_s,
-            services=[
-                ServiceFloor(
-                    queue=q,
-                    target_wait_s=floor.target_wait_s(q.service_code),
-                    longest_wait_s=floor.longest_wait_s(q.service_code),
-                    oldest_arrived_at=floor.oldest.get(q.service_code),
-                )
-                for q in floor.queues
-            ],
-            counters=counters,
-            alerts=alert_views.active_alerts(session, floor.names),
-            recent_alerts=alert_views.recent_cleared(session, floor.names, day=floor.day),
-            emergency=emergency(session),
         )
+    return FloorView(
+        at=floor.now,
+        business_day=floor.day,
+        timezone=ctx.config.timezone,
+        max_wait_s=ctx.config.policy.max_wait_s,
+        services=[
+            ServiceFloor(
+                queue=q,
+                target_wait_s=floor.target_wait_s(q.service_code),
+                longest_wait_s=floor.longest_wait_s(q.service_code),
+                oldest_arrived_at=floor.oldest.get(q.service_code),
+            )
+            for q in floor.queues
+        ],
+        counters=counters,
+        alerts=alert_views.active_alerts(session, floor.names),
+        recent_alerts=alert_views.recent_cleared(session, floor.names, day=floor.day),
+        emergency=emergency(session),
+    )

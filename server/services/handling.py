@@ -18,11 +18,10 @@ from server.domain.ticket import Ticket as DomainTicket
 from server.domain.transitions import Action
 from server.services import audit
 from server.services.calls import find_today
-from server.services.context import BranchContext
 from server.services.desks import LoadedDesk, to_domain, write_back
+from server.services.unit import Unit, writes
 from server.services.views import Names, counter_info, queue_info, queue_infos, ticket_ref
 from server.store import repo
-from server.store.db import write_session
 from server.store.tables import ServiceStats, Ticket
 
 ChangeAction = Literal["started", "finished", "no_show", "parked", "unparked", "cancelled"]
@@ -53,37 +52,41 @@ _HELD_ACTIONS: dict[Action, Callable[[Desk, TellerAt, datetime], DomainTicket]] 
 }
 
 
-def start(ctx: BranchContext, at: TellerAt) -> CounterActionResult:
+@writes
+def start(uow: Unit, at: TellerAt) -> CounterActionResult:
     """The customer arrived at the counter: CALLED -> SERVING."""
-    return _held_action(ctx, at, Action.START)
+    return _held_action(uow, at, Action.START)
 
 
-def finish(ctx: BranchContext, at: TellerAt) -> CounterActionResult:
+@writes
+def finish(uow: Unit, at: TellerAt) -> CounterActionResult:
     """Service done: SERVING -> DONE; the service time feeds the wait estimates."""
-    return _held_action(ctx, at, Action.FINISH)
+    return _held_action(uow, at, Action.FINISH)
 
 
-def mark_no_show(ctx: BranchContext, at: TellerAt) -> CounterActionResult:
+@writes
+def mark_no_show(uow: Unit, at: TellerAt) -> CounterActionResult:
     """The called customer did not come: CALLED -> NO_SHOW."""
-    return _held_action(ctx, at, Action.NO_SHOW)
+    return _held_action(uow, at, Action.NO_SHOW)
 
 
-def park(ctx: BranchContext, at: TellerAt) -> CounterActionResult:
+@writes
+def park(uow: Unit, at: TellerAt) -> CounterActionResult:
     """Put the counter's ticket aside (customer fetching a document): -> PARKED."""
-    return _held_action(ctx, at, Action.PARK)
+    return _held_action(uow, at, Action.PARK)
 
 
-def _held_action(ctx: BranchContext, at: TellerAt, act: Action) -> CounterActionResult:
-    now = ctx.now()
-    with write_session(ctx.engine) as session:
-        loaded = LoadedDesk(session, counter_number=at.counter_number)
-        held = loaded.held()
-        ticket = _HELD_ACTIONS[act](loaded.desk, at, now)
-        assert held is not None
-        row = held[1]
-        if act is Action.FINISH:
-            _record_service_time(session, ticket, now)
-        return _changed(ctx, session, loaded, ticket, row, at, now, act)
+def _held_action(uow: Unit, at: TellerAt, act: Action) -> CounterActionResult:
+    session = uow.session
+    now = uow.ctx.now()
+    loaded = LoadedDesk(session, counter_number=at.counter_number)
+    held = loaded.held()
+    ticket = _HELD_ACTIONS[act](loaded.desk, at, now)
+    assert held is not None
+    row = held[1]
+    if act is Action.FINISH:
+        _record_service_time(session, ticket, now)
+    return _changed(uow, loaded, ticket, row, at, now, act)
 
 
 def _record_service_time(session: Session, ticket: DomainTicket, now: datetime) -> None:
@@ -100,29 +103,30 @@ def _record_service_time(session: Session, ticket: DomainTicket, now: datetime) 
     session.add(stats)
 
 
-def unpark(ctx: BranchContext, at: TellerAt, *, number: str) -> CounterActionResult:
+@writes
+def unpark(uow: Unit, at: TellerAt, *, number: str) -> CounterActionResult:
     """Take a parked ticket back to this counter: PARKED -> CALLED."""
+    ctx, session = uow.ctx, uow.session
     now = ctx.now()
-    with write_session(ctx.engine) as session:
-        loaded = LoadedDesk(session, counter_number=at.counter_number)
-        row = find_today(session, ctx, number=number, now=now)
-        ticket = loaded.desk.unpark(at, to_domain(row), now)
-        return _changed(ctx, session, loaded, ticket, row, at, now, Action.UNPARK)
+    loaded = LoadedDesk(session, counter_number=at.counter_number)
+    row = find_today(session, ctx, number=number, now=now)
+    ticket = loaded.desk.unpark(at, to_domain(row), now)
+    return _changed(uow, loaded, ticket, row, at, now, Action.UNPARK)
 
 
-def cancel(ctx: BranchContext, at: TellerAt, *, number: str) -> CounterActionResult:
+@writes
+def cancel(uow: Unit, at: TellerAt, *, number: str) -> CounterActionResult:
     """Cancel a waiting ticket (the customer left, told a teller): WAITING -> CANCELLED."""
+    ctx, session = uow.ctx, uow.session
     now = ctx.now()
-    with write_session(ctx.engine) as session:
-        loaded = LoadedDesk(session, counter_number=at.counter_number)
-        row = find_today(session, ctx, number=number, now=now)
-        ticket = loaded.desk.cancel(at, to_domain(row), now)
-        return _changed(ctx, session, loaded, ticket, row, at, now, Action.CANCEL)
+    loaded = LoadedDesk(session, counter_number=at.counter_number)
+    row = find_today(session, ctx, number=number, now=now)
+    ticket = loaded.desk.cancel(at, to_domain(row), now)
+    return _changed(uow, loaded, ticket, row, at, now, Action.CANCEL)
 
 
 def _changed(
-    ctx: BranchContext,
-    session: Session,
+    uow: Unit,
     loaded: LoadedDesk,
     ticket: DomainTicket,
     row: Ticket,
@@ -130,6 +134,7 @@ def _changed(
     now: datetime,
     act: Action,
 ) -> CounterActionResult:
+    session = uow.session
     write_back(ticket, row, session)
     repo.append_event(
         session,
@@ -146,13 +151,12 @@ def _changed(
     info = counter_info(loaded.row, loaded.held_row_after(ticket, row), names)
     audit.record(
         session,
-        audit.teller(at, now, ctx.business_day(now)),
+        audit.teller(at, now, uow.ctx.business_day(now)),
         _AUDITED[act],
         f"ticket:{row.public_id}",
         {"counter": at.counter_number, "number": row.number, "service": row.service_code},
     )
-    session.commit()
-    ctx.publish(
+    uow.publish(
         TicketChanged(
             seq=0,
             at=now,
@@ -165,8 +169,9 @@ def _changed(
     return CounterActionResult(counter=info, ticket=ref, recall_count=ref.recall_count)
 
 
+@writes
 def transfer(
-    ctx: BranchContext,
+    uow: Unit,
     at: TellerAt,
     *,
     number: str | None = None,
@@ -178,73 +183,72 @@ def transfer(
     It keeps its number and original arrival time; ``to_counter`` makes it wait for that
     counter only.
     """
+    ctx, session = uow.ctx, uow.session
     now = ctx.now()
-    with write_session(ctx.engine) as session:
-        loaded = LoadedDesk(session, counter_number=at.counter_number)
-        held = loaded.held()
-        if number is None:
-            row, chosen = (held[1], held[0]) if held is not None else (None, None)
-        else:
-            row = find_today(session, ctx, number=number, now=now)
-            chosen = held[0] if held is not None and held[1].id == row.id else to_domain(row)
-        if to_service is not None:
-            to_service = repo.get_service(session, code=to_service).code  # 404 when unknown
-        if to_counter is not None:
-            repo.get_counter(session, number=to_counter)  # 404 for an unknown counter
-        from_service = chosen.service_code if chosen is not None else None
-        from_counter = chosen.counter_number if chosen is not None else None
-        ticket = loaded.desk.transfer(
-            at, now, ticket=chosen, to_service=to_service, to_counter=to_counter
-        )
-        assert row is not None and from_service is not None
-        write_back(ticket, row, session)
-        repo.append_event(
-            session,
-            ticket_id=ticket.ticket_id,
-            action=Action.TRANSFER.value,
+    loaded = LoadedDesk(session, counter_number=at.counter_number)
+    held = loaded.held()
+    if number is None:
+        row, chosen = (held[1], held[0]) if held is not None else (None, None)
+    else:
+        row = find_today(session, ctx, number=number, now=now)
+        chosen = held[0] if held is not None and held[1].id == row.id else to_domain(row)
+    if to_service is not None:
+        to_service = repo.get_service(session, code=to_service).code  # 404 when unknown
+    if to_counter is not None:
+        repo.get_counter(session, number=to_counter)  # 404 for an unknown counter
+    from_service = chosen.service_code if chosen is not None else None
+    from_counter = chosen.counter_number if chosen is not None else None
+    ticket = loaded.desk.transfer(
+        at, now, ticket=chosen, to_service=to_service, to_counter=to_counter
+    )
+    assert row is not None and from_service is not None
+    write_back(ticket, row, session)
+    repo.append_event(
+        session,
+        ticket_id=ticket.ticket_id,
+        action=Action.TRANSFER.value,
+        at=now,
+        counter_number=at.counter_number,
+        teller_user_id=at.user_id,
+        details={
+            "from_service": from_service,
+            "from_counter": from_counter,
+            "to_service": ticket.service_code,
+            "to_counter": to_counter,
+        },
+    )
+    session.flush()
+    names = Names(session)
+    ref = ticket_ref(row, names)
+    queues = [
+        q
+        for q in queue_infos(session, day=row.business_day, names=names)
+        if q.service_code in {from_service, ticket.service_code}
+    ]
+    info = counter_info(loaded.row, loaded.held_row_after(ticket, row), names)
+    audit.record(
+        session,
+        audit.teller(at, now, ctx.business_day(now)),
+        AuditAction.TRANSFER,
+        f"ticket:{row.public_id}",
+        {
+            "counter": at.counter_number,
+            "number": row.number,
+            "from_service": from_service,
+            "from_counter": from_counter,
+            "to_service": ticket.service_code,
+            "to_counter": to_counter,
+        },
+    )
+    uow.publish(
+        TicketTransferred(
+            seq=0,
             at=now,
-            counter_number=at.counter_number,
-            teller_user_id=at.user_id,
-            details={
-                "from_service": from_service,
-                "from_counter": from_counter,
-                "to_service": ticket.service_code,
-                "to_counter": to_counter,
-            },
+            ticket=ref,
+            from_service_code=from_service,
+            from_counter_number=from_counter,
+            to_counter_number=to_counter,
+            queues=queues,
         )
-        session.flush()
-        names = Names(session)
-        ref = ticket_ref(row, names)
-        queues = [
-            q
-            for q in queue_infos(session, day=row.business_day, names=names)
-            if q.service_code in {from_service, ticket.service_code}
-        ]
-        info = counter_info(loaded.row, loaded.held_row_after(ticket, row), names)
-        audit.record(
-            session,
-            audit.teller(at, now, ctx.business_day(now)),
-            AuditAction.TRANSFER,
-            f"ticket:{row.public_id}",
-            {
-                "counter": at.counter_number,
-                "number": row.number,
-                "from_service": from_service,
-                "from_counter": from_counter,
-                "to_service": ticket.service_code,
-                "to_counter": to_counter,
-            },
-        )
-        session.commit()
-        ctx.publish(
-            TicketTransferred(
-                seq=0,
-                at=now,
-                ticket=ref,
-                from_service_code=from_service,
-                from_counter_number=from_counter,
-                to_counter_number=to_counter,
-                queues=queues,
-            )
-        )
+    )
     return CounterActionResult(counter=info, ticket=ref)

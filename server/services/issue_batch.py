@@ -20,6 +20,11 @@ returns, i.e. before the commit (SQLite ``BEGIN IMMEDIATE`` + ``synchronous=FULL
 row locks on the numbering rows). If the batch's transaction fails for any reason but the
 database itself (``OperationalError``), every request is retried on its own, so one request
 that slipped past validation fails alone and the others get their tickets.
+
+The one exception to the unit-of-work convention (``server.services.unit``): a batch runs on a
+raw writer connection (``store.db.write_connection`` / ``write_transaction``, the same writer
+lock and ``BEGIN IMMEDIATE``) with the ``IssuingStore``'s prepared statements, and publishes
+through ``ctx.publish`` itself after its commit, for the throughput of group commit.
 """
 
 from __future__ import annotations
@@ -47,7 +52,7 @@ from server.services.issue_answers import NewTicket, issued_out, publish_issued
 from server.services.rollover import ensure_business_day, publish_new_day
 from server.services.views import Names
 from server.store import repo
-from server.store.db import read_session, write_connection, write_transaction
+from server.store.db import write_connection, write_transaction
 from server.store.issuing import TICKET_COLUMNS, IssuingStore, issuing_store
 from server.store.tables import Ticket
 
@@ -150,11 +155,11 @@ def _failed_alone(ctx: BranchContext, request: IssueRequest, exc: Exception) -> 
     ``exc`` itself (logged: validation should have refused the request)."""
     key = request.idempotency_key
     if isinstance(exc, IntegrityError) and key is not None:
-        with read_session(ctx.engine) as session:
-            existing = repo.find_ticket_by_key(session, idempotency_key=key)
+        with ctx.reading() as uow:
+            existing = repo.find_ticket_by_key(uow.session, idempotency_key=key)
             if existing is not None:
                 conflict = _conflict(request, existing.number, _asked(existing))
-                return conflict or issued_out(ctx, session, existing, replayed=True)
+                return conflict or issued_out(ctx, uow.session, existing, replayed=True)
     _log.error("issuing failed for %r: %r", request, exc)
     return exc
 
@@ -277,7 +282,8 @@ def _issue_together(
         # committed: from here on the tickets exist whatever happens to the answers; events
         # are published before the writer lock is released, so they go out in commit order
         if abandoned:
-            publish_new_day(ctx)
+            with ctx.reading() as uow:
+                publish_new_day(uow)
         left = {code: sum(1 for n in new if n.ticket.service.code == code) for code in figures}
         for n in new:  # the queue after each ticket: the batch's later ones not yet in it
             code = n.ticket.service.code

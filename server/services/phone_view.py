@@ -21,7 +21,6 @@ from server.services import ratings
 from server.services.context import BranchContext
 from server.services.tickets import ticket_status, ticket_statuses
 from server.services.views import emergency
-from server.store.db import read_session
 
 B = Bilingual
 
@@ -101,7 +100,8 @@ def _feedback(ctx: BranchContext, public_id: str, status: TicketStatusOut) -> Ra
 
 
 def _emergency(ctx: BranchContext) -> Bilingual | None:
-    with read_session(ctx.engine) as session:
+    with ctx.reading() as uow:
+        session = uow.session
         return emergency(session)
 
 

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from server.contract.events import QueuesChanged
-from server.services.context import BranchContext
+from server.services.unit import Unit
 from server.services.views import Names, queue_infos
-from server.store.db import read_session
 
 
-def publish_queues(ctx: BranchContext, *, reason: str) -> QueuesChanged:
-    """Read every service's queue now and publish it (call after the change is committed)."""
-    now = ctx.now()
-    with read_session(ctx.engine) as session:
-        queues = queue_infos(session, day=ctx.business_day(now), names=Names(session))
+def publish_queues(uow: Unit, *, reason: str) -> QueuesChanged:
+    """Read every service's queue as this unit sees it (its own changes included) and queue
+    the event: it is published after the unit's commit."""
+    now = uow.ctx.now()
+    queues = queue_infos(uow.session, day=uow.ctx.business_day(now), names=Names(uow.session))
     event = QueuesChanged(seq=0, at=now, queues=queues, reason=reason)
-    ctx.publish(event)
+    uow.publish(event)
     return event

@@ -29,9 +29,9 @@ from server.domain.states import TicketState
 from server.domain.transitions import Action
 from server.services.context import BranchContext
 from server.services.errors import BadRequest
+from server.services.unit import Unit, reads
 from server.store import repo
 from server.store.auth_tables import User
-from server.store.db import read_session, write_session
 from server.store.feedback_tables import Complaint, Rating
 from server.store.tables import Ticket, TicketEvent
 
@@ -110,12 +110,12 @@ def rate(
     counter; the ticket must have been finished there."""
     now = ctx.now()
     try:
-        with write_session(ctx.engine) as session:
-            row = _rate(session, ctx, now, public_id, score, reasons, channel, counter_number)
+        with ctx.writing() as uow:
+            row = _rate(uow.session, ctx, now, public_id, score, reasons, channel, counter_number)
             info = rating_info(row)
+            uow.publish(RatingGiven(seq=0, at=now, rating=info))
     except IntegrityError as exc:  # a second rating raced this one in another process
         raise AlreadyRated(_number_of(ctx, public_id)) from exc
-    ctx.publish(RatingGiven(seq=0, at=now, rating=info))
     low = is_low(score)
     return RatingOut(rating=info, offer_complaint=low, thanks=THANKS_LOW if low else THANKS)
 
@@ -162,16 +162,15 @@ def _rate(
 
 
 def _number_of(ctx: BranchContext, public_id: str) -> str:
-    with read_session(ctx.engine) as session:
-        return repo.get_ticket(session, public_id=public_id).number
+    with ctx.reading() as uow:
+        return repo.get_ticket(uow.session, public_id=public_id).number
 
 
-def prompt(ctx: BranchContext, *, public_id: str) -> RatingPrompt:
+@reads
+def prompt(uow: Unit, *, public_id: str) -> RatingPrompt:
     """May ticket ``public_id`` be rated now (the phone page asks), and was it already?"""
-    now = ctx.now()
-    with read_session(ctx.engine) as session:
-        ticket = repo.get_ticket(session, public_id=public_id)
-        return prompt_of(session, ctx, ticket, now)
+    ticket = repo.get_ticket(uow.session, public_id=public_id)
+    return prompt_of(uow.session, uow.ctx, ticket, uow.ctx.now())
 
 
 def prompt_of(session: Session, ctx: BranchContext, ticket: Ticket, now: datetime) -> RatingPrompt:

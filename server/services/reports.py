@@ -52,7 +52,6 @@ from server.services.errors import BadRequest
 from server.services.report_charts import ChartData, ChartFormat, ChartName
 from server.services.report_export import Lang
 from server.store import report_repo
-from server.store.db import read_session
 
 
 def check_range(first_day: date, last_day: date) -> None:
@@ -145,7 +144,8 @@ class Loaded:
 
 def load(ctx: BranchContext, *, first_day: date, last_day: date) -> Loaded:
     check_range(first_day, last_day)
-    with read_session(ctx.engine) as session:
+    with ctx.reading() as uow:
+        session = uow.session
         records = load_records(session, first_day=first_day, last_day=last_day)
         config = live_config(session, ctx)
         scores = report_repo.scores_of_days(session, first_day=first_day, last_day=last_day)
@@ -259,7 +259,8 @@ def yesterday(ctx: BranchContext) -> date:
 
 def reconcile(ctx: BranchContext, *, day: date) -> ReconcileOut:
     """End-of-day reconciliation of one business day (see ``server.domain.reconcile``)."""
-    with read_session(ctx.engine) as session:
+    with ctx.reading() as uow:
+        session = uow.session
         states = report_repo.state_counts(session, business_day=day)
         prints = report_repo.print_counts(session, business_day=day)
         transfers = report_repo.action_count(

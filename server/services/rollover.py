@@ -20,9 +20,9 @@ from server.services import audit
 from server.services.context import BranchContext
 from server.services.desks import to_domain, write_back
 from server.services.queues import publish_queues
+from server.services.unit import Unit
 from server.services.views import Names, counter_infos
 from server.store import repo
-from server.store.db import read_session, write_session
 from server.store.tables import BranchState
 
 
@@ -53,29 +53,29 @@ def ensure_business_day(session: Session, ctx: BranchContext, now: datetime) -> 
 
 
 def rollover(ctx: BranchContext) -> int:
-    """Run the rollover now if the business day changed; returns how many were abandoned."""
+    """Run the rollover now if the business day changed; returns how many were abandoned.
+
+    A read first: the common case (same day) never takes the writer lock."""
     now = ctx.now()
-    with read_session(ctx.engine) as session:
-        state = repo.branch_state(session)
+    with ctx.reading() as uow:
+        state = repo.branch_state(uow.session)
         recorded = None if state is None else state.business_day
     if recorded == ctx.business_day(now):
         return 0
     day_changed = recorded is not None  # a day was recorded before: this is a new one
-    with write_session(ctx.engine) as session:
-        abandoned = ensure_business_day(session, ctx, now)
-    if abandoned or day_changed:
-        publish_new_day(ctx)
+    with ctx.writing() as uow:
+        abandoned = ensure_business_day(uow.session, ctx, now)
+        if abandoned or day_changed:
+            publish_new_day(uow)
     if day_changed:  # an anchor outside the database: the audit head in the server log
         audit.log_head(ctx.engine, why=f"new business day {ctx.business_day(now)}")
     return abandoned
 
 
-def publish_new_day(ctx: BranchContext) -> None:
+def publish_new_day(uow: Unit) -> None:
     """After a rollover: one CounterChanged per counter, so displays drop yesterday's calls,
     and every queue (empty again; services at yesterday's daily cap available again)."""
-    now = ctx.now()
-    with read_session(ctx.engine) as session:
-        infos = counter_infos(session, Names(session))
-    for info in infos:
-        ctx.publish(CounterChanged(seq=0, at=now, counter=info))
-    publish_queues(ctx, reason="new business day")
+    now = uow.ctx.now()
+    for info in counter_infos(uow.session, Names(uow.session)):
+        uow.publish(CounterChanged(seq=0, at=now, counter=info))
+    publish_queues(uow, reason="new business day")

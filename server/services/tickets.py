@@ -12,7 +12,6 @@ from server.services.context import BranchContext
 from server.services.issue_batch import IssueRequest, issue_batch
 from server.services.views import Names, places_in_line
 from server.store import repo
-from server.store.db import read_session, write_session
 
 
 def issue_ticket(
@@ -49,7 +48,8 @@ def report_print_result(
 ) -> PrintResultOut:
     """Record whether the kiosk printed the ticket (a failed print can be reprinted)."""
     now = ctx.now()
-    with write_session(ctx.engine) as session:
+    with ctx.writing() as uow:
+        session = uow.session
         ticket = repo.get_ticket(session, public_id=public_id, for_update=True)
         ticket.print_status = result.status
         ticket.print_error = result.reason if result.status == "failed" else None
@@ -82,7 +82,8 @@ def ticket_statuses(
 ) -> dict[str, TicketStatusOut]:
     """Several tickets' statuses in one read (a handful of queries whatever their number);
     unknown ids are left out."""
-    with read_session(ctx.engine) as session:
+    with ctx.reading() as uow:
+        session = uow.session
         rows = repo.tickets_by_public_ids(session, public_ids=public_ids)
         if not rows:
             return {}

@@ -1,15 +1,17 @@
 """Use cases for users and bearer tokens: create users, log in (rate-limited), authenticate.
 
-All functions are synchronous and take an open SQLModel ``Session``; they commit themselves.
-Times are passed in (``now``), never read from the clock here.
+All functions but ``login`` are operations on an open SQLModel ``Session`` (the server's use
+cases, ``services.accounts``, run them in a unit of work; the offline admin CLI in its own
+session); they commit themselves. Times are passed in (``now``), never read from the clock here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, delete, func, or_, update
+from sqlalchemy import delete, func, or_, update
 from sqlmodel import Session, col, select
 
 from server.auth.errors import (
@@ -26,8 +28,10 @@ from server.contract.common import Role
 from server.domain.audit import Acting, Actor, AuditAction
 from server.services import audit
 from server.store.auth_tables import AuthToken, LoginFailure, User
-from server.store.db import read_session, write_session
 from server.store.device_tables import DEFAULT_HEARTBEAT_INTERVAL_S, Device
+
+if TYPE_CHECKING:
+    from server.services.context import BranchContext
 
 __all__ = [
     "LoginFailed",
@@ -298,7 +302,7 @@ class _Candidate:
 
 
 def login(
-    engine: Engine,
+    ctx: BranchContext,
     *,
     username: str,
     password: str,
@@ -312,17 +316,19 @@ def login(
     Three steps, so that argon2 (tens of milliseconds) never runs inside a transaction or
     under this process's writer lock, and ticket issuing never waits for a login:
     1. a read (the throttle and the user), 2. the password check with no database at all,
-    3. a short write session (record the failure, or open the session).
+    3. a short write unit (record the failure, or open the session).
 
     Raises ``LoginRateLimited`` (checked before the password: a throttled try is not even
     checked, so guessing gains nothing: not audited either) or ``LoginFailed``. A success
     (``auth.login``) and a failure (``auth.login_failed``) are audited in step 3; ``day`` is
-    the business day (default: the UTC date).
+    the business day (default: the branch's, of ``now``).
     """
     policy = policy or LoginPolicy()
+    day = day or ctx.business_day(now)
     name = username.strip().lower()[:NAME_MAX]
     ip = client_ip[:64]
-    with read_session(engine) as session:
+    with ctx.reading() as uow:
+        session = uow.session
         _check_throttle(session, username=name, client_ip=ip, now=now, policy=policy)
         user = session.exec(select(User).where(User.username == name)).first()
         candidate = _Candidate(
@@ -336,9 +342,9 @@ def login(
     ok = verify_password(candidate.stored_hash, password)
     stored = candidate.stored_hash
     new_hash = _hasher_upgrade(password) if ok and stored and needs_rehash(stored) else None
-    with write_session(engine) as session:
+    with ctx.writing() as uow:
         opened = _finish_login(
-            session, candidate, ok=ok, new_hash=new_hash, now=now, day=day, policy=policy
+            uow.session, candidate, ok=ok, new_hash=new_hash, now=now, day=day, policy=policy
         )
     if opened is None:
         raise LoginFailed("wrong username or password, or the account is disabled")

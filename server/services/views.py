@@ -15,8 +15,8 @@ from server.domain.states import TicketState
 from server.services import alert_views
 from server.services.context import BranchContext, service_def
 from server.services.names import Names as Names  # re-exported: its home used to be here
+from server.services.unit import Unit, reads
 from server.store import issuing, repo
-from server.store.db import read_session
 from server.store.issuing import FloorFigures, QueueFigures
 from server.store.tables import Counter, Service, Ticket
 
@@ -207,7 +207,8 @@ def emergency(session: Session) -> Bilingual | None:
 def snapshot(ctx: BranchContext) -> Snapshot:
     """The whole current state for a websocket client (the hub overwrites ``seq``)."""
     now = ctx.now()
-    with read_session(ctx.engine) as session:
+    with ctx.reading() as uow:
+        session = uow.session
         names = Names(session)
         return Snapshot(
             seq=0,
@@ -218,3 +219,17 @@ def snapshot(ctx: BranchContext) -> Snapshot:
             emergency=emergency(session),
             alerts=alert_views.active_alerts(session, names),
         )
+
+
+@reads
+def queues_now(uow: Unit) -> list[QueueInfo]:
+    """Every service's queue now (people waiting, estimated wait, open counters)."""
+    return queue_infos(
+        uow.session, day=uow.ctx.business_day(uow.ctx.now()), names=Names(uow.session)
+    )
+
+
+@reads
+def counters_now(uow: Unit) -> list[CounterInfo]:
+    """Every counter: state, teller signed in, and the ticket it holds."""
+    return counter_infos(uow.session, Names(uow.session))

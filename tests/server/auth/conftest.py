@@ -15,9 +15,11 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from server.config import Settings
+from server.branchfile import load_branch
+from server.config import DEMO_BRANCH_FILE, Settings
 from server.main import create_app
 from server.services import users
+from server.services.context import BranchContext
 from server.store.db import make_engine, migrate
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -64,6 +66,12 @@ class Branch:
             migrate(engine)
             self.engines.append(engine)
         return self.engines[0]
+
+    def context(self) -> BranchContext:
+        """The use cases' context on ``engine()`` (the demo branch file, this clock)."""
+        return BranchContext(
+            engine=self.engine(), config=load_branch(DEMO_BRANCH_FILE), clock=self.clock
+        )
 
     @asynccontextmanager
     async def client(self) -> AsyncIterator[httpx.AsyncClient]:

@@ -36,9 +36,11 @@ def test_parallel_heartbeats_and_logins(branch: Branch) -> None:
                     now=T0 + timedelta(seconds=n),
                 )
 
+    ctx = branch.context()
+
     def log_in(_: int) -> str:
         token, _principal, _ = users.login(
-            engine, username="alice", password=PASSWORD, now=T0, client_ip="127.0.0.1"
+            ctx, username="alice", password=PASSWORD, now=T0, client_ip="127.0.0.1"
         )
         return token
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import httpx
 
-from server.api.devices import sweep_silent_devices
 from server.contract.events import DeviceHealthChanged, parse_server_message
 from server.realtime.hub import EventHub
+from server.services.devices import sweep_silent
 from tests.server.auth.conftest import T0, Branch, login
 
 
@@ -185,8 +185,8 @@ async def test_silence_is_published_once_and_a_heartbeat_ends_it(
     await client.post("/api/v1/devices/me/heartbeat", json=beat, headers=kiosk)
     start = hub.last_seq
     branch.clock.advance(31)
-    assert sweep_silent_devices(branch.app) in (0, 2)  # 0 if the server's own sweep was first
-    assert sweep_silent_devices(branch.app) == 0  # once per silence
+    assert sweep_silent(branch.app.state.branch) in (0, 2)  # 0 if the server's own sweep was first
+    assert sweep_silent(branch.app.state.branch) == 0  # once per silence
     events = _events_since(hub, start)
     assert [(e.device_id, e.status.value, e.detail) for e in events] == [
         (

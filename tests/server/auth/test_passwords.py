@@ -39,7 +39,7 @@ def test_old_parameters_are_upgraded_at_login(branch: Branch) -> None:
         session.execute(update(User).where(col(User.username) == "alice").values(password_hash=old))
         session.commit()
     _, principal, _ = users.login(
-        branch.engine(), username="alice", password=PASSWORD, now=T0, client_ip="127.0.0.1"
+        branch.context(), username="alice", password=PASSWORD, now=T0, client_ip="127.0.0.1"
     )
     assert principal.name == "alice"
     with Session(branch.engine()) as session:
