@@ -46,9 +46,15 @@ function mount(panel, ctx) {
   let error = null;
   const form = { kind: "pause", drill: false, zh: "", en: "", edited: false };
 
+  let shown = null; // what the panel last drew from: a read that brings nothing new redraws nothing
   const read = ctx.reader(
     () => Promise.all([ctx.api("GET", "/admin/emergency"), ctx.api("GET", "/admin/emergency/log?limit=20")]),
     (answer, failure) => {
+      // redrawing rebuilds the form: the manager typing in it would lose the focus and the
+      // selection, so only a change redraws (a snapshot after a reconnect usually is none)
+      const next = JSON.stringify([answer ?? null, failure ?? null]);
+      if (next === shown) return;
+      shown = next;
       error = failure;
       if (answer) [status, log] = answer;
       render();
@@ -62,7 +68,9 @@ function mount(panel, ctx) {
       error = null;
       form.edited = false;
     } catch (failure) {
-      error = failure.text;
+      error = failure.text; // shown now: the read after it may bring nothing new to redraw
+      render();
+      return;
     }
     read();
   }

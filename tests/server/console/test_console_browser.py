@@ -206,6 +206,7 @@ def test_a_manager_pauses_issuing_from_the_console_and_resumes(
     expect(page.locator("#emergency-state")).to_have_text("正常取号中")
     expect(page.locator("#notice-zh")).to_have_value("暂停服务，请稍候，已取号的客户将继续办理")
     page.locator("#notice-en").fill("")
+    expect(page.locator("#notice-en")).to_have_value("")
     page.locator("#emergency-apply").click()
     expect(page.locator("#emergency-form .error")).to_have_text("通知需要中英文两种语言")
     page.locator("#notice-en").fill("Service is paused for a cash delivery; back at 10:30")
