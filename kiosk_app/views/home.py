@@ -117,13 +117,16 @@ class MenuPage(QWidget):
         self.alert.setVisible(alert is not None)
         if alert is not None:
             self.alert.setText(m.text(alert))
-            colours = (
-                (theme.ON_ALERT, theme.ALERT_BG)
+            # an emergency in red at 4 units; "printer unavailable" is a notice: the notices'
+            # colours and size, one line in either language (at 4 units the English took two
+            # lines in portrait, and the service buttons lost the height of a status line)
+            colour, background, units = (
+                (theme.ON_ALERT, theme.ALERT_BG, 4.0)
                 if m.emergency
-                else (theme.NOTICE_TEXT, theme.NOTICE_BG)
+                else (theme.NOTICE_TEXT, theme.NOTICE_BG, 3.6)
             )
             style_label(
-                self.alert, self.sizes, 4, colour=colours[0], background=colours[1], bold=True
+                self.alert, self.sizes, units, colour=colour, background=background, bold=True
             )
         tiles = m.group_tiles() if in_group else m.home_tiles()
         group = m.tile(m.group_key) if in_group and m.group_key else None

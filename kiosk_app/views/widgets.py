@@ -144,21 +144,30 @@ class TileButton(QPushButton):
         self.clicked.connect(lambda: self.chosen.emit(self.key))
 
     def _min_content(self) -> int:
-        """Height of the smallest title on one line, the subtitle and a two-line status."""
+        """Height of the smallest title on one line, the subtitle and a two-line status.
 
-        def line(units: float, bold: bool = False) -> int:
+        Measured as a QLabel lays out its text: a line is a little taller than
+        ``QFontMetrics.height()``, which rounds down (two lines of 3.6 units take 114 px on a
+        1080 px screen, not 2 x 56): with that sum the tile's minimum was 4 px short, and a
+        squeezed grid clipped the status."""
+
+        def lines(units: float, count: int, bold: bool = False) -> int:
             font = QFont(FONT_FAMILY)
             font.setPixelSize(self.sizes.font(units))
             font.setBold(bold)
-            return QFontMetrics(font).height()
+            text = "\n".join(["国 Ag"] * count)
+            flags = Qt.TextFlag.TextWordWrap
+            return (
+                QFontMetrics(font).boundingRect(QRect(0, 0, 10_000, 10_000), flags, text).height()
+            )
 
         unit = self.sizes.unit
         return (
             2 * round(unit * 1.5)
             + 2 * round(unit * 0.5)
-            + line(TITLE_UNITS[-1], bold=True)
-            + line(3.6)
-            + 2 * line(3.6, bold=True)
+            + lines(TITLE_UNITS[-1], 1, bold=True)
+            + lines(3.6, 1)
+            + lines(3.6, 2, bold=True)
         )
 
     def resizeEvent(self, event: QResizeEvent | None) -> None:
