@@ -84,5 +84,12 @@ def serve(args: argparse.Namespace) -> int:
     if settings.database_url is None or settings.database_url.startswith("sqlite"):
         restrict_data_dir(settings.data_dir)
     app = create_app(settings)
-    uvicorn.Server(uvicorn_config(app, settings, log_level=args.log_level)).run()
+    server = uvicorn.Server(uvicorn_config(app, settings, log_level=args.log_level))
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        # Ctrl-C: uvicorn shut down gracefully, then raised SIGINT again for Python's default
+        # handler; after a clean shutdown that is no error to print a traceback for
+        if not server.should_exit:
+            raise
     return 0

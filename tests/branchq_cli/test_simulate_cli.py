@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+from branchq_cli.main import CLOSED_PIPE_STATUS
 
 EXAMPLE = Path(__file__).parents[2] / "deploy" / "sim"
 
@@ -122,3 +125,31 @@ def test_a_bad_profile_exits_2_naming_the_key(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "customers.no_show_share" in done.stderr and "bad.toml" in done.stderr
     assert done.stdout == ""
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly() -> None:
+    """`branchq simulate --day ... | head -3`: the reader closes the pipe; the command stops
+    with the status of a command killed by SIGPIPE and no BrokenPipeError traceback. (The
+    reading end is closed before the command starts, so its first write meets a closed pipe.)"""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "branchq_cli",
+                "simulate",
+                "--day",
+                str(EXAMPLE / "branch_day.toml"),
+            ],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert done.returncode == CLOSED_PIPE_STATUS, done.stderr
+    assert done.stderr == ""  # no traceback, no "Exception ignored ... BrokenPipeError"

@@ -23,6 +23,7 @@ class ServerProcess:
     proc: subprocess.Popen[str]
     port: int = 0
     lines: list[str] = field(default_factory=list)
+    output_ended: threading.Event = field(default_factory=threading.Event)  # all output read
 
     @property
     def url(self) -> str:
@@ -49,6 +50,7 @@ def _pump(server: ServerProcess, ready: threading.Event) -> None:
         if found:
             server.port = int(found.group(1))
             ready.set()
+    server.output_ended.set()
     ready.set()
 
 
