@@ -57,6 +57,9 @@ run_tests() {
   echo "== mypy (strict on server/ and drivers/)"
   .venv/bin/mypy server drivers
   echo "== pytest"
+  # the ci Hypothesis profile: the long property tests run 30% of their examples (see
+  # tests/hypothesis_budget.py); BRANCHQ_HYPOTHESIS_PROFILE=thorough runs them all
+  export BRANCHQ_HYPOTHESIS_PROFILE=${BRANCHQ_HYPOTHESIS_PROFILE:-ci}
   set +e
   .venv/bin/python -m pytest "$@"
   local rc=$?

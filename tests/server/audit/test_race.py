@@ -4,7 +4,6 @@ FOR UPDATE). On PostgreSQL the migration's triggers refuse UPDATE, DELETE and TR
 
 from __future__ import annotations
 
-import multiprocessing
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,22 +20,21 @@ from tests.server.audit.fill import fill
 from tests.server.core.conftest import START
 from tests.server.core.pg import postgres_server
 from tests.server.core.workers import issue_many, serve_counter
+from tests.server.spawned import Workers
 
 A_COUNTERS = (1, 2, 3, 5)  # the demo counters serving service A
 TICKETS = 24
 TIMEOUT_S = 90
 
 
-def race(database_url: str) -> None:
+def race(workers: Workers, database_url: str) -> None:
     before = fill(database_url, customers=0)  # migrated, seeded, a teller created
     now = START.isoformat()
-    ctx = multiprocessing.get_context("spawn")
-    with ctx.Manager() as manager, ctx.Pool(len(A_COUNTERS)) as pool:
-        pool.starmap_async(issue_many, [(database_url, now, "A", TICKETS)]).get(TIMEOUT_S)
-        rounds = TICKETS // len(A_COUNTERS) + 2
-        barrier = manager.Barrier(len(A_COUNTERS))
-        jobs = [(database_url, now, n, rounds, barrier) for n in A_COUNTERS]
-        called = pool.starmap_async(serve_counter, jobs).get(timeout=TIMEOUT_S)
+    workers.run(issue_many, [(database_url, now, "A", TICKETS)], TIMEOUT_S)
+    rounds = TICKETS // len(A_COUNTERS) + 2
+    barrier = workers.barrier(len(A_COUNTERS))
+    jobs = [(database_url, now, n, rounds, barrier) for n in A_COUNTERS]
+    called = workers.run(serve_counter, jobs, TIMEOUT_S)
     assert sum(len(c) for c in called) == TICKETS
     assert all(called), "every counter called tickets"
 
@@ -59,8 +57,8 @@ def race(database_url: str) -> None:
     assert by_counter == {f"t{n}": rounds for n in A_COUNTERS}
 
 
-def test_racing_counters_keep_the_chain_on_sqlite(tmp_path: Path) -> None:
-    race(f"sqlite:///{tmp_path / 'branchq.sqlite3'}")
+def test_racing_counters_keep_the_chain_on_sqlite(workers: Workers, tmp_path: Path) -> None:
+    race(workers, f"sqlite:///{tmp_path / 'branchq.sqlite3'}")
 
 
 @pytest.fixture(scope="module")
@@ -69,8 +67,8 @@ def pg_url() -> Iterator[str]:
         yield url
 
 
-def test_racing_counters_keep_the_chain_on_postgres(pg_url: str) -> None:
-    race(pg_url)
+def test_racing_counters_keep_the_chain_on_postgres(workers: Workers, pg_url: str) -> None:
+    race(workers, pg_url)
     engine = make_engine(pg_url)
     try:
         for statement in (

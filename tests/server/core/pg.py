@@ -1,5 +1,9 @@
 """A throwaway PostgreSQL server for tests: initdb in a temporary dir, loopback only.
 
+One server per test session (initdb and a start take seconds; a database takes a fraction of
+one): ``postgres_server()`` starts it on first use and gives each caller a new empty database
+of its own; ``stop_shared_server()`` (the session's teardown, tests/conftest.py) stops it.
+
 As root, the binaries run as the ``postgres`` user (``runuser``) with the directory chowned to
 it. Skipped, with the reason, only when initdb/pg_ctl are not installed.
 """
@@ -7,6 +11,7 @@ it. Skipped, with the reason, only when initdb/pg_ctl are not installed.
 from __future__ import annotations
 
 import glob
+import itertools
 import os
 import shutil
 import socket
@@ -14,6 +19,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -34,19 +40,55 @@ def _free_port() -> int:
         return port
 
 
+@dataclass
+class _Server:
+    base: Path
+    data: Path
+    as_user: list[str]
+    url: str  # of its "postgres" database
+
+
+_shared: list[_Server] = []  # the session's server, once started
+_databases = itertools.count(1)
+
+
 @contextmanager
 def postgres_server() -> Iterator[str]:
-    """Start PostgreSQL in a fresh temporary dir; yields a SQLAlchemy URL of an empty database.
+    """Yields a SQLAlchemy URL of a new, empty database on the session's PostgreSQL server
+    (started on first use). The database is left for the server's removal at the end."""
+    from sqlalchemy import create_engine, text
 
-    The dir is made with ``tempfile.mkdtemp`` (not pytest's tmp_path, whose parents are
-    private to root) so that the postgres user can reach it; it is removed afterwards.
-    """
-    base = Path(tempfile.mkdtemp(prefix="branchq-pg-"))
+    server = _shared[0] if _shared else _start()
+    name = f"test_{next(_databases)}"
+    admin = create_engine(server.url, isolation_level="AUTOCOMMIT")
     try:
-        with _started(base) as url:
-            yield url
+        with admin.connect() as conn:
+            conn.execute(text(f"CREATE DATABASE {name}"))
     finally:
-        shutil.rmtree(base, ignore_errors=True)
+        admin.dispose()
+    yield server.url.rsplit("/", 1)[0] + f"/{name}"
+
+
+def stop_shared_server() -> None:
+    """Stop the session's server, if one was started, and remove its directory."""
+    while _shared:
+        server = _shared.pop()
+        subprocess.run(
+            [
+                *server.as_user,
+                _bin("pg_ctl"),
+                "-D",
+                str(server.data),
+                "-m",
+                "immediate",
+                "-w",
+                "stop",
+            ],
+            check=False,
+            capture_output=True,
+            timeout=60,
+        )
+        shutil.rmtree(server.base, ignore_errors=True)
 
 
 def _run(cmd: list[str]) -> None:
@@ -57,35 +99,41 @@ def _run(cmd: list[str]) -> None:
         )
 
 
-@contextmanager
-def _started(base: Path) -> Iterator[str]:
-    initdb, pg_ctl = _find_bin("initdb"), _find_bin("pg_ctl")
-    if initdb is None or pg_ctl is None:
+def _bin(name: str) -> str:
+    found = _find_bin(name)
+    if found is None:
         pytest.skip("PostgreSQL binaries (initdb, pg_ctl) not found on PATH or /usr/lib/postgresql")
+    return found
+
+
+def _start() -> _Server:
+    """initdb and start a server in a fresh temporary dir (``tempfile.mkdtemp``, not pytest's
+    tmp_path, whose parents are private to root: the postgres user must reach it)."""
+    initdb, pg_ctl = _bin("initdb"), _bin("pg_ctl")
     as_user: list[str] = []
     if os.geteuid() == 0:
         runuser = shutil.which("runuser")
         if runuser is None:
             pytest.skip("running as root and runuser is missing: cannot start PostgreSQL")
         as_user = [runuser, "-u", "postgres", "--"]
-    base.mkdir(parents=True, exist_ok=True)
-    data = base / "pgdata"
-    sockets = base / "sock"
-    sockets.mkdir()
-    if as_user:
-        shutil.chown(base, "postgres")
-        shutil.chown(sockets, "postgres")
-    port = _free_port()
-    _run([*as_user, initdb, "-D", str(data), "-U", "branchq", "--auth=trust", "-E", "UTF8"])
-    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {sockets} -c fsync=off"
-    log = str(base / "log.txt")
-    _run([*as_user, pg_ctl, "-D", str(data), "-o", options, "-w", "-t", "30", "-l", log, "start"])
+    base = Path(tempfile.mkdtemp(prefix="branchq-pg-"))
     try:
-        yield f"postgresql+psycopg://branchq@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run(
-            [*as_user, pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"],
-            check=False,
-            capture_output=True,
-            timeout=60,
+        data = base / "pgdata"
+        sockets = base / "sock"
+        sockets.mkdir()
+        if as_user:
+            shutil.chown(base, "postgres")
+            shutil.chown(sockets, "postgres")
+        port = _free_port()
+        _run([*as_user, initdb, "-D", str(data), "-U", "branchq", "--auth=trust", "-E", "UTF8"])
+        options = f"-c listen_addresses=127.0.0.1 -p {port} -k {sockets} -c fsync=off"
+        log = str(base / "log.txt")
+        _run(
+            [*as_user, pg_ctl, "-D", str(data), "-o", options, "-w", "-t", "30", "-l", log, "start"]
         )
+    except BaseException:
+        shutil.rmtree(base, ignore_errors=True)
+        raise
+    server = _Server(base, data, as_user, f"postgresql+psycopg://branchq@127.0.0.1:{port}/postgres")
+    _shared.append(server)
+    return server

@@ -27,6 +27,7 @@ from server.services.candidates import choose_by_full_scan, choose_for
 from server.store import call_heads
 from server.store.db import make_engine, migrate
 from server.store.tables import Ticket, TicketEvent
+from tests.hypothesis_budget import budget
 from tests.server.core.pg import postgres_server
 from tests.server.domain.conftest import small_branch
 
@@ -166,7 +167,7 @@ def engine(
 
 
 @settings(
-    max_examples=100,
+    max_examples=budget(100),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

@@ -3,7 +3,6 @@ ticket to two counters. On SQLite (a file) and on a PostgreSQL the test starts i
 
 from __future__ import annotations
 
-import multiprocessing
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,10 +23,11 @@ from tests.server.core.workers import (
     issue_with_keys,
     serve_counter,
 )
+from tests.server.spawned import PROCESSES, Workers
 
-PROCESSES = 4
-PER_PROCESS = 25
+PER_PROCESS = 15  # 60 tickets: every round, four counters race for the same next ticket
 A_COUNTERS = (1, 2, 3, 5)  # the demo counters serving service A
+BATCH_ROUNDS = 5  # each process issues its four batches five times over
 WORKER_TIMEOUT_S = 45
 
 
@@ -42,29 +42,27 @@ def _prepare(database_url: str) -> None:
     engine.dispose()
 
 
-def _run_concurrently(database_url: str) -> None:
+def _run_concurrently(workers: Workers, database_url: str) -> None:
     _prepare(database_url)
     now = START.isoformat()
-    ctx = multiprocessing.get_context("spawn")
-    with ctx.Manager() as manager, ctx.Pool(PROCESSES) as pool:
-        jobs = [(database_url, now, "A", PER_PROCESS)] * PROCESSES
-        batches = pool.starmap_async(issue_many, jobs).get(timeout=WORKER_TIMEOUT_S)
-        numbers = [n for batch in batches for n in batch]
-        assert len(numbers) == PROCESSES * PER_PROCESS
-        assert len(set(numbers)) == len(numbers), Counter(numbers).most_common(3)
-        assert sorted(numbers) == [f"A{i:03d}" for i in range(1, len(numbers) + 1)]
+    jobs = [(database_url, now, "A", PER_PROCESS)] * PROCESSES
+    batches = workers.run(issue_many, jobs, WORKER_TIMEOUT_S)
+    numbers = [n for batch in batches for n in batch]
+    assert len(numbers) == PROCESSES * PER_PROCESS
+    assert len(set(numbers)) == len(numbers), Counter(numbers).most_common(3)
+    assert sorted(numbers) == [f"A{i:03d}" for i in range(1, len(numbers) + 1)]
 
-        rounds = len(numbers) // len(A_COUNTERS) + 2  # enough for every ticket, and then some
-        barrier = manager.Barrier(len(A_COUNTERS))
-        jobs2 = [(database_url, now, n, rounds, barrier) for n in A_COUNTERS]
-        called = pool.starmap_async(serve_counter, jobs2).get(timeout=WORKER_TIMEOUT_S)
-        # every process retries the same idempotency keys: one ticket per key, whoever wins
-        keys = [f"retry-key-{i:04d}" for i in range(10)]
-        answers = pool.starmap_async(issue_with_keys, [(database_url, now, keys)] * PROCESSES).get(
-            timeout=WORKER_TIMEOUT_S
-        )
-        assert all(a == answers[0] for a in answers), "every retry got the same tickets"
-        assert len(set(answers[0])) == len(keys)
+    rounds = len(numbers) // len(A_COUNTERS) + 2  # enough for every ticket, and then some
+    barrier = workers.barrier(len(A_COUNTERS))
+    jobs2 = [(database_url, now, n, rounds, barrier) for n in A_COUNTERS]
+    called = workers.run(serve_counter, jobs2, WORKER_TIMEOUT_S)
+    # every process retries the same idempotency keys: one ticket per key, whoever wins
+    keys = [f"retry-key-{i:04d}" for i in range(10)]
+    answers = workers.run(
+        issue_with_keys, [(database_url, now, keys)] * PROCESSES, WORKER_TIMEOUT_S
+    )
+    assert all(a == answers[0] for a in answers), "every retry got the same tickets"
+    assert len(set(answers[0])) == len(keys)
 
     ids = [t for per_counter in called for t in per_counter]
     assert len(ids) == len(numbers), "every ticket is called"
@@ -81,22 +79,23 @@ def _run_concurrently(database_url: str) -> None:
 
 
 @pytest.mark.slow
-def test_processes_on_one_sqlite_file(tmp_path: Path) -> None:
-    _run_concurrently(f"sqlite:///{tmp_path / 'branchq.sqlite3'}")
+def test_processes_on_one_sqlite_file(workers: Workers, tmp_path: Path) -> None:
+    _run_concurrently(workers, f"sqlite:///{tmp_path / 'branchq.sqlite3'}")
 
 
-def _batches_concurrently(database_url: str) -> None:
+def _batches_concurrently(workers: Workers, database_url: str) -> None:
     """Processes issue multi-service batches (services in different orders, so their
     numbering rows are wanted in different orders): no deadlock, no gap, no duplicate."""
     _prepare(database_url)
     now = START.isoformat()
     orders = [["A", "B", "F", "A"], ["F", "B", "A"], ["B", "A", "F", "F", "B"], ["A", "F"]]
-    jobs = [(database_url, now, (orders[p:] + orders[:p]) * 8, f"p{p}") for p in range(PROCESSES)]
-    ctx = multiprocessing.get_context("spawn")
-    with ctx.Pool(PROCESSES) as pool:
-        results = pool.starmap_async(issue_in_batches, jobs * 3).get(timeout=WORKER_TIMEOUT_S)
+    jobs = [
+        (database_url, now, (orders[p:] + orders[:p]) * BATCH_ROUNDS, f"p{p}")
+        for p in range(PROCESSES)
+    ]
+    results = workers.run(issue_in_batches, jobs * 3, WORKER_TIMEOUT_S)
     numbers = [n for per_process in results for n in per_process]
-    per_round = sum(len(o) for o in orders) * 8 * PROCESSES
+    per_round = sum(len(o) for o in orders) * BATCH_ROUNDS * PROCESSES
     assert len(numbers) == per_round * 3
     unique = set(numbers)
     assert len(unique) == per_round, "a retried key (same prefix) answers its first ticket"
@@ -106,8 +105,8 @@ def _batches_concurrently(database_url: str) -> None:
 
 
 @pytest.mark.slow
-def test_batches_from_processes_on_one_sqlite_file(tmp_path: Path) -> None:
-    _batches_concurrently(f"sqlite:///{tmp_path / 'branchq.sqlite3'}")
+def test_batches_from_processes_on_one_sqlite_file(workers: Workers, tmp_path: Path) -> None:
+    _batches_concurrently(workers, f"sqlite:///{tmp_path / 'branchq.sqlite3'}")
 
 
 @pytest.fixture(scope="module")
@@ -118,20 +117,20 @@ def pg_url() -> Iterator[str]:
 
 @pytest.mark.postgres
 @pytest.mark.slow
-def test_processes_on_one_postgresql(pg_url: str) -> None:
-    _run_concurrently(pg_url)
+def test_processes_on_one_postgresql(workers: Workers, pg_url: str) -> None:
+    _run_concurrently(workers, pg_url)
 
 
 @pytest.mark.postgres
 @pytest.mark.slow
-def test_batches_from_processes_on_one_postgresql(pg_url: str) -> None:
+def test_batches_from_processes_on_one_postgresql(workers: Workers, pg_url: str) -> None:
     from sqlalchemy import create_engine, text
 
     admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text("CREATE DATABASE batches"))
     admin.dispose()
-    _batches_concurrently(pg_url.rsplit("/", 1)[0] + "/batches")
+    _batches_concurrently(workers, pg_url.rsplit("/", 1)[0] + "/batches")
 
 
 @pytest.mark.postgres

@@ -8,6 +8,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.hypothesis_budget import budget
 from tests.server.core.conftest import Branch
 
 _json: st.SearchStrategy[Any] = st.recursive(
@@ -29,7 +30,7 @@ _ticket_fields = st.fixed_dictionaries(
 )
 
 _SETTINGS = settings(
-    max_examples=60,
+    max_examples=budget(60),
     derandomize=True,
     database=None,
     deadline=None,

@@ -38,6 +38,7 @@ from server.services.context import BranchContext
 from server.store.db import make_engine, migrate, read_session, write_session
 from server.store.seed import sync_branch
 from server.store.tables import Counter, Ticket
+from tests.hypothesis_budget import budget
 from tests.server.core.conftest import Clock
 
 CONFIG = load_branch(DEMO_BRANCH_FILE)
@@ -315,7 +316,7 @@ class ServerAgainstDomain(RuleBasedStateMachine):
 
 
 ServerAgainstDomain.TestCase.settings = settings(
-    max_examples=30,
+    max_examples=budget(30),
     stateful_step_count=40,
     derandomize=True,
     database=None,

@@ -29,6 +29,7 @@ from server.domain.model import Candidate, PolicyConfig, ServiceDef
 from server.domain.queue import BranchQueue
 from server.domain.ticket import Ticket
 from server.domain.transitions import ACTIVE_STATES, HELD_STATES, Action, allowed_from
+from tests.hypothesis_budget import budget
 
 from .conftest import T0, small_branch
 
@@ -311,7 +312,7 @@ def _equivalent(a: Candidate, b: Candidate) -> bool:
 
 
 QueueMachine.TestCase.settings = settings(
-    max_examples=300,
+    max_examples=budget(300),
     stateful_step_count=50,
     derandomize=True,
     database=None,
