@@ -20,6 +20,7 @@ from server.contract.common import Role
 from server.main import create_app
 from server.services import users
 from server.store.db import write_session
+from tests.prompt_server import PromptServer
 
 # 2026-11-29 10:00 in Asia/Shanghai (the demo branch's zone): well after the 03:00 rollover
 START = datetime(2026, 11, 29, 2, 0, tzinfo=UTC)
@@ -51,7 +52,7 @@ class LiveBranch:
     clock: FixedClock = field(default_factory=FixedClock)
     port: int = 0
     app: FastAPI | None = None
-    _server: uvicorn.Server | None = None
+    _server: PromptServer | None = None
     _thread: threading.Thread | None = None
     _sock: socket.socket | None = None
     tokens: dict[str, str] = field(default_factory=dict)
@@ -76,7 +77,7 @@ class LiveBranch:
         self.port = sock.getsockname()[1]
         self.app = create_app(self.settings(), clock=self.clock)
         config = uvicorn.Config(self.app, log_level="warning", lifespan="on")
-        server = uvicorn.Server(config)
+        server = PromptServer(config)
         thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
         thread.start()
         wait_until(lambda: server.started or not thread.is_alive(), what="uvicorn to start")
@@ -87,7 +88,7 @@ class LiveBranch:
     def stop(self) -> None:
         if self._server is None or self._thread is None or self._sock is None:
             return
-        self._server.should_exit = True
+        self._server.stop()
         self._thread.join(timeout=15)
         self._sock.close()
         assert not self._thread.is_alive(), "uvicorn did not stop within 15 s"

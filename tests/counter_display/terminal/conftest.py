@@ -85,10 +85,14 @@ def make_terminal(qtbot: QtBot, branch: LiveBranch) -> Iterator[Callable[..., Te
         sign_in: bool = True,
         password: str = PASSWORD,
         server_url: str | None = None,
+        timeout_s: float | None = None,
     ) -> Terminal:
         branch.user_token(teller)  # creates the teller (password PASSWORD)
         config = CounterConfig(
-            server_url=server_url or branch.url, counter=counter, language=language
+            server_url=server_url or branch.url,
+            counter=counter,
+            language=language,
+            **({} if timeout_s is None else {"timeout_s": timeout_s}),
         )
         bridge = ClientBridge()
         vm, window = build(config, bridge)

@@ -18,6 +18,9 @@ from tests.counter_display.terminal.proxy import LossyProxy
 from tests.e2e.live import PASSWORD, LiveBranch
 
 Make = Callable[..., Terminal]
+# behind the lossy proxy a lost answer never comes: the terminal gives a request up after this
+# (its default is 3 s, each lost answer waited that long for nothing)
+LOST_ANSWER_S = 1.5
 
 
 def server_counters(branch: LiveBranch) -> dict[int, Any]:
@@ -149,7 +152,9 @@ def test_a_lost_answer_is_retried_with_the_same_key_and_calls_nobody_else(
     branch: LiveBranch, make_terminal: Make, proxy: LossyProxy
 ) -> None:
     issue(branch, "A", 3)
-    t = make_terminal(server_url=proxy.url)  # REST and events through the proxy
+    t = make_terminal(
+        server_url=proxy.url, timeout_s=LOST_ANSWER_S
+    )  # REST and events through the proxy
     # the server commits the call, the answer never arrives (nor to the client's own retry);
     # the server is too slow to answer the terminal's reads either, so the screen cannot learn
     # that the counter holds a ticket now: the teller presses again
@@ -172,7 +177,7 @@ def test_the_client_retries_a_lost_answer_by_itself(
     branch: LiveBranch, make_terminal: Make, proxy: LossyProxy
 ) -> None:
     issue(branch, "A", 2)
-    t = make_terminal(server_url=proxy.url)
+    t = make_terminal(server_url=proxy.url, timeout_s=LOST_ANSWER_S)
     proxy.lose_answers(b"/call-next", 1)
     t.press("call-next")
     assert proxy.lost[b"/call-next"] == 1
@@ -184,7 +189,7 @@ def test_after_the_screen_showed_what_a_lost_request_did_a_press_is_new(
     branch: LiveBranch, make_terminal: Make, proxy: LossyProxy
 ) -> None:
     issue(branch, "A", 1)
-    t = make_terminal(server_url=proxy.url)
+    t = make_terminal(server_url=proxy.url, timeout_s=LOST_ANSWER_S)
     t.press("call-next")
     proxy.lose_answers(b"/recall", 2)  # the recall is done, its answers are lost
     t.qtbot.keyClick(t.window, Qt.Key.Key_F2)
@@ -203,7 +208,7 @@ def test_sign_in_is_retried_while_the_server_cannot_be_reached(
     """The first two logins get no answer (as when the server is starting or swamped): the
     terminal says it is retrying and signs in by itself, without asking for the password."""
     proxy.lose_answers(b"/auth/login", 2)
-    t = make_terminal(server_url=proxy.url, sign_in=False)
+    t = make_terminal(server_url=proxy.url, sign_in=False, timeout_s=LOST_ANSWER_S)
     notices: list[object] = []
     asked: list[object] = []
     t.vm.notice.connect(notices.append)
@@ -220,7 +225,7 @@ def test_sign_in_is_retried_while_the_server_cannot_be_reached(
 def test_a_wrong_password_asks_again_and_is_not_retried(
     make_terminal: Make, proxy: LossyProxy
 ) -> None:
-    t = make_terminal(server_url=proxy.url, sign_in=False)
+    t = make_terminal(server_url=proxy.url, sign_in=False, timeout_s=LOST_ANSWER_S)
     asked: list[object] = []
     t.vm.sign_in_required.connect(asked.append)
     t.vm.sign_in("teller3", "not-the-password")

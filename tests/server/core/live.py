@@ -12,6 +12,8 @@ import httpx
 import uvicorn
 from fastapi import FastAPI
 
+from tests.prompt_server import PromptServer
+
 
 def wait_until(condition: Callable[[], bool], *, timeout_s: float = 10.0, what: str) -> None:
     """Poll ``condition`` until it holds; fail after ``timeout_s``."""
@@ -30,7 +32,7 @@ def serve(app: FastAPI) -> Iterator[httpx.Client]:
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     config = uvicorn.Config(app, log_level="warning", lifespan="on")
-    server = uvicorn.Server(config)
+    server = PromptServer(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     try:
@@ -39,7 +41,7 @@ def serve(app: FastAPI) -> Iterator[httpx.Client]:
         with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
             yield client
     finally:
-        server.should_exit = True
+        server.stop()
         thread.join(timeout=15)
         sock.close()
     assert not thread.is_alive(), "uvicorn did not stop within 15 s"

@@ -16,6 +16,7 @@ from fastapi import FastAPI
 
 from server.realtime.hub import EventHub
 from server.realtime.ws import WS_PATH, make_router
+from tests.prompt_server import PromptServer
 from tests.server.realtime.factories import EXPLODING_TOKEN, TOKEN
 
 
@@ -81,7 +82,7 @@ def serve(hub: EventHub, *, subscribe_timeout_s: float = 10.0) -> Iterator[LiveS
     config = uvicorn.Config(
         build_app(hub, loop_box, subscribe_timeout_s), log_level="warning", lifespan="on"
     )
-    server = uvicorn.Server(config)
+    server = PromptServer(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     try:
@@ -89,7 +90,7 @@ def serve(hub: EventHub, *, subscribe_timeout_s: float = 10.0) -> Iterator[LiveS
         assert server.started, "uvicorn stopped before it started serving"
         yield LiveServer(hub=hub, url=f"ws://127.0.0.1:{port}{WS_PATH}", loop=loop_box[0])
     finally:
-        server.should_exit = True
+        server.stop()
         thread.join(timeout=15)
         sock.close()
     assert not thread.is_alive(), "uvicorn did not stop within 15 s"
