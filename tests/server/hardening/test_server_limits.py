@@ -167,6 +167,29 @@ def test_a_huge_request_head_is_refused(server: ServerProcess) -> None:
     assert data.startswith(b"HTTP/1.1 400"), data[:200]
 
 
+def test_a_request_head_trickled_past_16_kib_is_refused_and_one_under_it_answered(
+    server: ServerProcess,
+) -> None:
+    sock = _connect(server)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: branch\r\nX-Big: ")
+    for _ in range(20):  # 20 KiB in 1 KiB writes (a head never completed)
+        try:
+            sock.sendall(b"a" * 1024)
+        except (BrokenPipeError, ConnectionResetError):
+            break  # refused and closed already
+    data = _read_all(sock)
+    sock.close()
+    assert data.startswith(b"HTTP/1.1 400"), data[:200]
+    with _connect(server) as sock:  # 15 KiB of headers is still a request
+        sock.sendall(
+            b"GET /healthz HTTP/1.1\r\nHost: branch\r\nConnection: close\r\nX-Big: "
+            + b"a" * 15_000
+            + b"\r\n\r\n"
+        )
+        assert _read_all(sock).startswith(b"HTTP/1.1 200")
+
+
 def test_x_forwarded_for_is_not_believed_from_an_unconfigured_peer(server: ServerProcess) -> None:
     marker = "/healthz?probe=xff"
     r = httpx.get(f"{server.url}{marker}", headers={"X-Forwarded-For": "10.66.66.66"})
