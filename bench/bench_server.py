@@ -1,7 +1,7 @@
 """Benchmark of the branch server: no-op rate, ticket issuance, call-to-event latency.
 
     .venv/bin/python bench/bench_server.py [--quick] [--subscribers 100] [--queue 100]
-                                            [--[no-]write] [--py-spy OUT.txt]
+                                            [--[no-]write] [--py-spy OUT.txt] [--baseline DIR]
 
 In one run: a temporary data directory; a teller, a kiosk and a display token made with
 ``branchq admin``; ``branchq serve`` on SQLite as a separate process on a free 127.0.0.1 port
@@ -17,6 +17,11 @@ In one run: a temporary data directory; a teller, a kiosk and a display token ma
    stays at ``--queue`` waiting tickets (run before 3, which fills the queue);
 3. ticket issuance ``POST /api/v1/tickets`` (kiosk token, unique idempotency keys) with 1
    and 8 persistent connections.
+
+With ``--baseline DIR`` (a checkout of another commit, e.g. ``git worktree add DIR <commit>``)
+the no-op and issuing phases run again, in the same run, on a fresh server started from DIR
+(with this checkout's virtualenv and load client): the other code's figures on the same machine
+at the same time, for targets set on a faster day.
 
 Prints a table and writes it as markdown to bench/RESULTS.md (a full run; see --write).
 """
@@ -54,6 +59,7 @@ from sqlitefloor import commit_floor
 HOST = "127.0.0.1"
 DEMO_BRANCH_FILE = Path(__file__).resolve().parents[1] / "server" / "demo_branch.toml"
 REPO = Path(__file__).resolve().parents[1]
+SERVER_REPO = REPO  # the checkout whose server (and admin commands) run; see --baseline
 SECTION = "Server: HTTP, issuing, call-next (bench_server.py)"
 COUNTER = 1  # serves A (and F) in the demo branch
 ISSUE_SERVICES = (b"A", b"B", b"F")  # V has a daily cap of 60
@@ -96,7 +102,7 @@ def _cli(data_dir: Path, *args: str, stdin: str = "") -> str:
     cmd = [sys.executable, "-m", "branchq_cli", *args, "--data-dir", str(data_dir)]
     done = subprocess.run(
         cmd,
-        cwd=REPO,
+        cwd=SERVER_REPO,
         env=_env(),
         input=stdin,
         capture_output=True,
@@ -164,7 +170,12 @@ def start_server(
         env["BRANCHQ_ISSUE_MAX_BATCH"] = str(max_batch)
     with log.open("wb") as out:
         return subprocess.Popen(
-            cmd, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            cmd,
+            cwd=SERVER_REPO,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
 
 
@@ -339,6 +350,38 @@ def _rows(
     return rows
 
 
+async def measure_baseline(
+    repo: Path, data_dir: Path, sizes: Sizes, noop: tuple[PhaseResult, PhaseResult]
+) -> list[Row]:
+    """No-op and issuing on a fresh server run from ``repo`` (another checkout, e.g. the code
+    when a target was last met), in this run: rows divided by this run's own no-op."""
+    global SERVER_REPO
+    SERVER_REPO = repo.resolve()
+    try:
+        version = _git("-C", str(SERVER_REPO), "rev-parse", "--short", "HEAD") or "?"
+        tokens = make_tokens(data_dir)
+        proc, port = await launch(data_dir, data_dir.parent / "server-baseline.log", None)
+        try:
+            print(f"server up on {HOST}:{port} from {version}; measuring", flush=True)
+            docs = Request("GET", "/docs")
+            base_noop = []
+            for clients, total in ((1, sizes.noop_1), (8, sizes.noop_8)):
+                name = f"baseline no-op c={clients}"
+                phase = _phase(
+                    port, name, clients, total, lambda i: docs, _check_docs, 200, sizes.cap_s
+                )
+                base_noop.append(await phase)
+            issue = await measure_issue(port, tokens, sizes, f" (baseline {version})")
+        finally:
+            stop_server(proc)
+    finally:
+        SERVER_REPO = REPO
+    rows = [Row.http(f"baseline {version}: no-op GET /docs", r, None) for r in base_noop]
+    for res, base in zip(issue, noop, strict=True):
+        rows.append(Row.http(f"baseline {version}: issue POST /api/v1/tickets", res, base))
+    return rows
+
+
 def _git(*args: str) -> str:
     done = subprocess.run(
         ["git", *args], cwd=REPO, capture_output=True, text=True, timeout=10, check=False
@@ -420,6 +463,8 @@ async def main_async(args: argparse.Namespace) -> int:
             single = await measure_issue(port, single_tokens, sizes, " (max batch 1)")
         finally:
             stop_server(proc)
+        if args.baseline is not None:  # the same issuing on another checkout's server
+            rows += await measure_baseline(args.baseline, Path(tmp) / "baseline", sizes, noop)
         floor = commit_floor(Path(tmp), commits=100 if args.quick else 300)
         disk = Row.http("disk floor: 1 SQLite commit (WAL, FULL)", floor, None)
         name = "issue, no group commit (max batch 1)"
@@ -452,6 +497,12 @@ def main() -> int:
         "--write",
         action=argparse.BooleanOptionalAction,
         help="write bench/RESULTS.md (default: on a full run, not on a quick one)",
+    )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="DIR",
+        help="also measure no-op and issuing on a server run from this checkout (same run)",
     )
     parser.add_argument(
         "--py-spy", type=Path, metavar="OUT", help="run the server under py-spy record (.txt raw)"

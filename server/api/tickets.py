@@ -26,12 +26,6 @@ router = APIRouter(tags=["kiosk"])
 KioskDep = Annotated[Principal, Depends(require_roles(Role.KIOSK))]
 
 
-async def get_issuer(request: Request) -> TicketIssuer:
-    issuer: TicketIssuer = request.app.state.issuer
-    return issuer
-
-
-IssuerDep = Annotated[TicketIssuer, Depends(get_issuer)]
 _ERRORS: dict[int | str, dict[str, object]] = {
     code: {"model": ErrorBody} for code in (401, 403, 404, 409, 422, 429, 503)
 }
@@ -43,10 +37,11 @@ _ERRORS: dict[int | str, dict[str, object]] = {
     status_code=status.HTTP_201_CREATED,
     responses=_ERRORS,
 )
-async def issue_ticket(body: TicketCreate, issuer: IssuerDep, kiosk: KioskDep) -> TicketIssuedOut:
+async def issue_ticket(body: TicketCreate, request: Request, kiosk: KioskDep) -> TicketIssuedOut:
     """Issue a ticket. Retrying with the same ``idempotency_key`` returns the same ticket
     (``replayed: true``) instead of a second one."""
-    request = IssueRequest(
+    issuer: TicketIssuer = request.app.state.issuer
+    asked = IssueRequest(
         service_code=body.service_code.strip().upper(),
         category=body.category,
         language=body.language,
@@ -54,7 +49,7 @@ async def issue_ticket(body: TicketCreate, issuer: IssuerDep, kiosk: KioskDep) -
         appointment_at=body.appointment_at,
         device_id=kiosk.id if kiosk.kind == "device" else None,
     )
-    return await issuer.issue(request)
+    return await issuer.issue(asked)
 
 
 @router.post("/tickets/{public_id}/print-result", response_model=PrintResultOut, responses=_ERRORS)

@@ -15,7 +15,7 @@ from server.contract.rest import TicketIssuedOut
 from server.domain.model import ServiceDef
 from server.services.context import BranchContext
 from server.services.views import Names, make_queue_info, places_in_line
-from server.store.issuing import FloorFigures, QueueFigures
+from server.store.issuing import FloorFigures
 from server.store.tables import Ticket
 
 
@@ -34,7 +34,6 @@ class NewTicket:
 def publish_issued(
     ctx: BranchContext,
     n: NewTicket,
-    figures: QueueFigures,
     floor: FloorFigures,
     later: Mapping[str, int],
     now: datetime,
@@ -44,6 +43,7 @@ def publish_issued(
     its answer."""
     service = n.service
     mine = later.get(service.code, 0)
+    figures = floor.queue(service.code)
     waiting = figures.waiting - mine
     figures = figures._replace(
         waiting=waiting,

@@ -222,15 +222,17 @@ def _issue_together(
     with _transaction(ctx, connection) as conn, _LazySession(conn) as orm:
         store = issuing_store(conn)
         abandoned = 0
-        if store.recorded_day(conn) != day:
+        branch = store.branch(conn)
+        if branch.recorded_day != day:
             abandoned = ensure_business_day(orm.session, ctx, now)
             orm.flush()
+            branch = store.branch(conn)
         services = {
             code: service
             for code in sorted({r.service_code for r in requests})
             if (service := store.service(conn, code=code)) is not None
         }
-        stopped = store.stopped(conn)  # emergency or pause: no new ticket, replays still answer
+        stopped = branch.stopped  # emergency or pause: no new ticket, replays still answer
         first_of_key: dict[str, int] = {}
         replay_of: dict[int, int] = {}
         stored: list[int] = []  # requests whose key has a ticket already
@@ -262,10 +264,6 @@ def _issue_together(
         for n in new:
             n.id = store.insert_ticket(conn, n.row)
         store.insert_events(conn, [_event_row(n, now) for n in new])
-        figures = {
-            code: store.queue_figures(conn, service_code=code, day=day)
-            for code in {n.ticket.service.code for n in new}
-        }
         floor = store.floor_figures(conn, day=day) if new else None
         names: Names | None = None
         for i in stored:
@@ -284,12 +282,13 @@ def _issue_together(
         if abandoned:
             with ctx.reading() as uow:
                 publish_new_day(uow)
-        left = {code: sum(1 for n in new if n.ticket.service.code == code) for code in figures}
+        left: dict[str, int] = {}
+        for n in new:
+            left[n.ticket.service.code] = left.get(n.ticket.service.code, 0) + 1
         for n in new:  # the queue after each ticket: the batch's later ones not yet in it
-            code = n.ticket.service.code
-            left[code] -= 1
+            left[n.ticket.service.code] -= 1
             assert floor is not None
-            outcomes[n.index] = publish_issued(ctx, n.ticket, figures[code], floor, left, now)
+            outcomes[n.index] = publish_issued(ctx, n.ticket, floor, left, now)
     for i, first in replay_of.items():
         answer = outcomes[first]
         outcomes[i] = (

@@ -90,38 +90,21 @@ def _ahead_by_service(line: Sequence[tuple[int, str]], ticket_id: int) -> dict[s
 
 
 def queue_infos(session: Session, *, day: date, names: Names) -> list[QueueInfo]:
-    """Every service's queue (6 queries whatever the number of services)."""
-    waiting = repo.waiting_counts(session, business_day=day)
-    open_counters = repo.open_counters_by_service(session)
-    serving = repo.serving_counters_by_service(session)
-    issued = repo.issued_counts(session, business_day=day)
-    open_tickets = repo.open_ticket_counts(session, business_day=day)
-    times = repo.service_times(session)
+    """Every service's queue (the floor's three queries whatever the number of services)."""
     floor = issuing.floor_figures(session, business_day=day)
-    branch_open = any(serving.values())
-    out = []
-    for svc in names.services.values():
-        figures = QueueFigures(
-            waiting=waiting.get(svc.code, 0),
-            open_counters=open_counters.get(svc.code, 0),
-            measured_s=times.get(svc.code),
-            issued_today=issued.get(svc.code, 0),
-            serving_counters=serving.get(svc.code, 0),
-            branch_open=branch_open,
-            open_tickets=open_tickets.get(svc.code, 0),
-        )
-        out.append(make_queue_info(service_def(svc), figures, floor))
-    return out
+    return [
+        make_queue_info(service_def(svc), floor.queue(svc.code), floor)
+        for svc in names.services.values()
+    ]
 
 
 def queue_info(session: Session, *, day: date, names: Names, service_code: str) -> QueueInfo:
-    """One service's queue (one query)."""
+    """One service's queue."""
     svc = names.services.get(service_code)
     if svc is None:  # removed from the branch file since
         svc = Service(code=service_code, prefix="?", name_zh=service_code, name_en=service_code)
-    figures = issuing.queue_figures(session, service_code=service_code, business_day=day)
     floor = issuing.floor_figures(session, business_day=day)
-    return make_queue_info(service_def(svc), figures, floor)
+    return make_queue_info(service_def(svc), floor.queue(service_code), floor)
 
 
 def make_queue_info(

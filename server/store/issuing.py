@@ -5,7 +5,7 @@ Each method is ONE statement, prepared once per dialect (``server.store.raw.prep
 per dialect (``ON CONFLICT`` comes from the dialect's own ``insert``). Everything runs inside
 the caller's write transaction, on its connection; nothing here commits.
 
-Also the queue figures shared with the views.
+Also the floor's figures (every queue, the wait estimates) shared with the views.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from sqlmodel import Session
 from server.domain.estimate import estimate_shared_wait_s
 from server.domain.model import ServiceDef
 from server.domain.numbering import Numbering
+from server.domain.states import CounterState, TicketState
 from server.domain.transitions import ACTIVE_STATES
 from server.store.raw import Prepared, prepare
 from server.store.tables import (
@@ -57,10 +58,9 @@ _SERVICE = select(*(_service.c[name] for name in _SERVICE_FIELDS)).where(
     _service.c.code == bindparam("code")
 )
 _SERVICE_CODES = select(_service.c.code).order_by(_service.c.sort_order, _service.c.code)
-_DAY = select(_branch.c.business_day).where(_branch.c.id == 1)
-_STOPPED = select(_branch.c.emergency_kind, _branch.c.emergency_zh, _branch.c.emergency_en).where(
-    _branch.c.id == 1
-)
+_BRANCH = select(
+    _branch.c.business_day, _branch.c.emergency_kind, _branch.c.emergency_zh, _branch.c.emergency_en
+).where(_branch.c.id == 1)
 _LIVE = select(_ticket.c.number).where(
     _ticket.c.business_day == bindparam("day"),
     _ticket.c.number.between(bindparam("first"), bindparam("last")),
@@ -71,75 +71,83 @@ _SAVE = (
     .where(_issued.c.service_code == bindparam("code"), _issued.c.business_day == bindparam("day"))
     .values(issued=bindparam("issued"), last_value=bindparam("last"))
 )
-_FIGURES = select(
-    select(func.count())
-    .select_from(_ticket)
-    .where(
-        _ticket.c.business_day == bindparam("day"),
-        _ticket.c.state == "WAITING",
-        _ticket.c.service_code == bindparam("code"),
-    )
-    .scalar_subquery(),
-    select(func.count())
-    .select_from(_skill.join(_counter, _counter.c.number == _skill.c.counter_number))
-    .where(
-        _skill.c.service_code == bindparam("code"),
-        _counter.c.state == "OPEN",
-        _skill.c.weight > 0,
-    )
-    .scalar_subquery(),
-    select(_stats.c.avg_service_s)
-    .where(_stats.c.service_code == bindparam("code"), _stats.c.samples > 0)
-    .scalar_subquery(),
-    select(_issued.c.issued)
-    .where(_issued.c.service_code == bindparam("code"), _issued.c.business_day == bindparam("day"))
-    .scalar_subquery(),
-    select(func.count())
-    .select_from(_skill.join(_counter, _counter.c.number == _skill.c.counter_number))
-    .where(
-        _skill.c.service_code == bindparam("code"),
-        _counter.c.state != "CLOSED",  # OPEN or PAUSED
-        _skill.c.weight > 0,
-    )
-    .scalar_subquery(),
-    select(func.count())
-    .select_from(_counter)
-    .where(_counter.c.state != "CLOSED")  # OPEN or PAUSED
-    .scalar_subquery(),
-    select(func.count())
-    .select_from(_ticket)
-    .where(
-        _ticket.c.business_day == bindparam("day"),
-        or_(*(_ticket.c.state == state for state in _OPEN)),
-        _ticket.c.service_code == bindparam("code"),
-    )
-    .scalar_subquery(),
+# the floor's figures, in three statements whatever the number of services:
+# open tickets of the day by service and state (the index's prefix: business_day, state, code)
+_OPEN_COUNTS = (
+    select(_ticket.c.service_code, _ticket.c.state, func.count())
+    .where(_ticket.c.business_day == bindparam("day"), or_(*(_ticket.c.state == s for s in _OPEN)))
+    .group_by(_ticket.c.service_code, _ticket.c.state)
 )
-_WAITING_BY_SERVICE = (
-    select(_ticket.c.service_code, func.count())
-    .where(_ticket.c.business_day == bindparam("day"), _ticket.c.state == "WAITING")
-    .group_by(_ticket.c.service_code)
+# every counter not CLOSED with the services it serves (weight > 0; none: one row, code NULL)
+_COUNTERS = (
+    select(_counter.c.number, _counter.c.state, _skill.c.service_code)
+    .select_from(
+        _counter.outerjoin(
+            _skill, (_skill.c.counter_number == _counter.c.number) & (_skill.c.weight > 0)
+        )
+    )
+    .where(_counter.c.state != "CLOSED")
 )
-_AVERAGES = select(
-    _service.c.code, _service.c.default_service_s, _stats.c.avg_service_s
+# every service: default and measured service time, tickets issued on the day
+_SERVICES = select(
+    _service.c.code, _service.c.default_service_s, _stats.c.avg_service_s, _issued.c.issued
 ).select_from(
-    _service.outerjoin(_stats, (_stats.c.service_code == _service.c.code) & (_stats.c.samples > 0))
+    _service.outerjoin(
+        _stats, (_stats.c.service_code == _service.c.code) & (_stats.c.samples > 0)
+    ).outerjoin(
+        _issued,
+        (_issued.c.service_code == _service.c.code) & (_issued.c.business_day == bindparam("day")),
+    )
 )
-_OPEN_SKILLS = (
-    select(_skill.c.counter_number, _skill.c.service_code)
-    .select_from(_skill.join(_counter, _counter.c.number == _skill.c.counter_number))
-    .where(_counter.c.state == "OPEN", _skill.c.weight > 0)
-)
+
+
+class BranchNow(NamedTuple):
+    """The branch's state row as issuing needs it."""
+
+    recorded_day: date | None  # the business day the last rollover recorded (None: never)
+    stopped: tuple[str, str, str] | None  # (kind, notice zh, en) in emergency or paused
+
+
+class QueueFigures(NamedTuple):
+    """One service's queue as the database has it now (``FloorFigures.queue``)."""
+
+    waiting: int  # WAITING tickets of the day
+    open_counters: int  # OPEN counters serving it
+    issued_today: int  # tickets issued this business day
+    serving_counters: int  # OPEN or PAUSED counters serving it
+    branch_open: bool  # some counter of the branch is OPEN or PAUSED
+    open_tickets: int  # tickets of the day still open (each holds its number)
 
 
 class FloorFigures(NamedTuple):
-    """What a wait estimate needs of the whole floor now: WAITING tickets of the day per
-    service, each service's average service time (measured, else its default), and each OPEN
-    counter's services (``server.domain.estimate.estimate_shared_wait_s`` does the sums)."""
+    """The floor's figures on one business day, read together (``IssuingStore.floor_figures``):
+    every service's queue (``queue``) and what a wait estimate needs (``wait_s``; the sums are
+    ``server.domain.estimate.estimate_shared_wait_s``)."""
 
-    waiting: Mapping[str, int]
-    avg_s: Mapping[str, float]
-    open_skills: tuple[frozenset[str], ...]
+    waiting: Mapping[str, int]  # WAITING tickets of the day per service
+    open_tickets: Mapping[str, int]  # tickets of the day still open per service
+    issued: Mapping[str, int]  # tickets issued on the day per service
+    avg_s: Mapping[str, float]  # each service's average service time (measured, else default)
+    counters: tuple[tuple[int, CounterState, frozenset[str]], ...]  # not CLOSED, by number
+
+    @property
+    def open_skills(self) -> tuple[frozenset[str], ...]:
+        """The services of each OPEN counter that serves any."""
+        return tuple(
+            codes for _, state, codes in self.counters if state is CounterState.OPEN and codes
+        )
+
+    def queue(self, code: str) -> QueueFigures:
+        """Service ``code``'s figures."""
+        serving = [state for _, state, codes in self.counters if code in codes]
+        return QueueFigures(
+            waiting=self.waiting.get(code, 0),
+            open_counters=sum(1 for state in serving if state is CounterState.OPEN),
+            issued_today=self.issued.get(code, 0),
+            serving_counters=len(serving),
+            branch_open=bool(self.counters),
+            open_tickets=self.open_tickets.get(code, 0),
+        )
 
     def wait_s(self, service: ServiceDef | Service, ahead: Mapping[str, int] | None = None) -> int:
         """The estimated wait of a ticket of ``service`` with ``ahead`` (per service) before
@@ -153,18 +161,6 @@ class FloorFigures(NamedTuple):
             avg_service_s=avg,
             open_counters=self.open_skills,
         )
-
-
-class QueueFigures(NamedTuple):
-    """One service's queue as the database has it now."""
-
-    waiting: int  # WAITING tickets of the day
-    open_counters: int  # OPEN counters serving it
-    measured_s: float | None  # measured average service time (seconds), None before any
-    issued_today: int  # tickets issued this business day
-    serving_counters: int  # OPEN or PAUSED counters serving it
-    branch_open: bool  # some counter of the branch is OPEN or PAUSED
-    open_tickets: int  # tickets of the day still open (each holds its number)
 
 
 def _lock_numbering(dialect: Dialect) -> Any:
@@ -184,8 +180,7 @@ class IssuingStore:
         self._by_key = prepare(_BY_KEY, dialect)
         self._service = prepare(_SERVICE, dialect)
         self._service_codes = prepare(_SERVICE_CODES, dialect)
-        self._day = prepare(_DAY, dialect)
-        self._stopped = prepare(_STOPPED, dialect)
+        self._branch = prepare(_BRANCH, dialect)
         self._lock = prepare(_lock_numbering(dialect), dialect)
         self._live = prepare(_LIVE, dialect)
         self._save = prepare(_SAVE, dialect)
@@ -193,10 +188,9 @@ class IssuingStore:
             insert(_ticket).returning(_ticket.c.id), dialect, column_keys=TICKET_COLUMNS
         )
         self._insert_event = prepare(insert(_event), dialect, column_keys=_EVENT_COLUMNS)
-        self._figures = prepare(_FIGURES, dialect)
-        self._waiting_by_service = prepare(_WAITING_BY_SERVICE, dialect)
-        self._averages = prepare(_AVERAGES, dialect)
-        self._open_skills = prepare(_OPEN_SKILLS, dialect)
+        self._open_counts = prepare(_OPEN_COUNTS, dialect)
+        self._counters = prepare(_COUNTERS, dialect)
+        self._services = prepare(_SERVICES, dialect)
 
     def ticket_id(self, conn: Connection, *, idempotency_key: str) -> int | None:
         """The ticket already issued for ``idempotency_key``, if any."""
@@ -216,19 +210,15 @@ class IssuingStore:
         """Every service's code, in the branch's order."""
         return [str(r[0]) for r in self._service_codes.rows(conn, {})]
 
-    def stopped(self, conn: Connection) -> tuple[str, str, str] | None:
-        """(kind, notice zh, notice en) while the branch is in emergency or paused, else None."""
-        rows = self._stopped.rows(conn, {})
-        if not rows or rows[0][0] is None:
-            return None
-        kind, zh, en = rows[0]
-        return str(kind), str(zh or ""), str(en or "")
-
-    def recorded_day(self, conn: Connection) -> date | None:
-        """The business day the last rollover recorded (None before the first)."""
-        rows = self._day.rows(conn, {})
-        value = rows[0][0] if rows else None
-        return date.fromisoformat(value) if isinstance(value, str) else value
+    def branch(self, conn: Connection) -> BranchNow:
+        """The business day the last rollover recorded and whether the branch is stopped."""
+        rows = self._branch.rows(conn, {})
+        if not rows:
+            return BranchNow(None, None)
+        value, kind, zh, en = rows[0]
+        day = date.fromisoformat(value) if isinstance(value, str) else value
+        stopped = None if kind is None else (str(kind), str(zh or ""), str(en or ""))
+        return BranchNow(day, stopped)
 
     def lock_numbering(self, conn: Connection, *, service_code: str, day: date) -> Numbering:
         """The service's numbering on ``day``, locked until the transaction ends."""
@@ -261,29 +251,27 @@ class IssuingStore:
         self._insert_event.many(conn, full)
 
     def floor_figures(self, conn: Connection, *, day: date) -> FloorFigures:
-        """The floor's figures, in three queries."""
-        waiting = {str(c): int(n) for c, n in self._waiting_by_service.rows(conn, {"day": day})}
-        avg = {
-            str(code): float(measured if measured is not None else default)
-            for code, default, measured in self._averages.rows(conn, {})
-        }
-        skills: dict[int, set[str]] = {}
-        for number, code in self._open_skills.rows(conn, {}):
-            skills.setdefault(int(number), set()).add(str(code))
-        return FloorFigures(waiting, avg, tuple(frozenset(skills[n]) for n in sorted(skills)))
-
-    def queue_figures(self, conn: Connection, *, service_code: str, day: date) -> QueueFigures:
-        """One service's queue figures, in one query."""
-        (row,) = self._figures.rows(conn, {"code": service_code, "day": day})
-        return QueueFigures(
-            waiting=int(row[0]),
-            open_counters=int(row[1]),
-            measured_s=float(row[2]) if row[2] is not None else None,
-            issued_today=int(row[3] or 0),
-            serving_counters=int(row[4]),
-            branch_open=int(row[5]) > 0,
-            open_tickets=int(row[6]),
+        """The floor's figures on ``day``, in three queries."""
+        waiting: dict[str, int] = {}
+        open_tickets: dict[str, int] = {}
+        for code, state, n in self._open_counts.rows(conn, {"day": day}):
+            open_tickets[str(code)] = open_tickets.get(str(code), 0) + int(n)
+            if TicketState(state) is TicketState.WAITING:
+                waiting[str(code)] = int(n)
+        skills: dict[int, tuple[CounterState, set[str]]] = {}
+        for number, state, code in self._counters.rows(conn, {}):
+            _, codes = skills.setdefault(int(number), (CounterState(state), set()))
+            if code is not None:
+                codes.add(str(code))
+        avg: dict[str, float] = {}
+        issued: dict[str, int] = {}
+        for code, default, measured, count in self._services.rows(conn, {"day": day}):
+            avg[str(code)] = float(measured if measured is not None else default)
+            issued[str(code)] = int(count or 0)
+        counters = tuple(
+            (n, state, frozenset(codes)) for n, (state, codes) in sorted(skills.items())
         )
+        return FloorFigures(waiting, open_tickets, issued, avg, counters)
 
 
 _stores: WeakKeyDictionary[Dialect, IssuingStore] = WeakKeyDictionary()
@@ -305,11 +293,3 @@ def floor_figures(session: Session | Connection, *, business_day: date) -> Floor
     """``IssuingStore.floor_figures`` for a session (the views' and statuses' estimates)."""
     conn = _conn(session)
     return issuing_store(conn).floor_figures(conn, day=business_day)
-
-
-def queue_figures(
-    session: Session | Connection, *, service_code: str, business_day: date
-) -> QueueFigures:
-    """``IssuingStore.queue_figures`` for a session (the views' queue lines)."""
-    conn = _conn(session)
-    return issuing_store(conn).queue_figures(conn, service_code=service_code, day=business_day)

@@ -14,14 +14,12 @@ from sqlalchemy import func, insert, update
 from sqlmodel import Session, col, select
 
 from server.domain.errors import UnknownEntity
-from server.domain.states import Category, CounterState, TicketState
-from server.domain.transitions import ACTIVE_STATES
+from server.domain.states import Category, TicketState
 from server.store.tables import (
     BranchState,
     CategoryWeight,
     Counter,
     CounterSkill,
-    IssuedCounter,
     Service,
     ServiceStats,
     Ticket,
@@ -78,46 +76,6 @@ def skills_of(session: Session, *, counter_number: int) -> dict[str, float]:
 
 def list_categories(session: Session) -> list[CategoryWeight]:
     return list(session.exec(select(CategoryWeight)).all())
-
-
-def open_counters_by_service(session: Session) -> dict[str, int]:
-    """service code -> how many OPEN counters serve it."""
-    stmt = (
-        select(CounterSkill.service_code, func.count())
-        .join(Counter, col(Counter.number) == col(CounterSkill.counter_number))
-        .where(Counter.state == CounterState.OPEN, col(CounterSkill.weight) > 0)
-        .group_by(col(CounterSkill.service_code))
-    )
-    return {code: int(n) for code, n in session.exec(stmt).all()}
-
-
-def serving_counters_by_service(session: Session) -> dict[str, int]:
-    """service code -> how many OPEN or PAUSED counters serve it (a pause is a short break)."""
-    stmt = (
-        select(CounterSkill.service_code, func.count())
-        .join(Counter, col(Counter.number) == col(CounterSkill.counter_number))
-        .where(col(Counter.state).in_(("OPEN", "PAUSED")), col(CounterSkill.weight) > 0)
-        .group_by(col(CounterSkill.service_code))
-    )
-    return {code: int(n) for code, n in session.exec(stmt).all()}
-
-
-def open_ticket_counts(session: Session, *, business_day: date) -> dict[str, int]:
-    """service code -> tickets of the business day still open (each holds its number)."""
-    stmt = (
-        select(Ticket.service_code, func.count())
-        .where(Ticket.business_day == business_day, col(Ticket.state).in_(list(ACTIVE_STATES)))
-        .group_by(col(Ticket.service_code))
-    )
-    return {code: int(n) for code, n in session.exec(stmt).all()}
-
-
-def issued_counts(session: Session, *, business_day: date) -> dict[str, int]:
-    """service code -> tickets issued on the business day."""
-    stmt = select(IssuedCounter.service_code, IssuedCounter.issued).where(
-        IssuedCounter.business_day == business_day
-    )
-    return {code: int(n) for code, n in session.exec(stmt).all()}
 
 
 def find_teller_counter(session: Session, *, teller_user_id: int) -> Counter | None:
@@ -184,15 +142,6 @@ def held_tickets(session: Session) -> dict[int, Ticket]:
         col(Ticket.state).in_(HELD), col(Ticket.counter_number).is_not(None)
     )
     return {t.counter_number: t for t in session.exec(stmt).all() if t.counter_number is not None}
-
-
-def waiting_counts(session: Session, *, business_day: date) -> dict[str, int]:
-    stmt = (
-        select(Ticket.service_code, func.count())
-        .where(Ticket.business_day == business_day, Ticket.state == WAITING)
-        .group_by(col(Ticket.service_code))
-    )
-    return {code: int(n) for code, n in session.exec(stmt).all()}
 
 
 def tickets_by_public_ids(session: Session, *, public_ids: Iterable[str]) -> list[Ticket]:
@@ -268,12 +217,6 @@ def append_event(
             details=details or {},
         )
     )
-
-
-def service_times(session: Session) -> dict[str, float]:
-    """service code -> measured average service time (seconds), for measured services only."""
-    rows = session.exec(select(ServiceStats).where(col(ServiceStats.samples) > 0)).all()
-    return {r.service_code: r.avg_service_s for r in rows}
 
 
 def get_stats(
