@@ -140,7 +140,8 @@ def bench_branch(directory: Path) -> Path:
     """The demo branch with numbers up to 9999: the issuance phases leave thousands of tickets
     waiting, more than the demo's 999 numbers per service (a number still open is never given
     twice, so the demo branch would refuse them)."""
-    text = DEMO_BRANCH_FILE.read_text(encoding="utf-8")
+    demo = SERVER_REPO / DEMO_BRANCH_FILE.relative_to(REPO)  # the running checkout's demo
+    text = demo.read_text(encoding="utf-8")
     if text.count("number_max = 999\n") != len(ISSUE_SERVICES):
         raise BenchError(f"{DEMO_BRANCH_FILE.name}: expected number_max = 999 for A, B and F")
     path = directory / "bench_branch.toml"
@@ -153,7 +154,7 @@ def start_server(
 ) -> subprocess.Popen[bytes]:
     cmd = [sys.executable, "-m", "branchq_cli", "serve", "--host", HOST, "--port", str(port),
            "--data-dir", str(data_dir), "--log-level", "warning",
-           "--branch-file", str(bench_branch(data_dir.parent))]  # fmt: skip
+           "--branch-file", str(bench_branch(data_dir))]  # fmt: skip
     if py_spy is not None:  # profile the server: py-spy record (not a project dependency)
         fmt = {".txt": "raw", ".json": "speedscope"}.get(py_spy.suffix, "flamegraph")
         spy = Path(sys.executable).with_name("py-spy")
