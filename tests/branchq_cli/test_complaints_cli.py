@@ -4,38 +4,17 @@ teller are refused with the server's words and exit code 1."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 
 from server.contract.common import Role
-from tests.e2e.live import PASSWORD, LiveBranch
+from tests.branchq_cli.live_cli import branch, run_as
+from tests.e2e.live import LiveBranch
 
-
-@pytest.fixture
-def branch(tmp_path: Path) -> Iterator[LiveBranch]:
-    live = LiveBranch(data_dir=tmp_path / "var").start()
-    try:
-        yield live
-    finally:
-        live.stop()
+__all__ = ["branch"]  # the fixture, used by name
 
 
 def run(branch: LiveBranch, user: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "BQ_TEST_PASSWORD": PASSWORD}
-    login = ["--server", branch.url, "--username", user, "--password-env", "BQ_TEST_PASSWORD"]
-    return subprocess.run(
-        [sys.executable, "-m", "branchq_cli", "complaints", args[0], *login, *args[1:]],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env=env,
-        check=False,
-    )
+    return run_as(branch, user, "complaints", *args)
 
 
 def test_list_take_and_resolve(branch: LiveBranch) -> None:

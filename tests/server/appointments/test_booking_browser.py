@@ -8,56 +8,24 @@ Set BRANCHQ_SCREENSHOTS to a directory (e.g. docs/screenshots) to keep the pictu
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.server.appointments.conftest import MONDAY_0900, book
+from tests.server.browser import CHROMIUM, browser, needs_chromium, new_page, shots
 from tests.server.core.conftest import Branch
 
-CHROMIUM = Path("/usr/bin/chromium")
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="Debian's chromium is not installed at /usr/bin/chromium (apt-get install chromium)",
-)
+pytestmark = needs_chromium
+__all__ = ["browser", "shots"]  # fixtures
 
 if CHROMIUM.exists():
-    from playwright.sync_api import Browser, Page, expect, sync_playwright
-
-ARGS = ["--no-sandbox", "--disable-background-networking", "--no-first-run", "--disable-sync"]
-WAIT_MS = 10_000
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def shots(tmp_path: Path) -> Path:
-    wanted = os.environ.get("BRANCHQ_SCREENSHOTS")
-    folder = Path(wanted) if wanted else tmp_path
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    from playwright.sync_api import Browser, Page, expect
 
 
 def _phone(browser: Browser, locale: str) -> Page:
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, device_scale_factor=2, locale=locale
-    )
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.set_default_timeout(WAIT_MS)
-    page.errors = errors  # type: ignore[attr-defined]
-    return page
+    return new_page(browser, width=390, height=844, locale=locale, scale=2)
 
 
 def _checks(page: Page) -> None:
