@@ -29,6 +29,7 @@ from PyQt6.QtCore import QCoreApplication, QObject, QThread, QTimer, pyqtSignal,
 
 from branchq_client.errors import StreamRefused
 from branchq_client.stream import EventStream
+from server.contract.auth import Heartbeat
 from server.contract.events import ServerMessage
 
 log = logging.getLogger("branchq.client.qt")
@@ -180,4 +181,42 @@ class ClientBridge(QObject):
         return asyncio.run_coroutine_threadsafe(run(), self.loop).result(timeout_s)
 
 
-__all__ = ["ClientBridge", "ServerMessage", "StreamRefused"]
+class Heartbeats(QObject):
+    """A device's heartbeats: ``beat()`` sent through ``bridge`` at once on ``start`` and then
+    every ``interval_s`` seconds, each saying when the next is due, so the device list shows the
+    device alive (one that never beats stays UNKNOWN) and, three intervals after the last, not.
+    A lost beat is logged, not retried: the next one is due soon."""
+
+    def __init__(
+        self,
+        bridge: ClientBridge,
+        send: Callable[[Heartbeat], Awaitable[object]],
+        beat: Callable[[], Heartbeat],
+        *,
+        interval_s: int = 30,
+    ) -> None:
+        super().__init__()
+        self._bridge, self._send, self._beat = bridge, send, beat
+        self.interval_s = interval_s
+        self._timer = QTimer(self)
+        self._timer.setInterval(interval_s * 1000)
+        self._timer.timeout.connect(self.send_now)
+
+    def start(self) -> None:
+        self.send_now()
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def send_now(self) -> None:
+        beat = self._beat().model_copy(update={"interval_s": self.interval_s})
+        self._bridge.call(
+            lambda: self._send(beat),
+            on_error=lambda e: log.info(
+                "heartbeat not sent (the next in %d s): %s", self.interval_s, e
+            ),
+        )
+
+
+__all__ = ["ClientBridge", "Heartbeats", "ServerMessage", "StreamRefused"]

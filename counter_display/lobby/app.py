@@ -16,13 +16,15 @@ from datetime import UTC, datetime
 from PyQt6.QtCore import QObject
 
 from branchq_client import BranchApi
-from branchq_client.qt import ClientBridge
+from branchq_client.qt import ClientBridge, Heartbeats
 from branchq_voice.announcer import Announcer
 from branchq_voice.output import AudioOutput, NullOutput, open_output_or_null
 from branchq_voice.pack import VoicePack
 from counter_display.lobby.config import LobbyConfig
 from counter_display.lobby.model import LobbyModel
 from counter_display.lobby.view import LobbyWindow
+from server.contract.auth import ComponentReport, Heartbeat
+from server.contract.common import DeviceStatus
 from server.contract.rest import BranchInfo
 
 log = logging.getLogger("branchq.lobby")
@@ -61,6 +63,7 @@ class LobbyApp(QObject):
         self.window = LobbyWindow(self.model)
         self.bridge = ClientBridge()
         self._api: BranchApi | None = None
+        self.heartbeats = Heartbeats(self.bridge, self._send_beat, self._beat)
         self._stopped = False
         self.bridge.message_received.connect(self.model.apply)
         self.bridge.connection_changed.connect(self._connection_changed)
@@ -73,14 +76,45 @@ class LobbyApp(QObject):
             self.config.server.url, self.token, min_backoff_s=0.1, max_backoff_s=2.0
         )
         self.fetch_branch()
+        self.heartbeats.start()
+
+    def _rest(self) -> BranchApi:
+        """The REST client (made on the bridge's loop, where every call of it runs)."""
+        if self._api is None:
+            self._api = BranchApi(self.config.server.url, token=self.token)
+        return self._api
 
     def fetch_branch(self) -> None:
         async def fetch() -> BranchInfo:
-            if self._api is None:
-                self._api = BranchApi(self.config.server.url, token=self.token)
-            return await self._api.branch()
+            return await self._rest().branch()
 
         self.bridge.call(fetch, on_result=self.model.set_branch, on_error=self._fetch_failed)
+
+    async def _send_beat(self, beat: Heartbeat) -> object:
+        return await self._rest().heartbeat(beat)
+
+    def _beat(self) -> Heartbeat:
+        """Running; its voice a component: a display meant to speak with no sound device (it
+        speaks into null://) is a WARNING for the technician."""
+        components = []
+        if self.announcer is not None:
+            output = self.announcer.output
+            silent = isinstance(output, NullOutput)
+            components.append(
+                ComponentReport(
+                    id="voice",
+                    kind="audio",
+                    status=DeviceStatus.WARNING if silent else DeviceStatus.OK,
+                    detail="no sound device: calls are not spoken" if silent else output.url,
+                )
+            )
+        worst = (
+            DeviceStatus.WARNING
+            if any(c.status != DeviceStatus.OK for c in components)
+            else DeviceStatus.OK
+        )
+        detail = "calls shown; not spoken (no sound device)" if worst != DeviceStatus.OK else ""
+        return Heartbeat(status=worst, detail=detail, components=components)
 
     def _fetch_failed(self, error: BaseException) -> None:
         log.warning("lobby %s: branch details not loaded: %s", self.config.name, error)
@@ -104,6 +138,7 @@ class LobbyApp(QObject):
         if self._stopped:
             return
         self._stopped = True
+        self.heartbeats.stop()
         api, self._api = self._api, None
         if api is not None:
             try:

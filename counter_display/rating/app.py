@@ -11,10 +11,12 @@ from PyQt6.QtGui import QFont
 from PyQt6.QtWidgets import QApplication
 
 from branchq_client import BranchApi
-from branchq_client.qt import ClientBridge, quit_on_signals
+from branchq_client.qt import ClientBridge, Heartbeats, quit_on_signals
 from counter_display.rating.config import RatingPadConfig
 from counter_display.rating.model import RatingPadModel
 from counter_display.rating.view import RatingPadWindow
+from server.contract.auth import Heartbeat
+from server.contract.common import DeviceStatus
 
 log = logging.getLogger("branchq.rating")
 
@@ -35,6 +37,7 @@ class RatingPadApp(QObject):
         self.bridge.message_received.connect(self.model.apply)
         self.bridge.connection_changed.connect(self.model.set_online)
         self.bridge.stream_refused.connect(self._refused)
+        self.heartbeats = Heartbeats(self.bridge, self.api.heartbeat, self._beat)
         self._stopped = False
 
     async def _make_api(self) -> BranchApi:
@@ -44,6 +47,13 @@ class RatingPadApp(QObject):
     def start(self) -> None:
         self.bridge.start_stream(
             self.config.server.url, self.token, min_backoff_s=0.1, max_backoff_s=2.0
+        )
+        self.heartbeats.start()
+
+    def _beat(self) -> Heartbeat:
+        """Running, at its counter (the pad has no device of its own to report on)."""
+        return Heartbeat(
+            status=DeviceStatus.OK, detail=f"rating pad at counter {self.config.counter}"
         )
 
     def _refused(self, error: object) -> None:
@@ -60,6 +70,7 @@ class RatingPadApp(QObject):
         if self._stopped:
             return
         self._stopped = True
+        self.heartbeats.stop()
         try:
             self.bridge.run_sync(self.api.aclose(), timeout_s=2.0)
         except Exception as exc:  # shutting down: say it, go on

@@ -106,6 +106,7 @@ def write_lobby_file(
     extra: str = "",
     speak: bool = True,
     orientation: str = "landscape",
+    output: str | None = None,
 ) -> Path:
     path.write_text(
         f"""
@@ -118,7 +119,7 @@ orientation = "{orientation}"
 [voice]
 speak = {"true" if speak else "false"}
 volume = 1.0
-output = "file://{wav}"
+output = "{output or f"file://{wav}"}"
 pack = "{pack}"
 {extra}
 """,
@@ -145,6 +146,7 @@ def make_lobby(
         extra: str = "",
         speak: bool = True,
         orientation: str = "landscape",
+        output: str | None = None,
     ) -> LobbyApp:
         config: LobbyConfig = load_lobby_config(
             write_lobby_file(
@@ -155,6 +157,7 @@ def make_lobby(
                 extra=extra,
                 speak=speak,
                 orientation=orientation,
+                output=output,
             )
         )
         token = branch.live.device_token(name, Role.DISPLAY)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from branchq_voice.pack import VoicePack
-from server.contract.common import Bilingual
+from server.contract.common import Bilingual, Role
 from tests.counter_display.lobby.conftest import Branch, LobbyFactory, expected_audio, wav_frames
 
 
@@ -212,3 +212,34 @@ def test_a_refused_token_is_said_on_screen(qtbot, branch: Branch, tmp_path: Path
         assert app.window.offline.isVisibleTo(app.window)
     finally:
         app.stop()
+
+
+def _device(branch: Branch, name: str) -> dict | None:  # type: ignore[type-arg]
+    with branch.live.client() as client:
+        r = client.get("/api/v1/devices", headers=branch.live.auth("root", Role.ADMIN))
+    assert r.status_code == 200, r.text
+    return next((d for d in r.json() if d["name"] == name), None)
+
+
+def test_the_display_reports_itself_and_its_voice_in_the_device_list(
+    qtbot, branch: Branch, make_lobby: LobbyFactory
+) -> None:
+    make_lobby("lobby-heard")
+    make_lobby("lobby-mute", output="null://")  # no sound device: shown, not spoken
+    qtbot.waitUntil(
+        lambda: all(
+            (_device(branch, n) or {}).get("status") != "UNKNOWN"
+            for n in ("lobby-heard", "lobby-mute")
+        ),
+        timeout=10_000,
+    )
+    heard = _device(branch, "lobby-heard")
+    assert heard is not None and heard["status"] == "OK", heard
+    assert heard["heartbeat_interval_s"] == 30
+    assert [(c["id"], c["status"]) for c in heard["components"]] == [("voice", "OK")]
+    mute = _device(branch, "lobby-mute")
+    assert mute is not None and mute["status"] == "WARNING", mute
+    assert "not spoken" in mute["detail"]
+    [voice] = mute["components"]
+    assert (voice["id"], voice["status"]) == ("voice", "WARNING")
+    assert "no sound device" in voice["detail"]

@@ -143,3 +143,19 @@ def test_the_tellers_terminal_shows_their_average_as_soon_as_the_customer_rates(
     # pushed by the rating.given event: no key pressed at the terminal
     qtbot.waitUntil(lambda: value.text() == "3.5 / 5", timeout=WAIT_MS)
     assert label.text() == "满意度（2人评价）"
+
+
+def test_the_pad_reports_itself_alive_in_the_device_list(
+    make_pad: MakePad, branch: LiveBranch, qtbot: QtBot
+) -> None:
+    make_pad()  # its device is "rating-1-0"
+
+    def listed() -> dict | None:  # type: ignore[type-arg]
+        r = admin_get(branch, "/devices")
+        assert r.status_code == 200, r.text
+        return next((d for d in r.json() if d["name"] == "rating-1-0"), None)
+
+    qtbot.waitUntil(lambda: (listed() or {}).get("status") == "OK", timeout=WAIT_MS)
+    device = listed()
+    assert device is not None and device["kind"] == "rating_pad"
+    assert device["heartbeat_interval_s"] == 30 and "counter 1" in device["detail"]
