@@ -55,18 +55,42 @@ _databases = itertools.count(1)
 @contextmanager
 def postgres_server() -> Iterator[str]:
     """Yields a SQLAlchemy URL of a new, empty database on the session's PostgreSQL server
-    (started on first use). The database is left for the server's removal at the end."""
+    (started on first use). When the block ends, the databases made during it (this one and
+    any the caller made beside it) are dropped, their connections ended: as a server of its
+    own being stopped, nothing can still reach them (a connection a test left open would
+    otherwise live on, and be reported when the garbage collector finds it in a later test)."""
+    server = _shared[0] if _shared else _start()
+    existing = _databases_on(server)
+    name = f"test_{next(_databases)}"
+    _admin(server, f"CREATE DATABASE {name}")
+    try:
+        yield server.url.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        for made in sorted(_databases_on(server) - existing):
+            _admin(server, f'DROP DATABASE "{made}" WITH (FORCE)')
+
+
+def _admin(server: _Server, statement: str) -> None:
     from sqlalchemy import create_engine, text
 
-    server = _shared[0] if _shared else _start()
-    name = f"test_{next(_databases)}"
     admin = create_engine(server.url, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
-            conn.execute(text(f"CREATE DATABASE {name}"))
+            conn.execute(text(statement))
     finally:
         admin.dispose()
-    yield server.url.rsplit("/", 1)[0] + f"/{name}"
+
+
+def _databases_on(server: _Server) -> set[str]:
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(server.url)
+    try:
+        with admin.connect() as conn:
+            rows = conn.execute(text("SELECT datname FROM pg_database WHERE NOT datistemplate"))
+            return {row[0] for row in rows}
+    finally:
+        admin.dispose()
 
 
 def stop_shared_server() -> None:
