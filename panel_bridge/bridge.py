@@ -67,7 +67,7 @@ class PanelBridge:
             )
         except ClientConfigError as exc:
             raise BridgeConfigError(str(exc)) from exc
-        self.stream.on_state = lambda _connected: self._health_changed()
+        self.stream.on_state = self._stream_state
         self.stream.on_refused = _log_refused
         self.workers: dict[str, BusWorker] = {}
         for bus in site.buses:
@@ -85,6 +85,7 @@ class PanelBridge:
             self._routes.setdefault(panel.counter, []).append((self.workers[panel.bus], panel.id))
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake = asyncio.Event()
+        self._answered = asyncio.Event()  # the event stream has been answered once
         self.heartbeats_sent = 0
         self.last_heartbeat: Heartbeat | None = None
 
@@ -92,6 +93,7 @@ class PanelBridge:
     async def run(self, stop: asyncio.Event) -> None:
         self._loop = asyncio.get_running_loop()
         self._wake = asyncio.Event()
+        self._answered = asyncio.Event()  # the event stream has been answered once
         for worker in self.workers.values():
             worker.start()
         log.info(
@@ -134,6 +136,11 @@ class PanelBridge:
     def _health_changed(self) -> None:
         self._wake.set()
 
+    def _stream_state(self, connected: bool) -> None:
+        if connected:
+            self._answered.set()
+        self._health_changed()
+
     def _health_changed_threadsafe(self) -> None:
         if self._loop is not None and not self._loop.is_closed():
             with contextlib.suppress(RuntimeError):  # the loop is shutting down
@@ -155,6 +162,11 @@ class PanelBridge:
         timeout = min(5.0, max(1.0, self._interval_s))
         api = BranchApi(self.site.server.url, token=self._token, timeout_s=timeout, retries=0)
         async with api:
+            # the first beat waits for the event stream's first answer (at most an interval):
+            # one sent while still connecting said ERROR "events disconnected" at every start
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._answered.wait(), timeout=self._interval_s)
+            self._wake.set()
             while True:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout=self._interval_s)

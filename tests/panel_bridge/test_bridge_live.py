@@ -189,3 +189,14 @@ def test_an_idle_panel_that_lost_its_text_is_shown_again_by_the_probe(
         assert shown(panels, 1) == BLANK
     finally:
         runner.stop()
+
+
+def test_the_first_heartbeat_of_a_start_reports_the_events_connected(
+    branch: LiveBranch, bridge: PanelBridge
+) -> None:
+    """The panels answer before the event stream does: a beat sent then said ERROR "events
+    disconnected", and the device list kept it as the bridge's last error at every start."""
+    wait_until(lambda: bridge.heartbeats_sent >= 1, what="the first heartbeat")
+    device = devices(branch)["panel-bridge-1"]
+    assert device["last_error"] is None, device
+    assert device["status"] == "OK" and "events connected" in device["detail"], device
