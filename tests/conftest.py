@@ -4,7 +4,9 @@ Hypothesis profile named by BRANCHQ_HYPOTHESIS_PROFILE is loaded (tests/hypothes
 (tests/server/core/pg.py, started by the first test that needs one) is stopped when the
 session ends."""
 
+import atexit
 import os
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -25,3 +27,26 @@ def _stop_the_shared_postgres() -> Iterator[None]:
 
     yield
     stop_shared_server()
+
+
+# A full run ends with a heap of gigabytes (Qt windows, servers, clients of a thousand tests):
+# after pytest's summary and its final garbage collection, the interpreter's own teardown spent
+# about 30 s freeing it object by object (seen in CI as a hang after the summary). Once pytest
+# is done, the process exits with pytest's status at the end of the atexit handlers, without
+# that teardown. Not when pytest ended by an exception (sys.last_value): then Python's normal
+# exit reports it.
+_session_status: list[int] = []
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    _session_status[:] = [int(exitstatus)]
+
+
+def _exit_without_teardown() -> None:
+    if _session_status and not hasattr(sys, "last_value"):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(_session_status[0])
+
+
+atexit.register(_exit_without_teardown)  # registered first, so it runs after the others
