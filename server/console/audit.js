@@ -132,7 +132,9 @@ function mount(panel, ctx) {
   }
 
   function soon() {
-    if (panel.hidden || timer !== null) return;
+    // a manager who paged back to older entries keeps them: an event reloads only the newest
+    // page (it used to reset the list, and the older entries vanished under the reader)
+    if (panel.hidden || timer !== null || entries.length > PAGE) return;
     timer = setTimeout(() => {
       timer = null;
       readPage(null);
