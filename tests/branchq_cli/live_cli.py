@@ -6,21 +6,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
-from pathlib import Path
 
-import pytest
+from tests.e2e.live import PASSWORD, LiveBranch, branch
 
-from tests.e2e.live import PASSWORD, LiveBranch
-
-
-@pytest.fixture
-def branch(tmp_path: Path) -> Iterator[LiveBranch]:
-    live = LiveBranch(data_dir=tmp_path / "var").start()
-    try:
-        yield live
-    finally:
-        live.stop()
+__all__ = ["branch"]  # the live-server fixture, used by name
 
 
 def run_as(

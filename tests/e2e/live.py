@@ -6,12 +6,13 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
+import pytest
 import uvicorn
 from fastapi import FastAPI
 
@@ -122,3 +123,14 @@ class LiveBranch:
 
     def auth(self, name: str, role: Role = Role.TELLER) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.user_token(name, role)}"}
+
+
+@pytest.fixture
+def branch(tmp_path: Path) -> Iterator[LiveBranch]:
+    """A branch server (``LiveBranch``) with a data directory of the test's own, stopped after
+    the test; import it into a conftest or test module to use it by name."""
+    live = LiveBranch(data_dir=tmp_path / "var").start()
+    try:
+        yield live
+    finally:
+        live.stop()

@@ -14,16 +14,9 @@ from drivers.printer import PrinterProfile, PrintReason, TicketLayout, open_prin
 from hardware_mocks.printer import PrinterEmulator
 from server.contract.common import Role
 from server.store.tables import Ticket, TicketEvent
-from tests.e2e.live import LiveBranch
+from tests.e2e.live import LiveBranch, branch
 
-
-@pytest.fixture
-def branch(tmp_path: Path) -> Iterator[LiveBranch]:
-    live = LiveBranch(data_dir=tmp_path / "var").start()
-    try:
-        yield live
-    finally:
-        live.stop()
+__all__ = ["branch"]  # the live-server fixture, used by name
 
 
 @pytest.fixture

@@ -29,8 +29,10 @@ from kiosk_app.kiosk_model import Screen
 from server.contract.common import Language, Role
 from tests.branchq_voice.conftest import voice_pack_dir  # noqa: F401 (fixture)
 from tests.counter_display.lobby.conftest import write_lobby_file
-from tests.e2e.live import PASSWORD, LiveBranch
+from tests.e2e.live import PASSWORD, LiveBranch, branch
 from tests.kiosk_app.conftest import FAST_STREAM, kiosk_config
+
+__all__ = ["branch"]  # the live-server fixture, used by name
 
 CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = pytest.mark.skipif(
@@ -45,15 +47,6 @@ NOTICE = {
     "en": "Fire drill in progress: no tickets for now. Please follow staff and leave the hall.",
 }
 BUDGET_S = 1.0  # every screen shows the switch within a second
-
-
-@pytest.fixture
-def branch(tmp_path: Path) -> Iterator[LiveBranch]:
-    live = LiveBranch(data_dir=tmp_path / "var").start()
-    try:
-        yield live
-    finally:
-        live.stop()
 
 
 @pytest.fixture

@@ -14,7 +14,9 @@ from drivers.site import SiteConfig, load_site
 from hardware_mocks.panel import PanelEmulator
 from panel_bridge.bridge import PanelBridge
 from server.contract.common import Role
-from tests.e2e.live import LiveBranch, wait_until
+from tests.e2e.live import LiveBranch, branch, wait_until
+
+__all__ = ["branch"]  # the live-server fixture, used by name
 
 COUNTERS = (1, 2, 3)
 
@@ -90,15 +92,6 @@ class BridgeRunner:
 def panels() -> Iterator[PanelEmulator]:
     with PanelEmulator(protocol="modbus", addresses=list(COUNTERS)) as emulator:
         yield emulator
-
-
-@pytest.fixture
-def branch(tmp_path: Path) -> Iterator[LiveBranch]:
-    live = LiveBranch(data_dir=tmp_path / "var").start()
-    try:
-        yield live
-    finally:
-        live.stop()
 
 
 @pytest.fixture

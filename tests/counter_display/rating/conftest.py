@@ -4,7 +4,6 @@ window, network thread) for counter 1, and a teller who serves customers at that
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -13,19 +12,12 @@ from pytestqt.qtbot import QtBot
 from counter_display.rating.app import SIZES, RatingPadApp
 from counter_display.rating.config import load_config
 from server.contract.common import Role
-from tests.e2e.live import LiveBranch
+from tests.e2e.live import LiveBranch, branch
+
+__all__ = ["branch"]  # the live-server fixture, used by name
 
 WAIT_MS = 10_000
 MakePad = Callable[..., RatingPadApp]
-
-
-@pytest.fixture
-def branch(tmp_path: Path) -> Iterator[LiveBranch]:
-    live = LiveBranch(data_dir=tmp_path / "var").start()
-    try:
-        yield live
-    finally:
-        live.stop()
 
 
 @pytest.fixture

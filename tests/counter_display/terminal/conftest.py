@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -16,7 +15,9 @@ from counter_display.terminal.config import CounterConfig
 from counter_display.terminal.view import TerminalWindow
 from counter_display.terminal.viewmodel import CounterTerminal
 from server.contract.common import Role
-from tests.e2e.live import PASSWORD, LiveBranch
+from tests.e2e.live import PASSWORD, LiveBranch, branch
+
+__all__ = ["branch"]  # the live-server fixture, used by name
 
 WAIT_MS = 10_000
 
@@ -49,15 +50,6 @@ class Terminal:
 
     def number(self) -> str | None:
         return self.vm.current.ticket.number if self.vm.current else None
-
-
-@pytest.fixture
-def branch(tmp_path: Path) -> Iterator[LiveBranch]:
-    live = LiveBranch(data_dir=tmp_path / "var").start()
-    try:
-        yield live
-    finally:
-        live.stop()
 
 
 def issue(branch: LiveBranch, service: str = "A", count: int = 1, **extra: object) -> list[str]:
