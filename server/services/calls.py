@@ -28,7 +28,7 @@ from server.domain.transitions import Action, next_state
 from server.services import audit
 from server.services.candidates import choose_for
 from server.services.context import BranchContext, live_config
-from server.services.desks import LoadedDesk, to_domain, write_back
+from server.services.desks import LoadedDesk, note_claimed, to_domain, write_back
 from server.services.unit import Unit, writes
 from server.services.views import Names, call_info, counter_info, queue_info
 from server.store import repo
@@ -43,18 +43,18 @@ def call_next(uow: Unit, at: TellerAt) -> CounterActionResult:
     ctx, session = uow.ctx, uow.session
     now = ctx.now()
     day = ctx.business_day(now)
-    loaded = LoadedDesk(session, counter_number=at.counter_number)
+    names = Names(session)
+    config = live_config(session, ctx, names=names)
+    loaded = LoadedDesk(
+        session, counter_number=at.counter_number, counter=config.counter(at.counter_number)
+    )
     desk = loaded.desk
     desk.check_can_take(at)
-    service_rows = repo.list_services(session)
-    counter_rows = repo.list_counters(session)
-    names = Names(session, services=service_rows, counters=counter_rows)
-    config = live_config(session, ctx, service_rows=service_rows, counter_rows=counter_rows)
     policy = WeightedPolicy(config)
     for _ in range(MAX_CLAIM_ATTEMPTS):
         # (re)read: on PostgreSQL each statement sees what other counters committed
-        choice = choose_for(session, policy=policy, counter=desk.counter, day=day, now=now)
-        if choice is None:
+        chosen = choose_for(session, policy=policy, counter=desk.counter, day=day, now=now)
+        if chosen is None:
             reason = Bilingual(
                 zh=f"没有等候{at.counter_number}号窗口的客户",
                 en=f"no ticket is waiting for counter {at.counter_number}",
@@ -68,7 +68,7 @@ def call_next(uow: Unit, at: TellerAt) -> CounterActionResult:
                 {"counter": at.counter_number, "ticket": None},
             )
             return CounterActionResult(counter=info, ticket=None, reason=reason)
-        row = session.get_one(Ticket, choice.ticket_id, populate_existing=True)
+        choice, row = chosen
         try:
             ticket = desk.call(at, to_domain(row), now, (choice.reason_en, choice.reason_zh))
         except InvalidTransition:
@@ -76,6 +76,7 @@ def call_next(uow: Unit, at: TellerAt) -> CounterActionResult:
         if repo.claim_waiting(
             session, ticket_id=choice.ticket_id, counter_number=at.counter_number, at=now
         ):
+            note_claimed(ticket, row)
             break
         desk.held = None  # another counter took it between our read and our claim
     else:
@@ -106,6 +107,7 @@ def call_ticket(uow: Unit, at: TellerAt, *, number: str) -> CounterActionResult:
     ):  # another counter called it since we read it (PostgreSQL)
         session.refresh(row)
         next_state(row.number, row.state, Action.CALL)
+    note_claimed(ticket, row)
     details: dict[str, Any] = {
         "reason_en": ticket.reason_en,
         "reason_zh": ticket.reason_zh,
@@ -159,8 +161,7 @@ def _called(
     action: AuditAction,
     names: Names | None = None,
 ) -> CounterActionResult:
-    session = uow.session
-    write_back(ticket, row, session)
+    session = uow.session  # the claim wrote the call (``note_claimed``): nothing to write back
     repo.append_event(
         session,
         ticket_id=ticket.ticket_id,

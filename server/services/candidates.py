@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
+from typing import NamedTuple
 
 from sqlmodel import Session, select
 
@@ -24,9 +25,16 @@ from server.store.tables import Ticket
 RECENT_CATEGORIES = 10
 
 
+class Chosen(NamedTuple):
+    """The policy's choice and the ticket's row (read just now, in the caller's session)."""
+
+    choice: Choice
+    row: Ticket
+
+
 def choose_for(
     session: Session, *, policy: WeightedPolicy, counter: CounterDef, day: date, now: datetime
-) -> Choice | None:
+) -> Chosen | None:
     """The policy's choice among the day's WAITING tickets for this counter (None: nobody)."""
     query = head_query(policy.config, counter, now)
     rows = call_heads.group_heads(session, business_day=day, query=query)
@@ -35,7 +43,7 @@ def choose_for(
 
 def choose_by_full_scan(
     session: Session, *, policy: WeightedPolicy, counter: CounterDef, day: date, now: datetime
-) -> Choice | None:
+) -> Chosen | None:
     """The same choice by reading and scoring every WAITING ticket of the day (the reference)."""
     rows = session.exec(
         select(Ticket).where(Ticket.business_day == day, Ticket.state == TicketState.WAITING)
@@ -49,7 +57,12 @@ def _choose(
     counter: CounterDef,
     rows: Sequence[Ticket],
     now: datetime,
-) -> Choice | None:
+) -> Chosen | None:
     recent = repo.recent_call_categories(session, limit=RECENT_CATEGORIES)
     candidates = [to_domain(row).candidate() for row in rows]
-    return policy.choose(counter=counter, candidates=candidates, now=now, recent_categories=recent)
+    choice = policy.choose(
+        counter=counter, candidates=candidates, now=now, recent_categories=recent
+    )
+    if choice is None:
+        return None
+    return Chosen(choice, next(row for row in rows if row.id == choice.ticket_id))

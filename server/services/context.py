@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -11,11 +11,11 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from server.contract.events import Event
-from server.domain.model import BranchConfig, CategoryDef, CounterDef, ServiceDef
+from server.domain.model import BranchConfig, CounterDef
 from server.domain.numbering import business_day
+from server.services.names import Names
 from server.services.unit import Unit, reading, writing
-from server.store import repo
-from server.store.tables import Counter, Service
+from server.store import branch_rows
 
 
 def utc_now() -> datetime:
@@ -65,48 +65,25 @@ class BranchContext:
         return f"{self.status_url_base.rstrip('/')}/api/v1/tickets/{public_id}"
 
 
-def service_def(row: Service) -> ServiceDef:
-    return ServiceDef(
-        code=row.code,
-        prefix=row.prefix,
-        name_zh=row.name_zh,
-        name_en=row.name_en,
-        number_min=row.number_min,
-        number_max=row.number_max,
-        daily_cap=row.daily_cap,
-        target_wait_s=row.target_wait_s,
-        default_service_s=row.default_service_s,
-        is_open=row.is_open,
-    )
-
-
 def live_config(
-    session: Session,
-    ctx: BranchContext,
-    *,
-    service_rows: Sequence[Service] | None = None,
-    counter_rows: Sequence[Counter] | None = None,
+    session: Session, ctx: BranchContext, *, names: Names | None = None
 ) -> BranchConfig:
     """The branch file's config with services, counters and categories from the database.
 
-    Pass rows already loaded in this transaction to save the queries.
+    names: the use case's ``Names`` if it has them (saves reading services and counters again).
     """
-    skills = repo.counter_skills(session)
-    if counter_rows is None:
-        counter_rows = repo.list_counters(session)
-    if service_rows is None:
-        service_rows = repo.list_services(session)
+    if names is None:
+        names = Names(session)
+    conn = session.connection()
+    skills = branch_rows.skills(conn)
     counters = tuple(
-        CounterDef(c.number, c.name_zh, c.name_en, skills.get(c.number, {})) for c in counter_rows
+        CounterDef(c.number, c.name_zh, c.name_en, skills.get(c.number, {}))
+        for c in names.counters.values()
     )
-    services = tuple(service_def(s) for s in service_rows)
-    categories = tuple(
-        CategoryDef(c.category, c.weight, c.name_zh, c.name_en)
-        for c in repo.list_categories(session)
-    )
+    categories = tuple(branch_rows.categories(conn))
     return replace(
         ctx.config,
-        services=services,
+        services=tuple(names.services.values()),
         counters=counters,
         categories=categories or ctx.config.categories,
     )

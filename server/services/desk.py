@@ -31,9 +31,8 @@ def counter_desk(uow: Unit, *, counter_number: int) -> CounterDesk:
     ctx, session = uow.ctx, uow.session
     now = ctx.now()
     day = ctx.business_day(now)
-    counter = repo.get_counter(session, number=counter_number)
+    counter, held = repo.counter_and_held(session, number=counter_number)
     names = Names(session)
-    held = repo.held_ticket(session, counter_number=counter_number)
     desk_rules = counter_def(session, counter)
     desk = Desk(
         counter=desk_rules,

@@ -4,6 +4,7 @@ write back what the domain changed. The use cases ask the Desk; they decide noth
 
 from __future__ import annotations
 
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
 from server.domain.desk import Desk
@@ -49,6 +50,20 @@ def write_back(ticket: DomainTicket, row: Ticket, session: Session) -> None:
     session.add(row)
 
 
+def note_claimed(ticket: DomainTicket, row: Ticket) -> None:
+    """The called ``ticket``'s row as ``repo.claim_waiting`` left it in the database: the claim's
+    UPDATE is the call's whole write (``Desk.call`` changes these columns and no other), so
+    the row is not written again."""
+    for key, value in (
+        ("state", ticket.state),
+        ("counter_number", ticket.counter_number),
+        ("target_counter", ticket.target_counter),
+        ("called_at", ticket.called_at),
+        ("started_at", ticket.started_at),
+    ):
+        set_committed_value(row, key, value)
+
+
 def counter_def(session: Session, row: Counter) -> CounterDef:
     """The counter's definition with the services it serves (its skills, as admins set them)."""
     skills = repo.skills_of(session, counter_number=row.number)
@@ -58,12 +73,16 @@ def counter_def(session: Session, row: Counter) -> CounterDef:
 class LoadedDesk:
     """A Desk built from its counter row (locked) and held ticket row, and how to save it."""
 
-    def __init__(self, session: Session, *, counter_number: int) -> None:
+    def __init__(
+        self, session: Session, *, counter_number: int, counter: CounterDef | None = None
+    ) -> None:
+        """counter: its definition if the use case has read it already (``live_config``)."""
         self.session = session
-        self.row = repo.get_counter(session, number=counter_number, for_update=True)
-        self.held_row = repo.held_ticket(session, counter_number=counter_number)
+        self.row, self.held_row = repo.counter_and_held(
+            session, number=counter_number, for_update=True
+        )
         self.desk = Desk(
-            counter=counter_def(session, self.row),
+            counter=counter if counter is not None else counter_def(session, self.row),
             state=self.row.state,
             teller_user_id=self.row.teller_user_id,
             teller_name=self.row.teller_name,

@@ -16,7 +16,7 @@ from server.services import alert_views
 from server.services.context import BranchContext
 from server.services.unit import Unit, reads
 from server.services.views import Names, counter_info, emergency, queue_infos
-from server.store import repo
+from server.store import branch_rows, repo
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ def read_floor(session: Session, ctx: BranchContext) -> Floor:
         names=names,
         queues=queue_infos(session, day=day, names=names),
         oldest=repo.oldest_waiting_by_service(session, business_day=day),
-        skills=repo.counter_skills(session),
+        skills=branch_rows.skills(session.connection()),
     )
 
 

@@ -3,31 +3,22 @@ here for the bilingual name of a code or a number)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from sqlmodel import Session
 
 from server.contract.common import Bilingual
-from server.store import repo
-from server.store.tables import Counter, Service
+from server.domain.model import ServiceDef
+from server.store import branch_rows
+from server.store.branch_rows import CounterRow
 
 
 class Names:
-    """Service and counter names, loaded once per use case (a handful of rows)."""
+    """Services and counters as they stand, loaded once per use case (a handful of rows, two
+    prepared statements): services in the branch's order, counters by number."""
 
-    def __init__(
-        self,
-        session: Session,
-        *,
-        services: Sequence[Service] | None = None,
-        counters: Sequence[Counter] | None = None,
-    ) -> None:
-        if services is None:
-            services = repo.list_services(session)
-        if counters is None:
-            counters = repo.list_counters(session)
-        self.services: dict[str, Service] = {s.code: s for s in services}
-        self.counters: dict[int, Counter] = {c.number: c for c in counters}
+    def __init__(self, session: Session) -> None:
+        conn = session.connection()
+        self.services: dict[str, ServiceDef] = {s.code: s for s in branch_rows.services(conn)}
+        self.counters: dict[int, CounterRow] = {c.number: c for c in branch_rows.counters(conn)}
 
     def service(self, code: str) -> Bilingual:
         row = self.services.get(code)

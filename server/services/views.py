@@ -13,12 +13,13 @@ from server.domain.availability import unavailable, unavailable_text
 from server.domain.model import ServiceDef
 from server.domain.states import TicketState
 from server.services import alert_views
-from server.services.context import BranchContext, service_def
+from server.services.context import BranchContext
 from server.services.names import Names as Names  # re-exported: its home used to be here
 from server.services.unit import Unit, reads
 from server.store import issuing, repo
+from server.store.branch_rows import CounterRow
 from server.store.issuing import FloorFigures, QueueFigures
-from server.store.tables import Counter, Service, Ticket
+from server.store.tables import Counter, Ticket
 
 RECENT_CALLS = 10
 
@@ -35,13 +36,6 @@ def ticket_ref(ticket: Ticket, names: Names) -> TicketRef:
         issued_at=ticket.issued_at,
         recall_count=ticket.recall_count,
     )
-
-
-def avg_service_s(session: Session, service: Service) -> float:
-    stats = repo.get_stats(session, service_code=service.code)
-    if stats is None or stats.samples == 0:
-        return float(service.default_service_s)
-    return stats.avg_service_s
 
 
 def places_in_line(
@@ -92,19 +86,16 @@ def _ahead_by_service(line: Sequence[tuple[int, str]], ticket_id: int) -> dict[s
 def queue_infos(session: Session, *, day: date, names: Names) -> list[QueueInfo]:
     """Every service's queue (the floor's three queries whatever the number of services)."""
     floor = issuing.floor_figures(session, business_day=day)
-    return [
-        make_queue_info(service_def(svc), floor.queue(svc.code), floor)
-        for svc in names.services.values()
-    ]
+    return [make_queue_info(svc, floor.queue(svc.code), floor) for svc in names.services.values()]
 
 
 def queue_info(session: Session, *, day: date, names: Names, service_code: str) -> QueueInfo:
     """One service's queue."""
     svc = names.services.get(service_code)
     if svc is None:  # removed from the branch file since
-        svc = Service(code=service_code, prefix="?", name_zh=service_code, name_en=service_code)
+        svc = ServiceDef(code=service_code, prefix="?", name_zh=service_code, name_en=service_code)
     floor = issuing.floor_figures(session, business_day=day)
-    return make_queue_info(service_def(svc), floor.queue(service_code), floor)
+    return make_queue_info(svc, floor.queue(service_code), floor)
 
 
 def make_queue_info(
@@ -136,7 +127,7 @@ def make_queue_info(
     )
 
 
-def counter_info(counter: Counter, held: Ticket | None, names: Names) -> CounterInfo:
+def counter_info(counter: Counter | CounterRow, held: Ticket | None, names: Names) -> CounterInfo:
     return CounterInfo(
         counter_number=counter.number,
         name=Bilingual(zh=counter.name_zh, en=counter.name_en),

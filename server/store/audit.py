@@ -18,18 +18,37 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import event, insert, update
+from sqlalchemy import bindparam, event, insert, update
 from sqlalchemy.orm import SessionTransaction
 from sqlmodel import Session, col, select
 
 from server.domain.audit import GENESIS_HASH, Acting, Actor, Entry, chained, details_json
 from server.store.audit_tables import AuditEntry, AuditHead
+from server.store.raw import prepared
 
 _PENDING = "branchq_audit_pending"
 HEAD_ID = 1
 _ENTRY = AuditEntry.__table__  # type: ignore[attr-defined]
 _HEAD = AuditHead.__table__  # type: ignore[attr-defined]
 _HEAD_FOR_UPDATE = select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.id == HEAD_ID).with_for_update()
+_SAVE_HEAD = (
+    update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(seq=bindparam("seq"), hash=bindparam("hash"))
+)
+_INSERT_ENTRY = insert(_ENTRY)
+_ENTRY_COLUMNS = (
+    "seq",
+    "at",
+    "business_day",
+    "actor_kind",
+    "actor_id",
+    "actor_name",
+    "actor_role",
+    "action",
+    "subject",
+    "details",
+    "prev_hash",
+    "hash",
+)
 
 
 def add(
@@ -67,13 +86,13 @@ def _drop_pending(session: Session, transaction: SessionTransaction) -> None:
 
 def append(session: Session, pending: list[tuple[Acting, str, str, str]]) -> int:
     """Chain ``pending`` after the head (locked) and insert them; returns the new head seq."""
-    conn = session.connection()  # Core statements on the session's transaction: no ORM work
-    head = conn.execute(_HEAD_FOR_UPDATE).first()
-    if head is None:  # a database made before the audit migration's head row (never, normally)
+    conn = session.connection()  # prepared statements on the session's transaction
+    head = prepared(_HEAD_FOR_UPDATE, conn).rows(conn, {})
+    if not head:  # a database made before the audit migration's head row (never, normally)
         conn.execute(insert(_HEAD).values(id=HEAD_ID, seq=0, hash=GENESIS_HASH))
         seq, prev = 0, GENESIS_HASH
     else:
-        seq, prev = head.seq, head.hash
+        seq, prev = int(head[0][0]), str(head[0][1])
     rows: list[dict[str, Any]] = []
     for by, action, subject, text in pending:
         seq += 1
@@ -91,8 +110,8 @@ def append(session: Session, pending: list[tuple[Acting, str, str, str]]) -> int
         )
         rows.append(_row(entry, text))
         prev = entry.hash
-    conn.execute(insert(_ENTRY), rows)
-    conn.execute(update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(seq=seq, hash=prev))
+    prepared(_INSERT_ENTRY, conn, column_keys=_ENTRY_COLUMNS).many(conn, rows)
+    prepared(_SAVE_HEAD, conn).rows(conn, {"seq": seq, "hash": prev})
     return seq
 
 

@@ -50,7 +50,11 @@ def _heads_of(i: int, target: ColumnElement[bool]) -> list[Select[Any]]:
 
 
 _prepared: WeakKeyDictionary[Dialect, dict[tuple[int, int], Prepared]] = WeakKeyDictionary()
-_LOAD = sqlmodel.select(Ticket).where(col(Ticket.id).in_(bindparam("ids", expanding=True)))
+_LOAD = (  # fresh rows (PostgreSQL: a retry after a lost claim must see the new states)
+    sqlmodel.select(Ticket)
+    .where(col(Ticket.id).in_(bindparam("ids", expanding=True)))
+    .execution_options(populate_existing=True)
+)
 
 
 def _statement(dialect: Dialect, untransferred: int, transferred: int) -> Prepared:

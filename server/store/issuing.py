@@ -11,7 +11,6 @@ Also the floor's figures (every queue, the wait estimates) shared with the views
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import fields
 from datetime import date
 from typing import Any, NamedTuple
 from weakref import WeakKeyDictionary
@@ -26,6 +25,7 @@ from server.domain.model import ServiceDef
 from server.domain.numbering import Numbering
 from server.domain.states import CounterState, TicketState
 from server.domain.transitions import ACTIVE_STATES
+from server.store.branch_rows import service_columns, service_value
 from server.store.raw import Prepared, prepare
 from server.store.tables import (
     BranchState,
@@ -49,14 +49,11 @@ _branch = BranchState.__table__  # type: ignore[attr-defined]
 
 TICKET_COLUMNS: tuple[str, ...] = tuple(c.name for c in _ticket.columns if c.name != "id")
 _EVENT_COLUMNS = ("ticket_id", "action", "at", "counter_number", "teller_user_id", "details")
-_SERVICE_FIELDS = tuple(f.name for f in fields(ServiceDef))
 # open tickets, as an OR of equalities (one bound value each: the raw runner has no IN lists)
 _OPEN = sorted(state.value for state in ACTIVE_STATES)
 
 _BY_KEY = select(_ticket.c.id).where(_ticket.c.idempotency_key == bindparam("key"))
-_SERVICE = select(*(_service.c[name] for name in _SERVICE_FIELDS)).where(
-    _service.c.code == bindparam("code")
-)
+_SERVICE = select(*service_columns()).where(_service.c.code == bindparam("code"))
 _SERVICE_CODES = select(_service.c.code).order_by(_service.c.sort_order, _service.c.code)
 _BRANCH = select(
     _branch.c.business_day, _branch.c.emergency_kind, _branch.c.emergency_zh, _branch.c.emergency_en
@@ -202,9 +199,7 @@ class IssuingStore:
         rows = self._service.rows(conn, {"code": code})
         if not rows:
             return None
-        values = dict(zip(_SERVICE_FIELDS, rows[0], strict=True))
-        values["is_open"] = bool(values["is_open"])
-        return ServiceDef(**values)
+        return service_value(rows[0])
 
     def service_codes(self, conn: Connection) -> list[str]:
         """Every service's code, in the branch's order."""

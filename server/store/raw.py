@@ -13,17 +13,21 @@ store them (aware datetimes as naive UTC, dates as ISO text, JSON as text). Only
 ``sqlite3`` driver's qmark style is supported; other dialects use ordinary ``execute``.
 
 It runs inside the caller's transaction, on the same DBAPI connection: commit and rollback
-stay with the SQLAlchemy ``Connection``. Results come back as plain tuples (no result
-processors): use it for integers, text and numbers, not for values that need converting.
+stay with the SQLAlchemy ``Connection``; the driver's errors are raised as SQLAlchemy's own
+(``IntegrityError``, ``OperationalError``), as ``execute`` raises them. Results come back as
+plain tuples (no result processors): use it for integers, text and numbers, not for values
+that need converting.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import Connection
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import ClauseElement, Executable
 from sqlalchemy.sql.compiler import SQLCompiler
 
@@ -53,6 +57,23 @@ def prepare(
         assert isinstance(stmt, ClauseElement)
         return RawStatement(stmt, dialect, column_keys=column_keys)
     return CoreStatement(stmt)
+
+
+_cache: WeakKeyDictionary[Dialect, dict[Any, tuple[Executable, Prepared]]] = WeakKeyDictionary()
+
+
+def prepared(
+    stmt: Executable, conn: Connection, *, column_keys: Sequence[str] | None = None
+) -> Prepared:
+    """``prepare(stmt, conn.dialect)``, done once per statement object and dialect: for
+    statements built once (module constants), run wherever a hot path needs them."""
+    shapes = _cache.setdefault(conn.dialect, {})
+    key = (id(stmt), None if column_keys is None else tuple(column_keys))
+    hit = shapes.get(key)
+    if hit is None or hit[0] is not stmt:  # the pair keeps ``stmt`` alive: its id stays its own
+        made = prepare(stmt, conn.dialect, column_keys=column_keys)
+        hit = shapes[key] = (stmt, made)
+    return hit[1]
 
 
 class CoreStatement:
@@ -124,20 +145,35 @@ class RawStatement:
 
     def rows(self, conn: Connection, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """Execute on ``conn``'s DBAPI connection; all result rows (empty for DML)."""
+        params = self.params(values)
         cursor = _dbapi(conn).cursor()
         try:
-            cursor.execute(self.sql, self.params(values))
+            cursor.execute(self.sql, params)
             return list(cursor.fetchall())
+        except conn.dialect.loaded_dbapi.Error as exc:
+            raise _wrapped(exc, self.sql, params, conn) from exc
         finally:
             cursor.close()
 
     def many(self, conn: Connection, values: Sequence[Mapping[str, Any]]) -> None:
         """Execute once per item of ``values`` (no results: DML without RETURNING)."""
+        params = [self.params(v) for v in values]
         cursor = _dbapi(conn).cursor()
         try:
-            cursor.executemany(self.sql, [self.params(v) for v in values])
+            cursor.executemany(self.sql, params)
+        except conn.dialect.loaded_dbapi.Error as exc:
+            raise _wrapped(exc, self.sql, params, conn) from exc
         finally:
             cursor.close()
+
+
+def _wrapped(exc: Exception, sql: str, params: Any, conn: Connection) -> Exception:
+    """The driver's error as SQLAlchemy raises it for ``execute`` (``IntegrityError``,
+    ``OperationalError``, ...): callers catch one kind whichever path ran the statement."""
+    error: Exception = DBAPIError.instance(
+        sql, params, exc, conn.dialect.loaded_dbapi.Error, dialect=conn.dialect
+    )
+    return error
 
 
 def _dbapi(conn: Connection) -> Any:

@@ -10,14 +10,14 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, update
+from sqlalchemy import bindparam, func, insert, update
 from sqlmodel import Session, col, select
 
 from server.domain.errors import UnknownEntity
 from server.domain.states import Category, TicketState
+from server.store.raw import prepared
 from server.store.tables import (
     BranchState,
-    CategoryWeight,
     Counter,
     CounterSkill,
     Service,
@@ -60,22 +60,10 @@ def get_counter(session: Session, *, number: int, for_update: bool = False) -> C
     return row
 
 
-def counter_skills(session: Session) -> dict[int, dict[str, float]]:
-    """counter number -> {service code: weight} for every counter."""
-    skills: dict[int, dict[str, float]] = {}
-    for row in session.exec(select(CounterSkill)).all():
-        skills.setdefault(row.counter_number, {})[row.service_code] = row.weight
-    return skills
-
-
 def skills_of(session: Session, *, counter_number: int) -> dict[str, float]:
     """{service code: weight} of one counter."""
     stmt = select(CounterSkill).where(CounterSkill.counter_number == counter_number)
     return {row.service_code: row.weight for row in session.exec(stmt).all()}
-
-
-def list_categories(session: Session) -> list[CategoryWeight]:
-    return list(session.exec(select(CategoryWeight)).all())
 
 
 def find_teller_counter(session: Session, *, teller_user_id: int) -> Counter | None:
@@ -112,29 +100,52 @@ def get_ticket_by_number(session: Session, *, number: str, business_day: date) -
     return session.exec(stmt).first()
 
 
+_ticket = Ticket.__table__  # type: ignore[attr-defined]
+_event = TicketEvent.__table__  # type: ignore[attr-defined]
+_CLAIM = (
+    update(_ticket)
+    .where(_ticket.c.id == bindparam("ticket_id"), _ticket.c.state == WAITING)
+    .values(
+        state=TicketState.CALLED,
+        counter_number=bindparam("counter"),
+        called_at=bindparam("at"),
+        target_counter=None,
+        started_at=None,
+    )
+    .returning(_ticket.c.id)
+)
+
+
 def claim_waiting(session: Session, *, ticket_id: int, counter_number: int, at: datetime) -> bool:
-    """WAITING -> CALLED at a counter, only if still WAITING (False: someone else took it)."""
+    """WAITING -> CALLED at a counter, only if still WAITING (False: someone else took it).
+
+    Writes every column the domain's call changes (``Desk.call``); the ORM's copy of the row
+    (if loaded) is not touched: ``desks.note_claimed`` tells it."""
+    conn = session.connection()
+    values = {"ticket_id": ticket_id, "counter": counter_number, "at": at}
+    return bool(prepared(_CLAIM, conn).rows(conn, values))
+
+
+def counter_and_held(
+    session: Session, *, number: int, for_update: bool = False
+) -> tuple[Counter, Ticket | None]:
+    """A counter and the CALLED or SERVING ticket it holds, in one read (for_update: the
+    counter's row locked, PostgreSQL; SQLite's write transaction is the lock)."""
     stmt = (
-        update(Ticket)
-        .where(col(Ticket.id) == ticket_id, col(Ticket.state) == WAITING)
-        .values(
-            state=TicketState.CALLED,
-            counter_number=counter_number,
-            called_at=at,
-            target_counter=None,
+        select(Counter, Ticket)
+        .outerjoin(
+            Ticket,
+            (col(Ticket.counter_number) == col(Counter.number)) & col(Ticket.state).in_(HELD),
         )
-        .execution_options(synchronize_session=False)
+        .where(Counter.number == number)
     )
-    result = session.exec(stmt)
-    return bool(result.rowcount == 1)
-
-
-def held_ticket(session: Session, *, counter_number: int) -> Ticket | None:
-    """The CALLED or SERVING ticket a counter holds."""
-    stmt = select(Ticket).where(
-        Ticket.counter_number == counter_number, col(Ticket.state).in_(HELD)
-    )
-    return session.exec(stmt).first()
+    if for_update:
+        stmt = stmt.with_for_update(of=Counter)
+    found = session.exec(stmt).first()
+    if found is None:
+        known = [str(c.number) for c in list_counters(session)]
+        raise UnknownEntity("counter", number, known)
+    return found[0], found[1]
 
 
 def held_tickets(session: Session) -> dict[int, Ticket]:
@@ -184,16 +195,24 @@ def recent_calls(session: Session, *, limit: int) -> list[tuple[TicketEvent, Tic
     return [(ev, t) for ev, t in session.exec(stmt).all()]
 
 
+_RECENT_CATEGORIES = (
+    select(_ticket.c.category)
+    .join(_event, _ticket.c.id == _event.c.ticket_id)
+    .where(_event.c.action == "call")
+    .order_by(_event.c.id.desc())
+    .limit(bindparam("limit"))
+)
+
+
 def recent_call_categories(session: Session, *, limit: int) -> list[Category]:
     """Categories of the most recent first calls at the branch, newest LAST."""
-    stmt = (
-        select(Ticket.category)
-        .join(TicketEvent, col(Ticket.id) == col(TicketEvent.ticket_id))
-        .where(TicketEvent.action == "call")
-        .order_by(col(TicketEvent.id).desc())
-        .limit(limit)
-    )
-    return [Category(c) for c in reversed(session.exec(stmt).all())]
+    conn = session.connection()
+    rows = prepared(_RECENT_CATEGORIES, conn).rows(conn, {"limit": limit})
+    return [Category(r[0]) for r in reversed(rows)]
+
+
+_APPEND_EVENT = insert(_event)
+_EVENT_COLUMNS = ("ticket_id", "action", "at", "counter_number", "teller_user_id", "details")
 
 
 def append_event(
@@ -206,17 +225,16 @@ def append_event(
     teller_user_id: int | None = None,
     details: dict[str, Any] | None = None,
 ) -> None:
-    table = TicketEvent.__table__  # type: ignore[attr-defined]
-    session.exec(
-        insert(table).values(
-            ticket_id=ticket_id,
-            action=action,
-            at=at,
-            counter_number=counter_number,
-            teller_user_id=teller_user_id,
-            details=details or {},
-        )
-    )
+    conn = session.connection()
+    values = {
+        "ticket_id": ticket_id,
+        "action": action,
+        "at": at,
+        "counter_number": counter_number,
+        "teller_user_id": teller_user_id,
+        "details": details or {},
+    }
+    prepared(_APPEND_EVENT, conn, column_keys=_EVENT_COLUMNS).rows(conn, values)
 
 
 def get_stats(

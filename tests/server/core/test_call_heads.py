@@ -185,8 +185,10 @@ def test_heads_choose_what_the_full_scan_chooses(
     with Session(engine) as session:
         for counter in config.counters:
             args = {"policy": weighted, "counter": counter, "day": DAY, "now": NOW}
-            expected = choose_by_full_scan(session, **args)  # type: ignore[arg-type]
-            assert choose_for(session, **args) == expected, counter.number  # type: ignore[arg-type]
+            full = choose_by_full_scan(session, **args)  # type: ignore[arg-type]
+            chosen = choose_for(session, **args)  # type: ignore[arg-type]
+            expected = full.choice if full is not None else None
+            assert (chosen.choice if chosen is not None else None) == expected, counter.number
             heads = call_heads.group_heads(
                 session, business_day=DAY, query=head_query(config, counter, NOW)
             )
@@ -204,8 +206,8 @@ def test_the_heads_are_few_in_a_long_queue(engine: Engine) -> None:
         heads = call_heads.group_heads(
             session, business_day=DAY, query=head_query(config, config.counter(1), NOW)
         )
-        choice = choose_for(
+        chosen = choose_for(
             session, policy=WeightedPolicy(config), counter=config.counter(1), day=DAY, now=NOW
         )
     assert [h.number for h in heads] == ["A001"]
-    assert choice is not None and heads[0].id == choice.ticket_id
+    assert chosen is not None and heads[0].id == chosen.choice.ticket_id == chosen.row.id
