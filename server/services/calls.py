@@ -33,6 +33,7 @@ from server.services.unit import Unit, writes
 from server.services.views import Names, call_info, counter_info, queue_info
 from server.store import repo
 from server.store.tables import Ticket
+from server.store.ticket_rows import TicketLike
 
 MAX_CLAIM_ATTEMPTS = 50  # each failed claim means another counter got a ticket
 
@@ -76,7 +77,7 @@ def call_next(uow: Unit, at: TellerAt) -> CounterActionResult:
         if repo.claim_waiting(
             session, ticket_id=choice.ticket_id, counter_number=at.counter_number, at=now
         ):
-            note_claimed(ticket, row)
+            row = note_claimed(ticket, row)
             break
         desk.held = None  # another counter took it between our read and our claim
     else:
@@ -107,7 +108,7 @@ def call_ticket(uow: Unit, at: TellerAt, *, number: str) -> CounterActionResult:
     ):  # another counter called it since we read it (PostgreSQL)
         session.refresh(row)
         next_state(row.number, row.state, Action.CALL)
-    note_claimed(ticket, row)
+    note_claimed(ticket, row)  # the ORM row, told in place
     details: dict[str, Any] = {
         "reason_en": ticket.reason_en,
         "reason_zh": ticket.reason_zh,
@@ -154,7 +155,7 @@ def _called(
     uow: Unit,
     loaded: LoadedDesk,
     ticket: DomainTicket,
-    row: Ticket,
+    row: TicketLike,
     at: TellerAt,
     now: datetime,
     details: dict[str, Any],

@@ -21,6 +21,7 @@ from server.domain.states import TicketState
 from server.services.desks import to_domain
 from server.store import call_heads, repo
 from server.store.tables import Ticket
+from server.store.ticket_rows import TicketLike
 
 RECENT_CATEGORIES = 10
 
@@ -29,7 +30,7 @@ class Chosen(NamedTuple):
     """The policy's choice and the ticket's row (read just now, in the caller's session)."""
 
     choice: Choice
-    row: Ticket
+    row: TicketLike
 
 
 def choose_for(
@@ -55,7 +56,7 @@ def _choose(
     session: Session,
     policy: WeightedPolicy,
     counter: CounterDef,
-    rows: Sequence[Ticket],
+    rows: Sequence[TicketLike],
     now: datetime,
 ) -> Chosen | None:
     recent = repo.recent_call_categories(session, limit=RECENT_CATEGORIES)

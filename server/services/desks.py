@@ -12,9 +12,10 @@ from server.domain.model import CounterDef
 from server.domain.ticket import Ticket as DomainTicket
 from server.store import repo
 from server.store.tables import Counter, Ticket
+from server.store.ticket_rows import TicketLike, TicketRow
 
 
-def to_domain(row: Ticket) -> DomainTicket:
+def to_domain(row: TicketLike) -> DomainTicket:
     """The ticket as the rules see it (``issue_seq`` is the row id: the global issue order)."""
     assert row.id is not None
     return DomainTicket(
@@ -50,10 +51,18 @@ def write_back(ticket: DomainTicket, row: Ticket, session: Session) -> None:
     session.add(row)
 
 
-def note_claimed(ticket: DomainTicket, row: Ticket) -> None:
+def note_claimed(ticket: DomainTicket, row: TicketLike) -> TicketLike:
     """The called ``ticket``'s row as ``repo.claim_waiting`` left it in the database: the claim's
     UPDATE is the call's whole write (``Desk.call`` changes these columns and no other), so
-    the row is not written again."""
+    the row is not written again. An ORM row is told in place; a ``TicketRow`` is replaced."""
+    if isinstance(row, TicketRow):
+        return row._replace(
+            state=ticket.state,
+            counter_number=ticket.counter_number,
+            target_counter=ticket.target_counter,
+            called_at=ticket.called_at,
+            started_at=ticket.started_at,
+        )
     for key, value in (
         ("state", ticket.state),
         ("counter_number", ticket.counter_number),
@@ -62,6 +71,7 @@ def note_claimed(ticket: DomainTicket, row: Ticket) -> None:
         ("started_at", ticket.started_at),
     ):
         set_committed_value(row, key, value)
+    return row
 
 
 def counter_def(session: Session, row: Counter) -> CounterDef:

@@ -20,11 +20,12 @@ from server.store import issuing, repo
 from server.store.branch_rows import CounterRow
 from server.store.issuing import FloorFigures, QueueFigures
 from server.store.tables import Counter, Ticket
+from server.store.ticket_rows import TicketLike
 
 RECENT_CALLS = 10
 
 
-def ticket_ref(ticket: Ticket, names: Names) -> TicketRef:
+def ticket_ref(ticket: TicketLike, names: Names) -> TicketRef:
     return TicketRef(
         public_id=ticket.public_id,
         number=ticket.number,
@@ -127,7 +128,9 @@ def make_queue_info(
     )
 
 
-def counter_info(counter: Counter | CounterRow, held: Ticket | None, names: Names) -> CounterInfo:
+def counter_info(
+    counter: Counter | CounterRow, held: TicketLike | None, names: Names
+) -> CounterInfo:
     return CounterInfo(
         counter_number=counter.number,
         name=Bilingual(zh=counter.name_zh, en=counter.name_en),
@@ -142,7 +145,7 @@ def counter_infos(session: Session, names: Names) -> list[CounterInfo]:
     return [counter_info(c, held.get(c.number), names) for c in names.counters.values()]
 
 
-def call_info(ticket: Ticket, counter_number: int, names: Names) -> CallInfo:
+def call_info(ticket: TicketLike, counter_number: int, names: Names) -> CallInfo:
     return CallInfo(
         ticket=ticket_ref(ticket, names),
         counter_number=counter_number,

@@ -1,6 +1,7 @@
 """Call-next's read: the head tickets of the candidate groups (``server.domain.heads``).
 
-ONE statement per call, whatever the length of the queue: for every group two ``LIMIT 1``
+ONE statement per call, whatever the length of the queue (the heads' whole rows, prepared:
+no ORM work): for every group two ``LIMIT 1``
 look-ups, each a seek in an index whose order is the domain's ``HEAD_ORDER``
 (``ix_ticket_call_head``: the group's columns, then arrived_at, id), the second over the
 tickets with an appointment only (the partial index ``ix_ticket_appointment_head``). The
@@ -13,15 +14,15 @@ from datetime import date
 from typing import Any
 from weakref import WeakKeyDictionary
 
-import sqlmodel
 from sqlalchemy import ColumnElement, Select, bindparam, select, union_all
 from sqlalchemy.engine import Dialect
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from server.domain.heads import HeadQuery
 from server.domain.states import TicketState
 from server.store.raw import Prepared, prepare
 from server.store.tables import Ticket
+from server.store.ticket_rows import TicketRow, ticket_rows
 
 _ticket = Ticket.__table__  # type: ignore[attr-defined]
 # HEAD_ORDER: (arrived_at, issue_seq); the issue_seq of a ticket is its row id
@@ -50,15 +51,10 @@ def _heads_of(i: int, target: ColumnElement[bool]) -> list[Select[Any]]:
 
 
 _prepared: WeakKeyDictionary[Dialect, dict[tuple[int, int], Prepared]] = WeakKeyDictionary()
-_LOAD = (  # fresh rows (PostgreSQL: a retry after a lost claim must see the new states)
-    sqlmodel.select(Ticket)
-    .where(col(Ticket.id).in_(bindparam("ids", expanding=True)))
-    .execution_options(populate_existing=True)
-)
 
 
 def _statement(dialect: Dialect, untransferred: int, transferred: int) -> Prepared:
-    """The heads' ids for that many groups not transferred, then transferred (to ``:to``)."""
+    """The heads' rows for that many groups not transferred, then transferred (to ``:to``)."""
     shapes = _prepared.setdefault(dialect, {})
     found = shapes.get((untransferred, transferred))
     if found is not None:
@@ -68,14 +64,15 @@ def _statement(dialect: Dialect, untransferred: int, transferred: int) -> Prepar
         heads += _heads_of(i, _ticket.c.target_counter.is_(None))
     for i in range(untransferred, untransferred + transferred):
         heads += _heads_of(i, _ticket.c.target_counter == bindparam("to"))
-    made = shapes[(untransferred, transferred)] = prepare(union_all(*heads), dialect)
+    rows = ticket_rows(_ticket.c.id.in_(union_all(*heads)))
+    made = shapes[(untransferred, transferred)] = prepare(rows, dialect)
     return made
 
 
-def group_heads(session: Session, *, business_day: date, query: HeadQuery) -> list[Ticket]:
+def group_heads(session: Session, *, business_day: date, query: HeadQuery) -> list[TicketRow]:
     """The WAITING tickets of the day that head a group of ``query``: its first ticket in
     ``HEAD_ORDER``, and its first with an appointment in the query's window (at most two rows
-    per group; fewer when groups are empty)."""
+    per group; fewer when groups are empty). One statement, rows as ``TicketRow``."""
     values: dict[str, Any] = {
         "day": business_day,
         "appointment_from": query.appointment_from,
@@ -89,7 +86,4 @@ def group_heads(session: Session, *, business_day: date, query: HeadQuery) -> li
         values[f"s{i}"], values[f"c{i}"] = group.service_code, group.category
     conn = session.connection()
     stmt = _statement(conn.dialect, len(query.untransferred), len(query.transferred))
-    ids = [row[0] for row in stmt.rows(conn, values)]
-    if not ids:
-        return []
-    return list(session.exec(_LOAD, params={"ids": ids}).all())
+    return [TicketRow(*row) for row in stmt.rows(conn, values)]

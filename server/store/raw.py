@@ -15,8 +15,8 @@ store them (aware datetimes as naive UTC, dates as ISO text, JSON as text). Only
 It runs inside the caller's transaction, on the same DBAPI connection: commit and rollback
 stay with the SQLAlchemy ``Connection``; the driver's errors are raised as SQLAlchemy's own
 (``IntegrityError``, ``OperationalError``), as ``execute`` raises them. Results come back as
-plain tuples (no result processors): use it for integers, text and numbers, not for values
-that need converting.
+plain tuples with each column's result processor applied, as ``execute`` returns them (aware
+datetimes, dates, the domain's enums).
 """
 
 from __future__ import annotations
@@ -124,6 +124,13 @@ class RawStatement:
         self._defaults: dict[str, Any] = {
             name: binds[name].effective_value for name in self._names if not binds[name].required
         }
+        results = [
+            entry.type.dialect_impl(dialect).result_processor(dialect, None)
+            for entry in compiled._result_columns
+        ]
+        self._results: tuple[tuple[int, Callable[[Any], Any]], ...] = tuple(
+            (i, process) for i, process in enumerate(results) if process is not None
+        )
 
     def params(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
         """The statement's positional parameters for ``values`` (literals filled in)."""
@@ -149,11 +156,20 @@ class RawStatement:
         cursor = _dbapi(conn).cursor()
         try:
             cursor.execute(self.sql, params)
-            return list(cursor.fetchall())
+            found = cursor.fetchall()
+            if not self._results:
+                return list(found)
+            return [self._processed(row) for row in found]
         except conn.dialect.loaded_dbapi.Error as exc:
             raise _wrapped(exc, self.sql, params, conn) from exc
         finally:
             cursor.close()
+
+    def _processed(self, row: tuple[Any, ...]) -> tuple[Any, ...]:
+        values = list(row)
+        for i, process in self._results:
+            values[i] = process(values[i])
+        return tuple(values)
 
     def many(self, conn: Connection, values: Sequence[Mapping[str, Any]]) -> None:
         """Execute once per item of ``values`` (no results: DML without RETURNING)."""

@@ -126,22 +126,24 @@ def claim_waiting(session: Session, *, ticket_id: int, counter_number: int, at: 
     return bool(prepared(_CLAIM, conn).rows(conn, values))
 
 
+_COUNTER_AND_HELD = (
+    select(Counter, Ticket)
+    .outerjoin(
+        Ticket,
+        (col(Ticket.counter_number) == col(Counter.number)) & col(Ticket.state).in_(HELD),
+    )
+    .where(col(Counter.number) == bindparam("number"))
+)
+_COUNTER_AND_HELD_LOCKED = _COUNTER_AND_HELD.with_for_update(of=Counter)
+
+
 def counter_and_held(
     session: Session, *, number: int, for_update: bool = False
 ) -> tuple[Counter, Ticket | None]:
     """A counter and the CALLED or SERVING ticket it holds, in one read (for_update: the
     counter's row locked, PostgreSQL; SQLite's write transaction is the lock)."""
-    stmt = (
-        select(Counter, Ticket)
-        .outerjoin(
-            Ticket,
-            (col(Ticket.counter_number) == col(Counter.number)) & col(Ticket.state).in_(HELD),
-        )
-        .where(Counter.number == number)
-    )
-    if for_update:
-        stmt = stmt.with_for_update(of=Counter)
-    found = session.exec(stmt).first()
+    stmt = _COUNTER_AND_HELD_LOCKED if for_update else _COUNTER_AND_HELD
+    found = session.exec(stmt, params={"number": number}).first()
     if found is None:
         known = [str(c.number) for c in list_counters(session)]
         raise UnknownEntity("counter", number, known)
