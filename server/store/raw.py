@@ -116,13 +116,15 @@ class RawStatement:
         names = compiled.positiontup
         if names is None:
             raise StoreError(f"statement compiled without positional parameters: {self.sql}")
-        self._names: tuple[str, ...] = tuple(names)
         binds = compiled.binds
+        unique = list(dict.fromkeys(names))  # a name used many times is converted once
+        self._names: tuple[str, ...] = tuple(unique)
         self._processors: tuple[Callable[[Any], Any] | None, ...] = tuple(
-            binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in self._names
+            binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in unique
         )
+        self._positions: tuple[int, ...] = tuple(unique.index(name) for name in names)
         self._defaults: dict[str, Any] = {
-            name: binds[name].effective_value for name in self._names if not binds[name].required
+            name: binds[name].effective_value for name in unique if not binds[name].required
         }
         results = [
             entry.type.dialect_impl(dialect).result_processor(dialect, None)
@@ -134,21 +136,16 @@ class RawStatement:
 
     def params(self, values: Mapping[str, Any]) -> tuple[Any, ...]:
         """The statement's positional parameters for ``values`` (literals filled in)."""
-        out = []
-        done: dict[str, Any] = {}  # a name used many times is converted once
+        converted = []
         for name, process in zip(self._names, self._processors, strict=True):
-            if name in done:
-                out.append(done[name])
-                continue
             if name in values:
                 value = values[name]
             elif name in self._defaults:
                 value = self._defaults[name]
             else:
                 raise StoreError(f"no value for the parameter {name!r} of: {self.sql}")
-            done[name] = process(value) if process is not None else value
-            out.append(done[name])
-        return tuple(out)
+            converted.append(process(value) if process is not None else value)
+        return tuple([converted[i] for i in self._positions])
 
     def rows(self, conn: Connection, values: Mapping[str, Any]) -> list[tuple[Any, ...]]:
         """Execute on ``conn``'s DBAPI connection; all result rows (empty for DML)."""

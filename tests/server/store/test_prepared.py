@@ -4,23 +4,28 @@ the branch's set-up read through them (``server.store.branch_rows``) is what the
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine, bindparam, insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from server.branchfile import load_branch
-from server.domain.states import CounterState
+from server.domain.states import Category, CounterState, TicketState
+from server.services.context import BranchContext
+from server.services.issue_batch import IssueRequest, issue_batch
 from server.store import branch_rows, repo
 from server.store.db import make_engine, migrate, read_session, write_session
 from server.store.raw import RawStatement, prepared
 from server.store.seed import sync_branch
-from server.store.tables import CategoryWeight, Counter, CounterSkill, Service
+from server.store.tables import CategoryWeight, Counter, CounterSkill, Service, Ticket
+from server.store.ticket_rows import TicketRow, ticket_rows
 
 DEMO = Path(__file__).resolve().parents[3] / "server" / "demo_branch.toml"
 _CATEGORY = CategoryWeight.__table__  # type: ignore[attr-defined]
+_TICKET = Ticket.__table__  # type: ignore[attr-defined]
 _INSERT = insert(_CATEGORY)
 _COLUMNS = ("category", "weight", "name_zh", "name_en")
 
@@ -87,3 +92,28 @@ def test_the_branch_set_up_reads_as_the_orm_reads_it(engine: Engine) -> None:
     assert {(c.category, c.weight, c.name_zh, c.name_en) for c in read_categories} == {
         (c.category, c.weight, c.name_zh, c.name_en) for c in categories
     }
+
+
+def test_a_ticket_read_whole_is_what_the_orm_reads(engine: Engine) -> None:
+    """``TicketRow`` through the raw cursor: aware datetimes, dates and enums, as ``execute``
+    gives them (the call-next candidates are read this way)."""
+    now = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
+    ctx = BranchContext(engine=engine, config=load_branch(DEMO), clock=lambda: now)
+    (issued,) = issue_batch(
+        ctx,
+        [IssueRequest("A", Category.VIP, appointment_at=now + timedelta(minutes=5))],
+    )
+    assert not isinstance(issued, Exception)
+    with write_session(engine) as session:
+        conn = session.connection()
+        (raw,) = [
+            TicketRow(*row)
+            for row in prepared(ticket_rows(_TICKET.c.number == bindparam("n")), conn).rows(
+                conn, {"n": "A001"}
+            )
+        ]
+        orm = session.exec(select(Ticket).where(Ticket.number == "A001")).one()
+    assert raw == tuple(getattr(orm, name) for name in TicketRow._fields)
+    assert raw.category is Category.VIP and raw.state is TicketState.WAITING
+    assert raw.arrived_at.tzinfo is not None and raw.appointment_at == now + timedelta(minutes=5)
+    assert isinstance(raw.business_day, date) and raw.called_at is None
