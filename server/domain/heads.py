@@ -7,8 +7,8 @@
     + breach_bonus once over the target     grows (a step) with the wait
     + appointment_bonus in the slot window  the only part that does not follow the wait
 
-where a *group* is the waiting tickets of one service and one category, transferred to no
-counter or transferred to this counter. The weights and bonuses are never negative
+where a *group* is the waiting tickets of one service and one category transferred to no
+counter. The weights and bonuses are never negative
 (``PolicyConfig`` refuses it), so within a group a ticket without the appointment bonus never
 scores more than the group's earliest ticket by (arrived_at, issue_seq), and a ticket with the
 bonus never scores more than the earliest ticket with the bonus; both come later in that
@@ -16,6 +16,10 @@ first-come order, which breaks ties. The max-wait rule takes the earliest overdu
 ratio rule the best NORMAL one: both are heads too. So the policy's choice among the heads is its
 choice among the whole queue, and the store need only find, per group, two rows in an index:
 the earliest ticket, and the earliest whose appointment is within the window.
+
+The tickets transferred to this counter are read whole: each is one teller's transfer of one
+customer, so they are a handful whatever the length of the queue (one short index range),
+where their groups would be two look-ups for every service and category of the branch.
 """
 
 from __future__ import annotations
@@ -33,9 +37,8 @@ HEAD_ORDER = ("arrived_at", "issue_seq")
 
 
 class Group(NamedTuple):
-    """Waiting tickets of one service and category: within the ones transferred to no counter,
-    or within the ones transferred to one counter, the score tells them apart only by their
-    wait and appointment."""
+    """Waiting tickets of one service and category transferred to no counter: the score tells
+    them apart only by their wait and appointment."""
 
     service_code: str
     category: Category
@@ -45,27 +48,25 @@ class Group(NamedTuple):
 class HeadQuery:
     """What call-next needs from the store for one counter at one instant: for every group,
     its first ticket in ``HEAD_ORDER``, and its first ticket whose ``appointment_at`` lies in
-    [appointment_from, appointment_to] (both ends included).
+    [appointment_from, appointment_to] (both ends included); and every waiting ticket
+    transferred to ``counter_number``.
 
-    untransferred: groups of tickets transferred to no counter (services the counter serves);
-    transferred: groups of tickets transferred to this counter (``counter_number``).
+    untransferred: groups of tickets transferred to no counter (services the counter serves).
     """
 
     counter_number: int
     untransferred: tuple[Group, ...]
-    transferred: tuple[Group, ...]
     appointment_from: datetime
     appointment_to: datetime
 
 
 def head_query(config: BranchConfig, counter: CounterDef, now: datetime) -> HeadQuery:
-    """The groups a counter may take (``CounterDef.may_take``): the services it serves, not
-    transferred; and every service of the branch transferred to this counter."""
+    """What a counter may take (``CounterDef.may_take``): the groups of the services it serves,
+    not transferred; and the tickets of any service transferred to this counter."""
     window = timedelta(seconds=config.policy.appointment_window_s)
     return HeadQuery(
         counter_number=counter.number,
         untransferred=tuple(Group(code, cat) for code in counter.served() for cat in Category),
-        transferred=tuple(Group(svc.code, cat) for svc in config.services for cat in Category),
         appointment_from=now - window,
         appointment_to=now + window,
     )

@@ -93,6 +93,15 @@ class Ticket(SQLModel, table=True):
             postgresql_where=text("appointment_at IS NOT NULL"),
         ),
         Index("ix_ticket_counter_state", "counter_number", "state"),
+        # the tickets transferred to a counter (call-next reads them whole: a handful)
+        Index(
+            "ix_ticket_transferred",
+            "target_counter",
+            "business_day",
+            "state",
+            sqlite_where=text("target_counter IS NOT NULL"),
+            postgresql_where=text("target_counter IS NOT NULL"),
+        ),
         Index("ix_ticket_day_number", "business_day", "number"),
     )
 
