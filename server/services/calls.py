@@ -28,7 +28,7 @@ from server.domain.transitions import Action, next_state
 from server.services import audit
 from server.services.candidates import choose_for
 from server.services.context import BranchContext, live_config
-from server.services.desks import LoadedDesk, note_claimed, to_domain, write_back
+from server.services.desks import LoadedDesk, to_domain, told, write_back
 from server.services.unit import Unit, writes
 from server.services.views import Names, call_info, counter_info, queue_info
 from server.store import repo
@@ -77,7 +77,7 @@ def call_next(uow: Unit, at: TellerAt) -> CounterActionResult:
         if repo.claim_waiting(
             session, ticket_id=choice.ticket_id, counter_number=at.counter_number, at=now
         ):
-            row = note_claimed(ticket, row)
+            row = told(ticket, row)
             break
         desk.held = None  # another counter took it between our read and our claim
     else:
@@ -108,7 +108,7 @@ def call_ticket(uow: Unit, at: TellerAt, *, number: str) -> CounterActionResult:
     ):  # another counter called it since we read it (PostgreSQL)
         session.refresh(row)
         next_state(row.number, row.state, Action.CALL)
-    note_claimed(ticket, row)  # the ORM row, told in place
+    told(ticket, row)  # the ORM row, in place
     details: dict[str, Any] = {
         "reason_en": ticket.reason_en,
         "reason_zh": ticket.reason_zh,
@@ -126,8 +126,7 @@ def recall(uow: Unit, at: TellerAt) -> CounterActionResult:
     ticket = loaded.desk.recall(at, now)
     held = loaded.held()
     assert held is not None
-    row = held[1]
-    write_back(ticket, row, session)
+    row = write_back(ticket, held[1], session)
     repo.append_event(
         session,
         ticket_id=ticket.ticket_id,
@@ -162,7 +161,7 @@ def _called(
     action: AuditAction,
     names: Names | None = None,
 ) -> CounterActionResult:
-    session = uow.session  # the claim wrote the call (``note_claimed``): nothing to write back
+    session = uow.session  # the claim wrote the call (``told``): nothing to write back
     repo.append_event(
         session,
         ticket_id=ticket.ticket_id,

@@ -16,6 +16,7 @@ from server.services.unit import Unit, reads
 from server.services.views import Names, counter_info, ticket_ref
 from server.store import repo
 from server.store.tables import Ticket, TicketEvent
+from server.store.ticket_rows import TicketLike
 
 DESK_LIST_LIMIT = 100  # a teller's list shows the oldest; the count says how many in all
 
@@ -109,7 +110,7 @@ def allowed_actions(desk: Desk, *, waiting: bool, parked: bool) -> list[str]:
     return [_API_NAMES[a] for a in desk.allowed(waiting=waiting, parked=parked)]
 
 
-def _call_reason(session: Session, ticket: Ticket) -> Bilingual | None:
+def _call_reason(session: Session, ticket: TicketLike) -> Bilingual | None:
     """Why the ticket was last called (stored with the call event)."""
     event = session.exec(
         select(TicketEvent)

@@ -4,6 +4,8 @@ write back what the domain changed. The use cases ask the Desk; they decide noth
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
@@ -11,7 +13,7 @@ from server.domain.desk import Desk
 from server.domain.model import CounterDef
 from server.domain.ticket import Ticket as DomainTicket
 from server.store import repo
-from server.store.tables import Counter, Ticket
+from server.store.branch_rows import CounterRow
 from server.store.ticket_rows import TicketLike, TicketRow
 
 
@@ -38,50 +40,48 @@ def to_domain(row: TicketLike) -> DomainTicket:
     )
 
 
-def write_back(ticket: DomainTicket, row: Ticket, session: Session) -> None:
-    """Copy what an action may change from the domain's ticket to its row (and add the row)."""
-    row.state = ticket.state
-    row.service_code = ticket.service_code
-    row.counter_number = ticket.counter_number
-    row.target_counter = ticket.target_counter
-    row.recall_count = ticket.recalls
-    row.called_at = ticket.called_at
-    row.started_at = ticket.started_at
-    row.finished_at = ticket.ended_at
-    session.add(row)
+def _changes(ticket: DomainTicket) -> dict[str, Any]:
+    """The row's values for what an action may change (``repo.TICKET_CHANGES``)."""
+    return {
+        "state": ticket.state,
+        "service_code": ticket.service_code,
+        "counter_number": ticket.counter_number,
+        "target_counter": ticket.target_counter,
+        "recall_count": ticket.recalls,
+        "called_at": ticket.called_at,
+        "started_at": ticket.started_at,
+        "finished_at": ticket.ended_at,
+    }
 
 
-def note_claimed(ticket: DomainTicket, row: TicketLike) -> TicketLike:
-    """The called ``ticket``'s row as ``repo.claim_waiting`` left it in the database: the claim's
-    UPDATE is the call's whole write (``Desk.call`` changes these columns and no other), so
-    the row is not written again. An ORM row is told in place; a ``TicketRow`` is replaced."""
+def write_back(ticket: DomainTicket, row: TicketLike, session: Session) -> TicketLike:
+    """Write what an action may change from the domain's ticket to its row in the database (one
+    prepared UPDATE); the row as it now is (see ``told``)."""
+    repo.save_ticket(session, ticket.ticket_id, _changes(ticket))
+    return told(ticket, row)
+
+
+def told(ticket: DomainTicket, row: TicketLike) -> TicketLike:
+    """``row`` as the database has it after ``ticket`` was written (by ``write_back``, or by
+    ``repo.claim_waiting``, whose UPDATE is a call's whole write): an ORM row is told in place
+    (nothing left for the ORM to flush), a ``TicketRow`` is replaced."""
+    changes = _changes(ticket)
     if isinstance(row, TicketRow):
-        return row._replace(
-            state=ticket.state,
-            counter_number=ticket.counter_number,
-            target_counter=ticket.target_counter,
-            called_at=ticket.called_at,
-            started_at=ticket.started_at,
-        )
-    for key, value in (
-        ("state", ticket.state),
-        ("counter_number", ticket.counter_number),
-        ("target_counter", ticket.target_counter),
-        ("called_at", ticket.called_at),
-        ("started_at", ticket.started_at),
-    ):
+        return row._replace(**changes)
+    for key, value in changes.items():
         set_committed_value(row, key, value)
     return row
 
 
-def counter_def(session: Session, row: Counter) -> CounterDef:
+def counter_def(session: Session, row: CounterRow) -> CounterDef:
     """The counter's definition with the services it serves (its skills, as admins set them)."""
     skills = repo.skills_of(session, counter_number=row.number)
     return CounterDef(row.number, row.name_zh, row.name_en, skills)
 
 
 class LoadedDesk:
-    """A Desk built from its counter row (locked) and held ticket row, and how to save it."""
+    """A Desk built from its counter (locked) and held ticket, read in one prepared statement,
+    and how to save it."""
 
     def __init__(
         self, session: Session, *, counter_number: int, counter: CounterDef | None = None
@@ -99,12 +99,12 @@ class LoadedDesk:
             held=to_domain(self.held_row) if self.held_row is not None else None,
         )
 
-    def held(self) -> tuple[DomainTicket, Ticket] | None:
+    def held(self) -> tuple[DomainTicket, TicketRow] | None:
         if self.held_row is None or self.desk.held is None:
             return None
         return self.desk.held, self.held_row
 
-    def held_row_after(self, ticket: DomainTicket, row: Ticket) -> Ticket | None:
+    def held_row_after(self, ticket: DomainTicket, row: TicketLike) -> TicketLike | None:
         """The row of the ticket the counter holds after an action on ``ticket`` (``row``)."""
         if self.desk.held is None:
             return None
@@ -112,7 +112,9 @@ class LoadedDesk:
 
     def save_counter(self) -> None:
         """Persist the counter's state and signed-in teller."""
-        self.row.state = self.desk.state
-        self.row.teller_user_id = self.desk.teller_user_id
-        self.row.teller_name = self.desk.teller_name
-        self.session.add(self.row)
+        self.row = self.row._replace(
+            state=self.desk.state,
+            teller_user_id=self.desk.teller_user_id,
+            teller_name=self.desk.teller_name,
+        )
+        repo.save_counter(self.session, self.row)

@@ -22,7 +22,8 @@ from server.services.desks import LoadedDesk, to_domain, write_back
 from server.services.unit import Unit, writes
 from server.services.views import Names, counter_info, queue_info, queue_infos, ticket_ref
 from server.store import repo
-from server.store.tables import ServiceStats, Ticket
+from server.store.tables import ServiceStats
+from server.store.ticket_rows import TicketLike
 
 ChangeAction = Literal["started", "finished", "no_show", "parked", "unparked", "cancelled"]
 
@@ -129,13 +130,13 @@ def _changed(
     uow: Unit,
     loaded: LoadedDesk,
     ticket: DomainTicket,
-    row: Ticket,
+    row: TicketLike,
     at: TellerAt,
     now: datetime,
     act: Action,
 ) -> CounterActionResult:
     session = uow.session
-    write_back(ticket, row, session)
+    row = write_back(ticket, row, session)
     repo.append_event(
         session,
         ticket_id=ticket.ticket_id,
@@ -187,6 +188,7 @@ def transfer(
     now = ctx.now()
     loaded = LoadedDesk(session, counter_number=at.counter_number)
     held = loaded.held()
+    row: TicketLike | None
     if number is None:
         row, chosen = (held[1], held[0]) if held is not None else (None, None)
     else:
@@ -202,7 +204,7 @@ def transfer(
         at, now, ticket=chosen, to_service=to_service, to_counter=to_counter
     )
     assert row is not None and from_service is not None
-    write_back(ticket, row, session)
+    row = write_back(ticket, row, session)
     repo.append_event(
         session,
         ticket_id=ticket.ticket_id,

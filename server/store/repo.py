@@ -10,11 +10,12 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, update
+from sqlalchemy import bindparam, func, insert, or_, update
 from sqlmodel import Session, col, select
 
 from server.domain.errors import UnknownEntity
 from server.domain.states import Category, TicketState
+from server.store.branch_rows import CounterRow
 from server.store.raw import prepared
 from server.store.tables import (
     BranchState,
@@ -25,6 +26,7 @@ from server.store.tables import (
     Ticket,
     TicketEvent,
 )
+from server.store.ticket_rows import TicketRow
 
 WAITING = TicketState.WAITING
 HELD = (TicketState.CALLED, TicketState.SERVING)
@@ -120,34 +122,93 @@ def claim_waiting(session: Session, *, ticket_id: int, counter_number: int, at: 
     """WAITING -> CALLED at a counter, only if still WAITING (False: someone else took it).
 
     Writes every column the domain's call changes (``Desk.call``); the ORM's copy of the row
-    (if loaded) is not touched: ``desks.note_claimed`` tells it."""
+    (if loaded) is not touched: ``desks.told`` tells it."""
     conn = session.connection()
     values = {"ticket_id": ticket_id, "counter": counter_number, "at": at}
     return bool(prepared(_CLAIM, conn).rows(conn, values))
 
 
+_counter = Counter.__table__  # type: ignore[attr-defined]
+_COUNTER_COLUMNS = [
+    _counter.c[name] for name in ("number", "name_zh", "name_en", "state", "teller_user_id")
+] + [_counter.c.teller_name]
 _COUNTER_AND_HELD = (
-    select(Counter, Ticket)
-    .outerjoin(
-        Ticket,
-        (col(Ticket.counter_number) == col(Counter.number)) & col(Ticket.state).in_(HELD),
+    select(*_COUNTER_COLUMNS, *_ticket.columns)
+    .select_from(
+        _counter.outerjoin(
+            _ticket,
+            (_ticket.c.counter_number == _counter.c.number)
+            & or_(*(_ticket.c.state == state for state in HELD)),
+        )
     )
-    .where(col(Counter.number) == bindparam("number"))
+    .where(_counter.c.number == bindparam("number"))
 )
-_COUNTER_AND_HELD_LOCKED = _COUNTER_AND_HELD.with_for_update(of=Counter)
+_COUNTER_AND_HELD_LOCKED = _COUNTER_AND_HELD.with_for_update(of=_counter)
 
 
 def counter_and_held(
     session: Session, *, number: int, for_update: bool = False
-) -> tuple[Counter, Ticket | None]:
-    """A counter and the CALLED or SERVING ticket it holds, in one read (for_update: the
-    counter's row locked, PostgreSQL; SQLite's write transaction is the lock)."""
+) -> tuple[CounterRow, TicketRow | None]:
+    """A counter and the CALLED or SERVING ticket it holds, in one prepared read (for_update:
+    the counter's row locked, PostgreSQL; SQLite's write transaction is the lock)."""
+    conn = session.connection()
     stmt = _COUNTER_AND_HELD_LOCKED if for_update else _COUNTER_AND_HELD
-    found = session.exec(stmt, params={"number": number}).first()
-    if found is None:
+    found = prepared(stmt, conn).rows(conn, {"number": number})
+    if not found:
         known = [str(c.number) for c in list_counters(session)]
         raise UnknownEntity("counter", number, known)
-    return found[0], found[1]
+    first = found[0]
+    width = len(_COUNTER_COLUMNS)
+    counter = CounterRow(*first[:width])
+    held = TicketRow(*first[width:]) if first[width] is not None else None
+    return counter, held
+
+
+_SAVE_COUNTER = (
+    update(_counter)
+    .where(_counter.c.number == bindparam("n"))
+    .values(
+        state=bindparam("state", type_=_counter.c.state.type),
+        teller_user_id=bindparam("teller_id", type_=_counter.c.teller_user_id.type),
+        teller_name=bindparam("teller", type_=_counter.c.teller_name.type),
+    )
+)
+
+
+def save_counter(session: Session, counter: CounterRow) -> None:
+    """Write a counter's state and signed-in teller."""
+    conn = session.connection()
+    values = {
+        "n": counter.number,
+        "state": counter.state,
+        "teller_id": counter.teller_user_id,
+        "teller": counter.teller_name,
+    }
+    prepared(_SAVE_COUNTER, conn).rows(conn, values)
+
+
+# what an action on a ticket may change (``desks.write_back``)
+TICKET_CHANGES = (
+    "state",
+    "service_code",
+    "counter_number",
+    "target_counter",
+    "recall_count",
+    "called_at",
+    "started_at",
+    "finished_at",
+)
+_SAVE_TICKET = (
+    update(_ticket)
+    .where(_ticket.c.id == bindparam("ticket_id"))
+    .values({name: bindparam(name, type_=_ticket.c[name].type) for name in TICKET_CHANGES})
+)
+
+
+def save_ticket(session: Session, ticket_id: int, values: dict[str, Any]) -> None:
+    """Write ``values`` (every column of ``TICKET_CHANGES``) to the ticket's row."""
+    conn = session.connection()
+    prepared(_SAVE_TICKET, conn).rows(conn, {"ticket_id": ticket_id, **values})
 
 
 def held_tickets(session: Session) -> dict[int, Ticket]:
