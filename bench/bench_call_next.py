@@ -1,6 +1,6 @@
 """Benchmark: does call-next cost grow with the queue? (issue 9)
 
-    .venv/bin/python bench/bench_call_next.py [--quick] [--no-write] [--no-http]
+    .venv/bin/python bench/bench_call_next.py [--quick] [--no-write] [--no-http] [--baseline DIR]
 
 In one run, with 10, 300 and 3,000 tickets waiting (services A, B and F, every category, one
 in twenty with an appointment near now; counter 1 serves A and F):
@@ -15,7 +15,9 @@ in twenty with an appointment near now; counter 1 serves A and F):
 2. **through HTTP**: ``branchq serve`` as its own process, a teller sending
    ``POST /api/v1/counters/1/call-next`` (then no-show and one new ticket, as above): the
    round trip, and the server process's CPU time per call-next (``/proc``, summed over the
-   calls: clock ticks are too coarse for one call).
+   calls: clock ticks are too coarse for one call). With ``--baseline DIR`` (a checkout of
+   another commit: ``git worktree add DIR <commit>``) the same phase again on a server run
+   from DIR, in the same run, and the ratios of the two.
 
 Target: call-next p99 <= 5 ms at 3,000 waiting and <= 1.5x the 10-waiting figure. Writes its
 section of bench/RESULTS.md unless --no-write.
@@ -167,8 +169,23 @@ def _cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def over_http(calls_n: int, tmp: Path) -> dict[int, tuple[Calls, float]]:
-    """Per size: the call-next round trips and the server's mean CPU per call-next."""
+async def over_http(
+    calls_n: int, tmp: Path, checkout: Path | None = None
+) -> dict[int, tuple[Calls, float]]:
+    """Per size: the call-next round trips and the server's mean CPU per call-next.
+
+    checkout: run the server (and its admin commands) from this checkout instead (--baseline).
+    """
+    if checkout is not None:
+        bench_server.SERVER_REPO = checkout.resolve()
+        tmp = tmp / "baseline"
+    try:
+        return await _over_http(calls_n, tmp)
+    finally:
+        bench_server.SERVER_REPO = REPO
+
+
+async def _over_http(calls_n: int, tmp: Path) -> dict[int, tuple[Calls, float]]:
     data_dir = tmp / "var"
     tokens = make_tokens(data_dir)
     port = free_port()
@@ -226,7 +243,11 @@ def _p(samples: list[float], q: float) -> float:
 
 
 def report(
-    new: dict[int, Calls], old: dict[int, Calls], http: dict[int, tuple[Calls, float]], info: str
+    new: dict[int, Calls],
+    old: dict[int, Calls],
+    http: dict[int, tuple[Calls, float]],
+    info: str,
+    baseline: tuple[str, dict[int, tuple[Calls, float]]] | None = None,
 ) -> str:
     lines = [info, ""]
     lines += [
@@ -288,6 +309,24 @@ def report(
                 f"| {size} | {len(wall.wall_s)} | {_ms(_p(wall.wall_s, 50))} | "
                 f"{_ms(_p(wall.wall_s, 99))} | {_ms(cpu)} | {_p(wall.wall_s, 99) / hbase:.2f}x |"
             )
+    if baseline is not None:
+        version, base_http = baseline
+        lines += [
+            "",
+            f"The same HTTP phase on a server run from {version} (`--baseline`), in this run; "
+            "ratios are this code / that code:",
+            "",
+            "| waiting | round trip p50 | round trip p99 | server CPU mean "
+            "| p50 ratio | p99 ratio | CPU ratio |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for size in SIZES:
+            (bw, bcpu), (w, cpu) = base_http[size], http[size]
+            lines.append(
+                f"| {size} | {_ms(_p(bw.wall_s, 50))} | {_ms(_p(bw.wall_s, 99))} | {_ms(bcpu)} "
+                f"| {_p(w.wall_s, 50) / _p(bw.wall_s, 50):.2f}x "
+                f"| {_p(w.wall_s, 99) / _p(bw.wall_s, 99):.2f}x | {cpu / bcpu:.2f}x |"
+            )
     top = _p(new[SIZES[-1]].cpu_s, 99)
     met = top <= TARGET_P99_S and top <= TARGET_RATIO * base
     lines += [
@@ -297,10 +336,11 @@ def report(
         f"(ratio {top / base:.2f}x, p99 at 3,000 {_ms(top)} ms).",
         "",
         "How to read it: the heads rows should stay flat from 10 to 3,000 waiting while the full",
-        "scan grows with the queue; the choice alone is the part this change replaced, the rest",
-        "of a call (the counter's row lock, the desk, the claim, the event log, the queue line",
-        "of the event, the commit) does not depend on the queue. CPU times are thread CPU,",
-        "which a shared machine inflates too (cache and core contention): read the absolute",
+        "scan grows with the queue; the choice alone is the part the full scan replaces. The rest",
+        "of a call (the counter's row lock, the desk, the claim, the event log, the audit entry,",
+        "the commit) does not depend on the queue, except the event's queue line: SQLite counts",
+        "the waiting tickets of each service to tell the wait (O(queue)). CPU times are thread",
+        "CPU, which a shared machine inflates too (cache and core contention): read the absolute",
         "5 ms against the 10-waiting row of the same run and the load average above.",
         "",
     ]
@@ -312,6 +352,12 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer calls")
     parser.add_argument("--no-write", action="store_true", help="do not touch bench/RESULTS.md")
     parser.add_argument("--no-http", action="store_true", help="skip the HTTP phase")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="DIR",
+        help="also run the HTTP phase on a server from this checkout (same run)",
+    )
     args = parser.parse_args()
     calls_n = 40 if args.quick else 200
 
@@ -333,13 +379,18 @@ def main() -> None:
                 flush=True,
             )
         http = {} if args.no_http else asyncio.run(over_http(calls_n, tmp))
+        baseline = None
+        if args.baseline is not None and http:
+            version = bench_server._git("-C", str(args.baseline), "rev-parse", "--short", "HEAD")
+            base_http = asyncio.run(over_http(calls_n, tmp, args.baseline))
+            baseline = (version or str(args.baseline), base_http)
     info = (
         f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; python {sys.version.split()[0]}; "
         f"cpus: {os.cpu_count()}; load average (1 min) at start {load0:.2f}, at end "
         f"{os.getloadavg()[0]:.2f}\n- percentiles nearest-rank; the full scan at 3,000 waiting "
         f"makes {old_calls(3000)} calls (each reads and scores every waiting ticket)"
     )
-    text = report(new, old, http, info)
+    text = report(new, old, http, info, baseline)
     print(f"## {HEADING}\n\n{text}")
     if not args.no_write:
         write_section(RESULTS, HEADING, text)
