@@ -10,7 +10,7 @@ from server.contract.common import Bilingual, TicketState
 from server.contract.desk import CounterDesk, DeskTicket, TellerToday
 from server.domain.desk import Desk
 from server.domain.transitions import Action
-from server.services.desks import counter_def, to_domain
+from server.services.desks import counter_def, desk_of
 from server.services.feedback_figures import teller_rating
 from server.services.unit import Unit, reads
 from server.services.views import Names, counter_info, ticket_ref
@@ -35,13 +35,7 @@ def counter_desk(uow: Unit, *, counter_number: int) -> CounterDesk:
     counter, held = repo.counter_and_held(session, number=counter_number)
     names = Names(session)
     desk_rules = counter_def(session, counter)
-    desk = Desk(
-        counter=desk_rules,
-        state=counter.state,
-        teller_user_id=counter.teller_user_id,
-        teller_name=counter.teller_name,
-        held=to_domain(held) if held is not None else None,
-    )
+    desk = desk_of(desk_rules, counter, held)
     rows = session.exec(
         select(Ticket)
         .where(Ticket.business_day == day)

@@ -79,6 +79,17 @@ def counter_def(session: Session, row: CounterRow) -> CounterDef:
     return CounterDef(row.number, row.name_zh, row.name_en, skills)
 
 
+def desk_of(counter: CounterDef, row: CounterRow, held: TicketRow | None) -> Desk:
+    """The Desk of a counter as read (``repo.counter_and_held``), with its definition."""
+    return Desk(
+        counter=counter,
+        state=row.state,
+        teller_user_id=row.teller_user_id,
+        teller_name=row.teller_name,
+        held=to_domain(held) if held is not None else None,
+    )
+
+
 class LoadedDesk:
     """A Desk built from its counter (locked) and held ticket, read in one prepared statement,
     and how to save it."""
@@ -91,13 +102,9 @@ class LoadedDesk:
         self.row, self.held_row = repo.counter_and_held(
             session, number=counter_number, for_update=True
         )
-        self.desk = Desk(
-            counter=counter if counter is not None else counter_def(session, self.row),
-            state=self.row.state,
-            teller_user_id=self.row.teller_user_id,
-            teller_name=self.row.teller_name,
-            held=to_domain(self.held_row) if self.held_row is not None else None,
-        )
+        if counter is None:
+            counter = counter_def(session, self.row)
+        self.desk = desk_of(counter, self.row, self.held_row)
 
     def held(self) -> tuple[DomainTicket, TicketRow] | None:
         if self.held_row is None or self.desk.held is None:
