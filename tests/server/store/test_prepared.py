@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, bindparam, insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Column, Engine, Integer, MetaData, Table, bindparam, insert
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import select
 
 from server.branchfile import load_branch
@@ -55,6 +55,14 @@ def test_a_driver_error_is_raised_as_sqlalchemy_raises_it(engine: Engine) -> Non
         prepared(_INSERT, conn, column_keys=_COLUMNS).rows(conn, again)
     with read_session(engine) as session:
         assert session.get_one(CategoryWeight, "NORMAL").name_en != "again"
+
+
+def test_a_database_failure_is_sqlalchemy_s_operational_error(engine: Engine) -> None:
+    """What issuing retries on (``OperationalError``) is what the raw path raises too."""
+    missing = Table("no_such_table", MetaData(), Column("x", Integer))
+    with pytest.raises(OperationalError, match="no such table"), read_session(engine) as session:
+        conn = session.connection()
+        prepared(select(missing.c.x), conn).rows(conn, {})
 
 
 def test_the_branch_set_up_reads_as_the_orm_reads_it(engine: Engine) -> None:
