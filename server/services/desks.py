@@ -12,7 +12,7 @@ from sqlmodel import Session
 from server.domain.desk import Desk
 from server.domain.model import CounterDef
 from server.domain.ticket import Ticket as DomainTicket
-from server.store import repo
+from server.store import branch_rows, repo
 from server.store.branch_rows import CounterRow
 from server.store.ticket_rows import TicketLike, TicketRow
 
@@ -75,7 +75,7 @@ def told(ticket: DomainTicket, row: TicketLike) -> TicketLike:
 
 def counter_def(session: Session, row: CounterRow) -> CounterDef:
     """The counter's definition with the services it serves (its skills, as admins set them)."""
-    skills = repo.skills_of(session, counter_number=row.number)
+    skills = branch_rows.skills(session.connection()).get(row.number, {})
     return CounterDef(row.number, row.name_zh, row.name_en, skills)
 
 

@@ -1,6 +1,6 @@
 """The branch's set-up as it stands in the database (services, counters, skills, categories),
-read as plain values with prepared statements (``server.store.raw``): every use case reads
-them, most more than once, so they skip the ORM's per-row work.
+read as plain values with prepared statements (``server.store.raw``, which converts each
+column as ``execute`` does): every use case reads them, so they skip the ORM's per-row work.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, select
 
 from server.domain.model import CategoryDef, ServiceDef
-from server.domain.states import Category, CounterState
+from server.domain.states import CounterState
 from server.store.raw import prepared
 from server.store.tables import CategoryWeight, Counter, CounterSkill, Service
 
@@ -25,14 +25,12 @@ _SERVICE_FIELDS = tuple(f.name for f in fields(ServiceDef))
 _SERVICES = select(*(_service.c[name] for name in _SERVICE_FIELDS)).order_by(
     _service.c.sort_order, _service.c.code
 )
-_COUNTERS = select(
-    _counter.c.number,
-    _counter.c.name_zh,
-    _counter.c.name_en,
-    _counter.c.state,
-    _counter.c.teller_user_id,
-    _counter.c.teller_name,
-).order_by(_counter.c.number)
+# a counter's columns in ``CounterRow``'s order
+COUNTER_COLUMNS = tuple(
+    _counter.c[name]
+    for name in ("number", "name_zh", "name_en", "state", "teller_user_id", "teller_name")
+)
+_COUNTERS = select(*COUNTER_COLUMNS).order_by(_counter.c.number)
 _SKILLS = select(_skill.c.counter_number, _skill.c.service_code, _skill.c.weight)
 _CATEGORIES = select(
     _category.c.category, _category.c.weight, _category.c.name_zh, _category.c.name_en
@@ -57,9 +55,7 @@ def service_columns() -> list[Any]:
 
 def service_value(row: Sequence[Any]) -> ServiceDef:
     """A row of ``service_columns()`` as the domain's ``ServiceDef``."""
-    values = dict(zip(_SERVICE_FIELDS, row, strict=True))
-    values["is_open"] = bool(values["is_open"])
-    return ServiceDef(**values)
+    return ServiceDef(**dict(zip(_SERVICE_FIELDS, row, strict=True)))
 
 
 def services(conn: Connection) -> list[ServiceDef]:
@@ -69,23 +65,17 @@ def services(conn: Connection) -> list[ServiceDef]:
 
 def counters(conn: Connection) -> list[CounterRow]:
     """Every counter, by number."""
-    return [
-        CounterRow(int(n), str(zh), str(en), CounterState(state), teller_id, teller)
-        for n, zh, en, state, teller_id, teller in prepared(_COUNTERS, conn).rows(conn, {})
-    ]
+    return [CounterRow(*row) for row in prepared(_COUNTERS, conn).rows(conn, {})]
 
 
 def skills(conn: Connection) -> dict[int, dict[str, float]]:
     """counter number -> {service code: weight} for every counter."""
     out: dict[int, dict[str, float]] = {}
     for number, code, weight in prepared(_SKILLS, conn).rows(conn, {}):
-        out.setdefault(int(number), {})[str(code)] = float(weight)
+        out.setdefault(number, {})[code] = weight
     return out
 
 
 def categories(conn: Connection) -> list[CategoryDef]:
     """The customer categories and their weights (empty: the branch file's apply)."""
-    return [
-        CategoryDef(Category(cat), float(weight), str(zh), str(en))
-        for cat, weight, zh, en in prepared(_CATEGORIES, conn).rows(conn, {})
-    ]
+    return [CategoryDef(*row) for row in prepared(_CATEGORIES, conn).rows(conn, {})]

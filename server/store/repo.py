@@ -10,17 +10,17 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, or_, update
+from sqlalchemy import bindparam, func, or_, update
 from sqlmodel import Session, col, select
 
 from server.domain.errors import UnknownEntity
 from server.domain.states import Category, TicketState
-from server.store.branch_rows import CounterRow
+from server.store.branch_rows import COUNTER_COLUMNS, CounterRow
+from server.store.issuing import issuing_store
 from server.store.raw import prepared
 from server.store.tables import (
     BranchState,
     Counter,
-    CounterSkill,
     Service,
     ServiceStats,
     Ticket,
@@ -60,12 +60,6 @@ def get_counter(session: Session, *, number: int, for_update: bool = False) -> C
         known = [str(c.number) for c in list_counters(session)]
         raise UnknownEntity("counter", number, known)
     return row
-
-
-def skills_of(session: Session, *, counter_number: int) -> dict[str, float]:
-    """{service code: weight} of one counter."""
-    stmt = select(CounterSkill).where(CounterSkill.counter_number == counter_number)
-    return {row.service_code: row.weight for row in session.exec(stmt).all()}
 
 
 def find_teller_counter(session: Session, *, teller_user_id: int) -> Counter | None:
@@ -129,11 +123,8 @@ def claim_waiting(session: Session, *, ticket_id: int, counter_number: int, at: 
 
 
 _counter = Counter.__table__  # type: ignore[attr-defined]
-_COUNTER_COLUMNS = [
-    _counter.c[name] for name in ("number", "name_zh", "name_en", "state", "teller_user_id")
-] + [_counter.c.teller_name]
 _COUNTER_AND_HELD = (
-    select(*_COUNTER_COLUMNS, *_ticket.columns)
+    select(*COUNTER_COLUMNS, *_ticket.columns)
     .select_from(
         _counter.outerjoin(
             _ticket,
@@ -158,7 +149,7 @@ def counter_and_held(
         known = [str(c.number) for c in list_counters(session)]
         raise UnknownEntity("counter", number, known)
     first = found[0]
-    width = len(_COUNTER_COLUMNS)
+    width = len(COUNTER_COLUMNS)
     counter = CounterRow(*first[:width])
     held = TicketRow(*first[width:]) if first[width] is not None else None
     return counter, held
@@ -274,10 +265,6 @@ def recent_call_categories(session: Session, *, limit: int) -> list[Category]:
     return [Category(r[0]) for r in reversed(rows)]
 
 
-_APPEND_EVENT = insert(_event)
-_EVENT_COLUMNS = ("ticket_id", "action", "at", "counter_number", "teller_user_id", "details")
-
-
 def append_event(
     session: Session,
     *,
@@ -288,8 +275,9 @@ def append_event(
     teller_user_id: int | None = None,
     details: dict[str, Any] | None = None,
 ) -> None:
+    """One row of the ticket event log (the issuing store's insert: one statement for both)."""
     conn = session.connection()
-    values = {
+    row = {
         "ticket_id": ticket_id,
         "action": action,
         "at": at,
@@ -297,7 +285,7 @@ def append_event(
         "teller_user_id": teller_user_id,
         "details": details or {},
     }
-    prepared(_APPEND_EVENT, conn, column_keys=_EVENT_COLUMNS).rows(conn, values)
+    issuing_store(conn).insert_events(conn, [row])
 
 
 def get_stats(
