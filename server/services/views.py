@@ -19,7 +19,7 @@ from server.services.unit import Unit, reads
 from server.store import issuing, repo
 from server.store.branch_rows import CounterRow
 from server.store.issuing import FloorFigures, QueueFigures
-from server.store.tables import Counter, Ticket
+from server.store.tables import Ticket
 from server.store.ticket_rows import TicketLike
 
 RECENT_CALLS = 10
@@ -128,9 +128,7 @@ def make_queue_info(
     )
 
 
-def counter_info(
-    counter: Counter | CounterRow, held: TicketLike | None, names: Names
-) -> CounterInfo:
+def counter_info(counter: CounterRow, held: TicketLike | None, names: Names) -> CounterInfo:
     return CounterInfo(
         counter_number=counter.number,
         name=Bilingual(zh=counter.name_zh, en=counter.name_en),

@@ -146,7 +146,7 @@ class FloorFigures(NamedTuple):
             open_tickets=self.open_tickets.get(code, 0),
         )
 
-    def wait_s(self, service: ServiceDef | Service, ahead: Mapping[str, int] | None = None) -> int:
+    def wait_s(self, service: ServiceDef, ahead: Mapping[str, int] | None = None) -> int:
         """The estimated wait of a ticket of ``service`` with ``ahead`` (per service) before
         it; by default everyone waiting now (a new ticket)."""
         avg = {**self.avg_s}
