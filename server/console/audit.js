@@ -137,6 +137,7 @@ function mount(panel, ctx) {
     if (panel.hidden || timer !== null || entries.length > PAGE) return;
     timer = setTimeout(() => {
       timer = null;
+      if (entries.length > PAGE) return; // paged back while the timer ran
       readPage(null);
     }, 300);
   }
