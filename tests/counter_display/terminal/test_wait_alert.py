@@ -33,7 +33,8 @@ def test_the_banner_shows_on_counters_that_could_help_and_goes_when_the_wait_fal
     folder = Path(os.environ.get("BRANCHQ_SCREENSHOTS") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
     helping.window.grab().save(str(folder / "counter-wait-alert-zh.png"))
-    assert other.vm.board.alerts  # it heard of the alert, but cannot help with it
+    other.wait(lambda: other.vm.board.alerts)  # it hears of the alert on its own stream,
+    assert other.vm.board.alerts  # but cannot help with it
     assert not other.window.wait_alert.isVisible()
 
     (alert_id,) = helping.vm.board.alerts
